@@ -1,0 +1,68 @@
+"""Trainable ansaetze: circuits whose angles index into a weight vector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qbench.circuits.ir import Circuit, Gate, weight
+from qbench.errors import TemplateError
+
+
+class Ansatz:
+    kind = "ansatz"
+    name = "ansatz"
+
+    def circuit(self, n_qubits: int) -> Circuit:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class HardwareEfficientAnsatz(Ansatz):
+    """``layers`` x (RY on every qubit, then a CNOT or CZ ladder), then a final RY layer."""
+
+    layers: int = 2
+    entangler: str = "cnot"
+    name = "hardware_efficient"
+
+    def __post_init__(self) -> None:
+        if self.layers < 0:
+            raise TemplateError(f"hardware_efficient: layers must be >= 0, got {self.layers}")
+        if self.entangler not in ("cnot", "cz"):
+            raise TemplateError(f"hardware_efficient: entangler must be 'cnot' or 'cz', got {self.entangler!r}")
+
+    def circuit(self, n_qubits: int) -> Circuit:
+        gates: list[Gate] = []
+        w = 0
+        for _ in range(self.layers):
+            for q in range(n_qubits):
+                gates.append(Gate("RY", (q,), weight(w)))
+                w += 1
+            gates += [Gate(self.entangler.upper(), (q, q + 1)) for q in range(n_qubits - 1)]
+        for q in range(n_qubits):
+            gates.append(Gate("RY", (q,), weight(w)))
+            w += 1
+        return Circuit(n_qubits, tuple(gates), 0, w, self.name)
+
+
+@dataclass(frozen=True)
+class StronglyEntanglingAnsatz(Ansatz):
+    """PennyLane's ``StronglyEntanglingLayers``: Rot = RZ RY RZ on each qubit, then CNOT(i, i+r) with range r = l mod (n-1) + 1."""
+
+    layers: int = 2
+    name = "strongly_entangling"
+
+    def __post_init__(self) -> None:
+        if self.layers < 1:
+            raise TemplateError(f"strongly_entangling: layers must be >= 1, got {self.layers}")
+
+    def circuit(self, n_qubits: int) -> Circuit:
+        gates: list[Gate] = []
+        w = 0
+        for layer in range(self.layers):
+            for q in range(n_qubits):
+                gates += [Gate("RZ", (q,), weight(w)), Gate("RY", (q,), weight(w + 1)), Gate("RZ", (q,), weight(w + 2))]
+                w += 3
+            if n_qubits > 1:
+                r = layer % (n_qubits - 1) + 1
+                gates += [Gate("CNOT", (q, (q + r) % n_qubits)) for q in range(n_qubits)]
+        return Circuit(n_qubits, tuple(gates), 0, w, self.name)
