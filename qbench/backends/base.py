@@ -25,6 +25,7 @@ from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.circuits.observables import Observable
 from qbench.errors import CapabilityError, QBenchError
 
+_NO_WEIGHTS = np.zeros(0)
 MODES = ("exact", "shots", "noisy", "hardware")
 GRADIENT_METHODS = ("backprop", "adjoint", "parameter-shift", "finite-diff")
 
@@ -141,8 +142,8 @@ class Backend:
 
     def _kernel(self, circuit: Circuit, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
         if self.mode == "exact":
-            sa = self._states(circuit, a, None)
-            sb = sa if b is None else self._states(circuit, b, None)
+            sa = self._states(circuit, a, _NO_WEIGHTS)
+            sb = sa if b is None else self._states(circuit, b, _NO_WEIGHTS)
             return np.abs(sa.conj() @ sb.T) ** 2
         if self.mode == "shots":
             exact = type(self)(mode="exact", **self.options)._kernel(circuit, a, b)

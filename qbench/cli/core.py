@@ -1,0 +1,97 @@
+"""Core commands: plugins, datasets, templates, backends, check."""
+
+from __future__ import annotations
+
+import click
+
+from qbench import plugins as P
+from qbench.errors import QBenchError
+
+
+def _parse_options(pairs: tuple[str, ...]) -> dict:
+    """``key=value`` pairs; values parsed as JSON when they can be (numbers, booleans, lists)."""
+    import json
+
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise QBenchError(f"--option expects key=value, got {pair!r}")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+@click.command()
+def plugins() -> int:
+    """List plugins: name, version, hooks, and each backend's availability and install hint."""
+    for info in P.host.plugin_infos():
+        kind = "built-in" if info.builtin else "plugin"
+        status = f"BROKEN: {info.error}" if info.error else ", ".join(h.removeprefix("qbench_") for h in info.hooks)
+        click.echo(f"{info.name} {info.version} ({kind}): {status}")
+    click.echo("")
+    click.echo("backends:")
+    for entry in P.host.registries()["backend"].entries():
+        spec = entry.obj
+        state = "available" if spec.available else f"unavailable (missing {', '.join(spec.missing)}; {spec.install_hint})"
+        click.echo(f"  {entry.name:<22} {spec.framework:<10} plugin={entry.plugin:<36} {state}")
+    return 0
+
+
+@click.command()
+def backends() -> int:
+    """List backends with their declared modes, gradient methods and maximum qubits."""
+    for entry in P.host.registries()["backend"].entries():
+        spec = entry.obj
+        if not spec.available:
+            click.echo(f"{entry.name:<22} unavailable: {spec.install_hint}")
+            continue
+        caps = spec.load().capabilities
+        click.echo(f"{entry.name:<22} modes={','.join(caps.modes):<24} gradients={','.join(caps.gradient_methods) or '-':<28} "
+                   f"max_qubits={caps.max_qubits} atol={caps.atol:g}")
+    return 0
+
+
+@click.command()
+def datasets() -> int:
+    """List the registered data sets."""
+    for entry in P.host.registries()["dataset"].entries():
+        source = entry.meta.get("source", "")
+        click.echo(f"{entry.name:<20} {source:<24} {(entry.description or '').strip()}")
+    return 0
+
+
+@click.command()
+def templates() -> int:
+    """List feature maps, ansaetze and observables."""
+    regs = P.host.registries()
+    for kind in P.TEMPLATE_KINDS:
+        click.echo(f"{kind.replace('_', ' ')}s:")
+        for entry in regs[kind].entries():
+            click.echo(f"  {entry.name:<22} {entry.description}")
+    return 0
+
+
+@click.command()
+@click.argument("backend")
+@click.option("--mode", "modes", multiple=True, help="Mode to check (repeatable); default: every declared mode the kit covers.")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Backend option, e.g. device=fake_manila.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every check, not just failures.")
+def check(backend: str, modes: tuple[str, ...], options: tuple[str, ...], verbose: bool) -> int:
+    """Run the conformance kit on BACKEND; exit 0 only when every check passes."""
+    from qbench.testing import backend_checks, run_checks
+
+    checks = backend_checks(backend, list(modes) or None, _parse_options(options))
+    counts = {"pass": 0, "fail": 0}
+    for chk, status, message in run_checks(checks):
+        counts["pass" if status == "pass" else "fail"] += 1
+        if status != "pass" or verbose:
+            line = f"{status.upper():<5} {chk.id}"
+            click.echo(line + (f": {message}" if message else ""))
+    click.echo(f"qbench check {backend}: {counts['pass']} of {len(checks)} checks passed")
+    return 0 if counts["fail"] == 0 else 1
+
+
+COMMANDS = [plugins, backends, datasets, templates, check]
