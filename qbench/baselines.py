@@ -41,3 +41,26 @@ def mlp(random_state=None, cv=5, hidden_layer_sizes=None, alpha=None):
     model = MLPClassifier(max_iter=2000, random_state=random_state)
     grid = {"hidden_layer_sizes": hidden_layer_sizes or [(10,), (20, 20)], "alpha": alpha or [1e-4, 1e-2]}
     return _search(model, grid, cv, random_state)
+
+
+def make_baseline(name: str, *, n_qubits: int | None = None, reduction: str | None = None, scaling: str | None = "minmax",
+                  random_state=None, cv: int = 5, **params):
+    """A registered baseline behind the same preprocessing as the quantum models (PCA to ``n_qubits``, scaling).
+
+    Scaling uses the default angle range (0, pi); that is an affine map, so it changes
+    nothing for the classical models beyond putting them on the quantum models' inputs.
+    """
+    from sklearn.pipeline import Pipeline
+
+    from qbench.plugins import baseline_entry
+    from qbench.preprocessing import make_preprocessor
+
+    factory = baseline_entry(name).obj
+    try:
+        model = factory(random_state=random_state, cv=cv, **params)
+    except TypeError as exc:
+        from qbench.errors import QBenchError
+
+        raise QBenchError(f"baseline {name!r}: bad parameters {params}: {exc}") from None
+    n_components = n_qubits if reduction == "pca" else None
+    return Pipeline([("preprocess", make_preprocessor(n_components, scaling=scaling)), ("model", model)])
