@@ -23,7 +23,7 @@ def resolve_width(n_features: int, n_samples: int, n_qubits: int | None, reducti
     if reduction is None and width != n_features:
         if n_features > width:
             raise DataError(f"X has {n_features} features but the model has {width} qubits; "
-                            f"set reduction='pca' to project onto {width} components")
+                            f"set reduction='pca' (--pca) to project onto {width} components")
         raise DataError(f"X has {n_features} features but the model has {width} qubits; set n_qubits={n_features}")
     if reduction == "pca" and width > min(n_features, n_samples):
         raise DataError(f"PCA cannot give {width} components from {n_samples} samples with {n_features} features")

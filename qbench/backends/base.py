@@ -97,8 +97,9 @@ class Backend:
 
     @property
     def config(self) -> dict:
-        """What identifies this backend's results (used in cache keys and stored rows)."""
-        return {"backend": self.name, "mode": self.mode, "shots": self.shots, "seed": self.seed,
+        """What identifies this backend's results (used in cache keys and stored rows); no seed in exact mode."""
+        seed = None if self.mode == "exact" else self.seed
+        return {"backend": self.name, "mode": self.mode, "shots": self.shots, "seed": seed,
                 "gradient": self.gradient, "options": dict(sorted(self.options.items()))}
 
     # ----------------------------------------------------------------- public API

@@ -1,0 +1,67 @@
+"""``qbench evaluate``: fit one quantum model and one classical baseline on one split, for quick one-off comparisons."""
+
+from __future__ import annotations
+
+import time
+
+import click
+import numpy as np
+
+from qbench.cli.core import _parse_options
+from qbench.errors import DataError
+
+
+def _load_csv(path: str):
+    try:
+        table = np.genfromtxt(path, delimiter=",", dtype=float)
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read {path}: {exc}") from None
+    if table.ndim != 2 or table.shape[1] < 2:
+        raise DataError(f"{path}: expected numeric columns with the label last")
+    return table[:, :-1], table[:, -1]
+
+
+@click.command()
+@click.option("--dataset", help="A registered data set (see `qbench datasets`).")
+@click.option("--data", "csv", type=click.Path(dir_okay=False), help="A CSV file of numeric features, label last.")
+@click.option("--samples", type=int, help="Number of samples to generate.")
+@click.option("--features", type=int, help="Number of features to generate.")
+@click.option("--model", type=click.Choice(["kernel", "qnn"]), default="kernel", show_default=True)
+@click.option("--feature-map", default=None, help="Feature map template (default: iqp for kernel, angle for qnn).")
+@click.option("--ansatz", default="hardware_efficient", show_default=True)
+@click.option("--backend", default="numpy", show_default=True)
+@click.option("--mode", default="exact", show_default=True)
+@click.option("--shots", type=int)
+@click.option("--n-qubits", type=int, help="Qubits (default: one per feature).")
+@click.option("--pca", is_flag=True, help="Project features onto n-qubits principal components.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Extra estimator parameter.")
+def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backend, mode, shots, n_qubits, pca, seed,
+             params) -> int:
+    """Fit a quantum model and an RBF SVC on the same stratified split; print test accuracy and fit time."""
+    from qbench.baselines import make_baseline
+    from qbench.datasets import check_data, load_dataset, split
+    from qbench.estimators import QNNClassifier, QuantumKernelClassifier
+
+    if bool(dataset) == bool(csv):
+        raise DataError("give exactly one of --dataset NAME or --data FILE.csv")
+    X, y = _load_csv(csv) if csv else load_dataset(dataset, samples, features, seed)
+    check_data(X, y, what=csv or f"data set {dataset!r}")
+    X_train, X_test, y_train, y_test = split(X, y, 0.25, seed)
+    common = dict(backend=backend, mode=mode, shots=shots, n_qubits=n_qubits, reduction="pca" if pca else None,
+                  random_state=seed, **_parse_options(params))
+    if model == "kernel":
+        est = QuantumKernelClassifier(feature_map=feature_map or "iqp", **common)
+    else:
+        est = QNNClassifier(feature_map=feature_map or "angle", ansatz=ansatz, **common)
+    baseline = make_baseline("svc_rbf", n_qubits=n_qubits, reduction="pca" if pca else None, random_state=seed, cv=3)
+    for label, m in ((f"{model}[{backend}/{mode}]", est), ("svc_rbf", baseline)):
+        t0 = time.perf_counter()
+        m.fit(X_train, y_train)
+        fit = time.perf_counter() - t0
+        acc = float(np.mean(m.predict(X_test) == y_test))
+        click.echo(f"{label:<32} test accuracy {acc:.3f}   fit {fit:.3f} s")
+    return 0
+
+
+COMMANDS = [evaluate]
