@@ -49,3 +49,21 @@ def qnn_time(backend: str, n_qubits: int = 6, layers: int = 3, n_samples: int = 
         b.vjp(circuit, angles, weights, obs, cot)
 
     return _best_of(step, repeat)
+
+
+def machine_limits(size_mb: int = 256, repeat: int = 5) -> dict:
+    """Measured memory bandwidth (GB/s, read + write of a copy) and complex128 matmul rate (GFLOP/s)."""
+    n = size_mb * 2**20 // 8
+    src, dst = np.ones(n), np.empty(n)
+    copy = _best_of(lambda: np.copyto(dst, src), repeat)
+    a = np.random.default_rng(0).normal(size=(1024, 1024)) + 0j
+    mm = _best_of(lambda: a @ a, repeat)
+    return {"bandwidth_gbs": 2 * n * 8 / copy / 1e9, "matmul_gflops": 8 * 1024**3 / mm / 1e9}
+
+
+def kernel_floor(n_qubits: int, n_samples: int, limits: dict) -> dict:
+    """Lower bounds for an exact Gram matrix: write + read the states once; the Gram product's flops."""
+    state_bytes = n_samples * 2**n_qubits * 16
+    gram_flops = 8 * n_samples**2 * 2**n_qubits  # complex multiply-add = 8 real flops
+    return {"memory_s": 2 * state_bytes / (limits["bandwidth_gbs"] * 1e9),
+            "matmul_s": gram_flops / (limits["matmul_gflops"] * 1e9)}

@@ -247,16 +247,33 @@ def zero_states(n_samples: int, n_qubits: int) -> np.ndarray:
     return state
 
 
+def _uses_data(step) -> bool:
+    if isinstance(step, FusedRun):
+        return step.has_data
+    if isinstance(step, UniformLayer):
+        return False
+    return step.angle is not None and step.angle.source == "data"
+
+
 def simulate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Final states of all samples, shape (n_samples, 2**n_qubits)."""
-    n = circuit.n_qubits
-    state = zero_states(angles.shape[0], n)
+    """Final states of all samples, shape (n_samples, 2**n_qubits).
+
+    Until the first data-dependent step every sample has the same state, so that
+    prefix is simulated once and broadcast.
+    """
+    n, n_samples = circuit.n_qubits, angles.shape[0]
+    state = zero_states(1, n)
+    shared = True
     for step in compile_circuit(circuit):
+        if shared and _uses_data(step):
+            state = np.repeat(state, n_samples, axis=0)
+            shared = False
+        rows = angles[:1] if shared else angles
         if isinstance(step, (FusedRun, UniformLayer)):
-            state = step.apply(state, angles, weights)
+            state = step.apply(state, rows, weights)
         else:
-            state = apply_gate(state, n, step, angles, weights)
-    return state
+            state = apply_gate(state, n, step, rows, weights)
+    return np.repeat(state, n_samples, axis=0) if shared else state
 
 
 def simulate_gate_by_gate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:

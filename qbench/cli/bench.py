@@ -8,7 +8,7 @@ from qbench.cli.core import _parse_options
 
 
 @click.command()
-@click.argument("task", type=click.Choice(["kernel", "qnn"]))
+@click.argument("task", type=click.Choice(["kernel", "qnn", "limits"]))
 @click.option("--backend", "backends", multiple=True, default=("numpy",), show_default=True)
 @click.option("--qubits", "qubits", multiple=True, type=int, help="Qubit counts (default: 4 8 12 for kernel, 6 for qnn).")
 @click.option("--samples", type=int, help="Samples (default: 200 for kernel, 100 for qnn).")
@@ -17,8 +17,22 @@ from qbench.cli.core import _parse_options
 @click.option("--mode", default="exact", show_default=True)
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE")
 def bench(task, backends, qubits, samples, layers, repeat, mode, options) -> int:
-    """Best-of-N seconds of TASK (kernel: ZZ reps 2 full Gram matrix; qnn: forward + gradient) and x numpy."""
-    from qbench.benchmarking import kernel_time, qnn_time
+    """Best-of-N seconds of TASK (kernel: ZZ reps 2 full Gram matrix; qnn: forward + gradient) and x numpy.
+
+    ``limits`` measures the machine's memory bandwidth and matmul rate and prints the
+    floor they put under the kernel task.
+    """
+    from qbench.benchmarking import kernel_floor, kernel_time, machine_limits, qnn_time
+
+    if task == "limits":
+        lim = machine_limits()
+        click.echo(f"memory bandwidth {lim['bandwidth_gbs']:.1f} GB/s, complex128 matmul {lim['matmul_gflops']:.1f} GFLOP/s")
+        click.echo(f"{'qubits':>6} {'samples':>7} {'numpy s':>9} {'memory floor s':>15} {'matmul floor s':>15}")
+        for n in qubits or (4, 8, 12, 14):
+            floor = kernel_floor(n, samples or 200, lim)
+            t = kernel_time("numpy", n, samples or 200, repeat)
+            click.echo(f"{n:>6} {samples or 200:>7} {t:>9.4f} {floor['memory_s']:>15.4f} {floor['matmul_s']:>15.4f}")
+        return 0
 
     opts = _parse_options(options)
     qubits = qubits or ((4, 8, 12) if task == "kernel" else (6,))
