@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 import types
@@ -81,6 +82,7 @@ def test_allow_list_environment_variable_limits_entry_point_plugins():
     out = _run_qbench(["plugins"], {"QBENCH_PLUGINS": ""})
     assert out.returncode == 0
     names = [line.split()[0] for line in out.stdout.splitlines() if line and not line.startswith(" ")]
+    assert "qiskit" not in names and "pennylane" not in names
     assert all(n.startswith("qbench.default_plugins") or n == "backends:" for n in names), out.stdout
     everything = _run_qbench(["plugins"], {})
     assert everything.returncode == 0
@@ -95,3 +97,37 @@ def test_check_pending_catches_misspelled_hooks():
     host.pm.register(bad)
     with pytest.raises(Exception, match="unknown hook"):
         host.pm.check_pending()
+
+
+def test_broken_entry_point_plugin_is_reported_not_fatal(tmp_path):
+    dist = tmp_path / "qbench_broken-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: qbench-broken\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[qbench]\nbroken = qbench_broken_does_not_exist.plugin\n")
+    import os
+
+    out = _run_qbench(["plugins"], {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])})
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"^broken\s+\?\s+plugin\s+broken: ModuleNotFoundError", out.stdout, re.M), out.stdout
+    assert "numpy" in out.stdout
+
+
+def test_plugin_without_its_framework_lists_as_unavailable_with_the_extra(tmp_path):
+    import os
+
+    (tmp_path / "qbench_ghostplug.py").write_text(
+        "from qbench.hookspecs import hookimpl\n\n"
+        "@hookimpl\n"
+        "def qbench_register_backends(register):\n"
+        "    register('ghost', 'ghost_fw.backend:Ghost', framework='ghost', requires=('ghost_fw',), extra='ghost')\n")
+    dist = tmp_path / "qbench_ghostplug-0.2.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: qbench-ghostplug\nVersion: 0.2\n")
+    (dist / "entry_points.txt").write_text("[qbench]\nghostplug = qbench_ghostplug\n")
+    out = _run_qbench(["plugins"], {"PYTHONPATH": str(tmp_path)})
+    assert out.returncode == 0, out.stderr
+    assert re.search(r'^ghostplug\s+0\.2\s+plugin\s+unavailable \(missing ghost_fw\): pip install "qbench\[ghost\]"',
+                     out.stdout, re.M), out.stdout
+    evaluate = _run_qbench(["evaluate", "--dataset", "iris", "--backend", "ghost"], {"PYTHONPATH": str(tmp_path)})
+    assert evaluate.returncode == 2 and 'pip install "qbench[ghost]"' in evaluate.stderr
+    assert "Traceback" not in evaluate.stderr

@@ -26,11 +26,23 @@ def _parse_options(pairs: tuple[str, ...]) -> dict:
 
 @click.command()
 def plugins() -> int:
-    """List plugins: name, version, hooks, and each backend's availability and install hint."""
+    """List plugins (name, version, availability, install hint, hooks) and the backends each registers."""
+    backends_by_plugin: dict[str, list] = {}
+    for entry in P.host.registries()["backend"].entries():
+        backends_by_plugin.setdefault(entry.plugin, []).append(entry)
     for info in P.host.plugin_infos():
+        specs = [e.obj for e in backends_by_plugin.get(info.name, [])]
+        missing = sorted({m for s in specs for m in s.missing})
+        if info.error:
+            status = f"broken: {info.error}"
+        elif missing:
+            status = f"unavailable (missing {', '.join(missing)}): {specs[0].install_hint}"
+        else:
+            status = "available"
+        hooks = ", ".join(h.removeprefix("qbench_") for h in info.hooks) or "-"
         kind = "built-in" if info.builtin else "plugin"
-        status = f"BROKEN: {info.error}" if info.error else ", ".join(h.removeprefix("qbench_") for h in info.hooks)
-        click.echo(f"{info.name} {info.version} ({kind}): {status}")
+        click.echo(f"{info.name:<40} {info.version:<8} {kind:<8} {status}")
+        click.echo(f"{'':<40} hooks: {hooks}")
     click.echo("")
     click.echo("backends:")
     for entry in P.host.registries()["backend"].entries():
