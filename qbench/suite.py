@@ -128,7 +128,7 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SuiteError(f"{file}: malformed TOML {_toml_position(str(exc))}") from None
+        raise SuiteError(f"{file}: malformed TOML {_toml_position(str(exc), text)}") from None
     top = Table(file, "", doc, ("suite", "datasets", "models", "exclude"))
     head = top.sub("suite", SUITE_KEYS)
     name = head.take("name", string(pattern=NAME_PATTERN, what="a name of letters, digits, '_', '.', '-'"))
@@ -155,10 +155,16 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
                  plugins=plugins, backend_options=backend_options, exclude=exclude)
 
 
-def _toml_position(message: str) -> str:
-    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+def _toml_position(message: str, text: str) -> str:
+    """``at line L, column C: problem`` from tomllib's message (which says "end of document" for the last position)."""
     what = re.sub(r"\s*\(at .*\)$", "", message)
-    return f"at line {m.group(1)}, column {m.group(2)}: {what}" if m else f": {message}"
+    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if m:
+        return f"at line {m.group(1)}, column {m.group(2)}: {what}"
+    if "end of document" in message:
+        lines = text.split("\n")
+        return f"at line {len(lines)}, column {len(lines[-1]) + 1} (end of file): {what}"
+    return f": {message}"
 
 
 def _plugin(head: Table, i: int, ref: str, path: Path) -> str:
@@ -304,35 +310,64 @@ def _accepted(func, exclude=()) -> list[str] | None:
 _TEMPLATE_PARAMS = {"feature_map": "feature_map_params", "ansatz": "ansatz_params", "observable": "observable_params"}
 
 
+#: Value checks used when an estimator declares no scikit-learn ``_parameter_constraints``.
+FALLBACK_CONSTRAINTS = {
+    "C": ("a number > 0", lambda v: _is_number(v) and v > 0),
+    "learning_rate": ("a number > 0", lambda v: _is_number(v) and v > 0),
+    "max_iter": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
+    "batch_size": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
+    "reuploads": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
+    "class_weight": ('"balanced" or a table of class weights', lambda v: v == "balanced" or isinstance(v, dict)),
+    "cache": ("true or false", lambda v: isinstance(v, bool)),
+}
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
 def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> None:
-    """Template names and their parameters, and scikit-learn's declared parameter constraints, for every grid point."""
+    """Template names and their parameters, and parameter values, for every grid point."""
     from sklearn.model_selection import ParameterGrid
 
     defaults = {n: p.default for n, p in inspect.signature(cls).parameters.items()}
+
+    def where(key: str, point: dict) -> str:
+        return f"{t.key('grid')}.{key}" if key in point else f"{t.key('params')}.{key}"
+
     points = list(ParameterGrid(grid)) if grid else [{}]
     for point in points[:1000]:
         values = {**defaults, **params, **point}
-        where = t.key("grid") if point else t.key("params")
         for kind, pkey in _TEMPLATE_PARAMS.items():
             if kind not in values:
                 continue
             name, tparams = values[kind], values.get(pkey) or {}
             if not isinstance(tparams, dict):
-                t.fail(f"{where}.{pkey}", f"expected a table of template parameters, got {describe(tparams)}")
+                t.fail(where(pkey, point), f"expected a table of template parameters, got {describe(tparams)}")
             try:
-                if kind == "observable":
-                    P.template_entry(kind, name)
-                else:
-                    P.make_template(kind, name, **tparams)
+                P.template_entry(kind, name)
             except QBenchError as exc:
-                t.fail(f"{where}.{kind if kind in point or kind in params else pkey}", str(exc))
+                t.fail(where(kind, point), str(exc))
+            if kind != "observable":
+                try:
+                    P.make_template(kind, name, **tparams)
+                except QBenchError as exc:
+                    t.fail(where(pkey, point), str(exc))
         est = cls(**{**params, **point})
-        validate = getattr(est, "_validate_params", None)
-        if validate is not None and getattr(est, "_parameter_constraints", None):
+        if getattr(est, "_parameter_constraints", None):
             try:
-                validate()
+                est._validate_params()
             except (ValueError, TypeError) as exc:
-                t.fail(where, str(exc).splitlines()[0])
+                t.fail(t.key("grid") if point else t.key("params"), str(exc).splitlines()[0])
+            continue
+        for key, value in {**params, **point}.items():
+            rule = FALLBACK_CONSTRAINTS.get(key)
+            if rule and value is not None and not rule[1](value):
+                t.fail(where(key, point), f"expected {rule[0]}, got {describe(value)}")
 
 
 # ------------------------------------------------------------------ backends and modes

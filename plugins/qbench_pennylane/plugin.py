@@ -1,0 +1,21 @@
+"""Registers the PennyLane backends.  Imports nothing from PennyLane, so it loads (and the
+backends show as unavailable with an install hint) when PennyLane is not installed."""
+
+from qbench.hookspecs import hookimpl
+
+_MODULE = "qbench_pennylane.backend"
+
+
+@hookimpl
+def qbench_register_backends(register):
+    register("pennylane", f"{_MODULE}:PennyLaneBackend", framework="pennylane", requires=("pennylane",),
+             extra="pennylane",
+             description="PennyLane default.qubit, broadcast over samples, backprop; shots; "
+                         "default.mixed noise; any PennyLane device as hardware")
+    register("pennylane.lightning", f"{_MODULE}:LightningBackend", framework="pennylane",
+             requires=("pennylane", "pennylane_lightning"), extra="pennylane",
+             description="PennyLane lightning.qubit (C++), adjoint gradients; shots")
+    register("pennylane.native", f"{_MODULE}:NativeBackend", framework="pennylane", requires=("pennylane",),
+             extra="pennylane",
+             description="The PennyLane demo path: qml.kernels.*kernel_matrix (one circuit per entry), "
+                         "one QNode call per sample")

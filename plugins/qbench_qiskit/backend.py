@@ -1,0 +1,465 @@
+"""The ``qiskit`` and ``qiskit.native`` backends.
+
+``qiskit`` (the fast path; measurements in ``docs/perf/qiskit.md`` and this package's README):
+
+* exact    -- one ``AerSimulator(method="statevector")`` run per batch: the circuit is
+              translated and transpiled once, every sample is a parameter bind.
+              Kernels are |S S^dagger|^2 of the states; expectation values come from
+              Aer's ``save_expectation_value``; gradients by parameter shift with every
+              shifted circuit of every sample in the same Aer run.
+* shots    -- Aer ``SamplerV2`` with ``shots`` and a seed: compute-uncompute kernel circuits
+              (upper triangle only), expectation values from sampled bitstrings,
+              parameter-shift gradients from sampled shifted circuits, all in one job each.
+* noisy    -- the same circuits transpiled to a fake IBM device (``device="fake_manila"``)
+              and sampled by Aer with that device's noise model.
+* hardware -- the same circuits on an IBM Quantum backend through ``qiskit-ibm-runtime``
+              ``SamplerV2`` inside a ``Batch``.  Credentials come only from the environment
+              (``QISKIT_IBM_TOKEN`` ...) or the saved Qiskit account; ``device`` may also be a
+              backend object (e.g. ``FakeManilaV2()``, runtime local testing mode).
+
+``qiskit.native`` is what the qiskit-machine-learning tutorials do: ``FidelityQuantumKernel``
+(``ComputeUncompute`` on the library's default exact sampler) and ``EstimatorQNN`` with
+its default estimator and parameter-shift gradient.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+
+from qbench.backends.base import Backend, Capabilities
+from qbench.circuits.ir import Circuit, resolve_angles
+from qbench.errors import CapabilityError, QBenchError
+
+from qbench_qiskit import translate as T
+
+#: Options the ``qiskit`` backend understands (``--option key=value``).
+OPTIONS = {
+    "device": "noisy: fake device name (fake_manila, fake_torino, ...); hardware: IBM backend name or a backend object",
+    "optimization_level": "transpiler optimization level for noisy/hardware (default 1)",
+    "seed_transpiler": "transpiler seed for noisy/hardware (default 0, so layouts do not change with the shot seed)",
+    "job_size": "most circuits (rows of parameter values) per primitive job (default 20000; hardware 2000)",
+    "service": "hardware: a QiskitRuntimeService-like object with backend(name) (default: built from credentials)",
+    "channel": "hardware: IBM Quantum channel (default: QISKIT_IBM_CHANNEL or the saved account's)",
+    "instance": "hardware: IBM Quantum instance (default: QISKIT_IBM_INSTANCE or the saved account's)",
+    "account_name": "hardware: name of a saved Qiskit account",
+    "account_file": "hardware: file of saved Qiskit accounts (default ~/.qiskit/qiskit-ibm.json)",
+}
+_SECRET = re.compile(r"token|key|secret|password|credential", re.I)
+CREDENTIALS_HINT = ("set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE; optionally QISKIT_IBM_CHANNEL) in the environment, "
+                    "or save an account with QiskitRuntimeService.save_account(...)")
+_STATE_BUDGET = 2**24  # amplitudes per Aer run when returning state vectors (256 MiB of complex128)
+
+
+def _check_options(name: str, options: dict, allowed) -> None:
+    for key in options:
+        if _SECRET.search(key):
+            raise QBenchError(f"backend {name!r}: credentials are never passed as options ({key!r}); {CREDENTIALS_HINT}")
+        if key not in allowed:
+            raise QBenchError(f"backend {name!r}: unknown option {key!r}; known options: {', '.join(sorted(allowed)) or 'none'}")
+
+
+def _describe(value):
+    """A plain, secret-free stand-in for option values that are objects (backends, services)."""
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    name = getattr(value, "name", None)
+    if isinstance(name, str):
+        return name
+    return type(value).__name__
+
+
+def fake_device_names() -> list[str]:
+    """Names accepted as ``device`` in noisy mode: ``fake_manila`` for ``FakeManilaV2``, ``fake_torino`` ..."""
+    import qiskit_ibm_runtime.fake_provider as fp
+
+    names = set()
+    for attr in dir(fp):
+        m = re.fullmatch(r"Fake([A-Z][a-z]+)(V2)?", attr)
+        if m:
+            names.add("fake_" + m.group(1).lower())
+    return sorted(names)
+
+
+def fake_device(name: str):
+    """An instance of the fake IBM device ``name`` (``fake_manila``, ``FakeManilaV2``, ``manila`` ...)."""
+    import qiskit_ibm_runtime.fake_provider as fp
+
+    key = str(name).strip().lower().removeprefix("fake_").removeprefix("fake").removesuffix("v2").strip("_")
+    for attr in dir(fp):
+        m = re.fullmatch(r"Fake([A-Z][a-z]+)(V2)?", attr)
+        if m and m.group(1).lower() == key:
+            return getattr(fp, attr)()
+    few = ", ".join(n for n in fake_device_names() if n in ("fake_manila", "fake_lima", "fake_kyiv", "fake_sherbrooke",
+                                                            "fake_torino", "fake_brisbane", "fake_fez"))
+    raise QBenchError(f"unknown fake device {name!r}; valid names include {few} "
+                      f"({len(fake_device_names())} in qiskit_ibm_runtime.fake_provider)")
+
+
+def _two_qubit_gates(qc) -> int:
+    return sum(1 for inst in qc.data if inst.operation.num_qubits == 2 and inst.operation.name != "barrier")
+
+
+class QiskitBackend(Backend):
+    """Qiskit Aer (exact, shots, noisy) and IBM Runtime (hardware)."""
+
+    name = "qiskit"
+    framework = "qiskit"
+    capabilities = Capabilities(modes=("exact", "shots", "noisy", "hardware"), gradient_methods=("parameter-shift",),
+                                max_qubits=24, default_shots=1024)
+
+    def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
+                 gradient: str | None = None, **options) -> None:
+        _check_options(self.name, options, OPTIONS)
+        if mode == "noisy" and shots is None:
+            shots = self.capabilities.default_shots
+        super().__init__(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
+        self._cache: dict = {}
+        self._device = None
+        self._sim = None
+        if mode == "noisy":
+            dev = options.get("device")
+            if dev is None:
+                raise QBenchError(f"backend {self.name!r}: noisy mode needs a fake device, e.g. --option device=fake_manila")
+            self._device = fake_device(dev) if isinstance(dev, str) else dev
+        elif mode == "hardware":
+            dev = options.get("device")
+            if dev is not None and not isinstance(dev, str):
+                self._device = dev  # an injected backend object (a fake backend in local testing mode)
+            elif options.get("service") is None:
+                self._require_credentials()
+        elif options.get("device") is not None:
+            raise QBenchError(f"backend {self.name!r}: option 'device' applies to noisy and hardware modes, not {mode!r}")
+
+    @property
+    def config(self) -> dict:
+        cfg = super().config
+        cfg["options"] = {k: _describe(v) for k, v in cfg["options"].items()}
+        return cfg
+
+    # ------------------------------------------------------------------ exact (Aer)
+    def _aer(self):
+        if self._sim is None:
+            from qiskit_aer import AerSimulator
+
+            self._sim = AerSimulator(method="statevector")
+        return self._sim
+
+    def _aer_template(self, circuit: Circuit, observable=None):
+        """The translated circuit with a save instruction (cached).
+
+        Aer executes every gate of the core's gate set natively, so no transpilation is needed:
+        the template is built once and each sample is a parameter bind.
+        """
+        key = ("aer", circuit, observable)
+        if key not in self._cache:
+            import qiskit_aer  # noqa: F401  (adds save_statevector / save_expectation_value to QuantumCircuit)
+
+            tq = T.gate_template(circuit).copy()
+            if observable is None:
+                tq.save_statevector()
+            else:
+                tq.save_expectation_value(T.pauli_op(observable, circuit.n_qubits), tq.qubits)
+            self._cache[key] = (tq, self._columns(circuit, tq))
+        return self._cache[key]
+
+    @staticmethod
+    def _columns(circuit: Circuit, qc) -> np.ndarray:
+        """Which rotation-angle column feeds each parameter left in (a transpiled) ``qc``, in its order."""
+        index = {p: k for k, p in enumerate(T.gate_template(circuit).parameters)}
+        return np.array([index[p] for p in qc.parameters], dtype=int)
+
+    def _aer_run(self, circuit: Circuit, theta: np.ndarray, observable=None) -> np.ndarray:
+        """States (observable None) or expectation values for every row of rotation angles, by parameter binds."""
+        tq, cols = self._aer_template(circuit, observable)
+        rows = theta.shape[0]
+        if observable is None:
+            chunk = max(1, _STATE_BUDGET // 2**circuit.n_qubits)
+        else:
+            chunk = 20_000
+        out = []
+        for start in range(0, rows, chunk):
+            part = theta[start:start + chunk]
+            if len(cols):
+                binds = [{p: part[:, c] for p, c in zip(tq.parameters, cols)}]
+                result = self._aer().run(tq, parameter_binds=binds).result()
+                n_exp = len(part)
+            else:  # no parameters: every row is the same circuit
+                result = self._aer().run(tq).result()
+                n_exp = 1
+            self._check_result(result)
+            key = "statevector" if observable is None else "expectation_value"
+            vals = [np.asarray(result.data(i)[key]) for i in range(n_exp)]
+            vals = np.stack(vals) if observable is None else np.real(np.array(vals, dtype=complex))
+            if n_exp == 1 and len(part) > 1:
+                vals = np.repeat(vals, len(part), axis=0)
+            out.append(vals)
+        self.count(rows)
+        return np.concatenate(out) if out else np.zeros((0, 2**circuit.n_qubits) if observable is None else (0,))
+
+    @staticmethod
+    def _check_result(result) -> None:
+        if not result.success:
+            raise QBenchError(f"Aer simulation failed: {result.status}")
+
+    def _states(self, circuit, angles, weights):
+        return self._aer_run(circuit, resolve_angles(circuit, angles, weights))
+
+    def _kernel(self, circuit, a, b):
+        if self.mode == "exact":
+            sa = self._states(circuit, a, T_NO_WEIGHTS)
+            sb = sa if b is None else self._states(circuit, b, T_NO_WEIGHTS)
+            overlap = sa.conj() @ sb.T
+            return overlap.real**2 + overlap.imag**2
+        return self._sampled_kernel(circuit, a, b)
+
+    def _expval(self, circuit, angles, weights, observable):
+        theta = resolve_angles(circuit, angles, weights)
+        if self.mode == "exact":
+            return self._aer_run(circuit, theta, observable)
+        return self._sampled_expval(circuit, theta[None], observable)[0]
+
+    def _vjp(self, circuit, angles, weights, observable, cotangent):
+        theta = resolve_angles(circuit, angles, weights)
+        values, gates = T.shifted_angles(circuit, theta)
+        if not gates:
+            return np.zeros(circuit.n_weights)
+        if self.mode == "exact":
+            flat = self._aer_run(circuit, values.reshape(-1, values.shape[-1]), observable)
+            evs = flat.reshape(values.shape[:2])
+        else:
+            evs = self._sampled_expval(circuit, values, observable)
+        return T.shift_vjp(evs, gates, cotangent, circuit.n_weights)
+
+    # ------------------------------------------------------- sampled (shots, noisy, hardware)
+    def _target(self, circuit: Circuit):
+        """The device circuits are transpiled to in noisy/hardware mode (None in shots mode); checks the width."""
+        if self.mode == "shots":
+            return None
+        if self._device is None:
+            self._device = self._hardware_backend(circuit.n_qubits)
+        width = self._device.num_qubits
+        if circuit.n_qubits > width:
+            raise CapabilityError(f"backend {self.name!r}: the circuit has {circuit.n_qubits} qubits but device "
+                                  f"{_describe(self._device)!r} has {width}")
+        return self._device
+
+    def _measured_template(self, circuit: Circuit, kind: str):
+        """``kind`` "expval": U(theta) + measure; "kernel": U(a) then U(b)^dagger (bind b = -angles) + measure.
+
+        Transpiled once for the device in noisy/hardware mode; cached with the map from the
+        transpiled circuit's parameters (some may be optimized away) to value columns.
+        """
+        key = (kind, circuit)
+        if key in self._cache:
+            return self._cache[key]
+        from qiskit import QuantumCircuit
+
+        n = circuit.n_qubits
+        u = T.gate_template(circuit)
+        if kind == "expval":
+            qc = u.copy()
+            order = list(u.parameters)
+        else:
+            # Fresh parameter vectors rather than assign_parameters(theta -> a): substituted parameters
+            # become expressions, which make basis translation to IBM Heron devices take minutes.
+            ua, ub = T.gate_template(circuit, name="a"), T.gate_template(circuit, inverse=True, name="b")
+            qc = QuantumCircuit(n, name=f"{circuit.name}-compute-uncompute")
+            qc.compose(ua, inplace=True)
+            qc.compose(ub, inplace=True)
+            order = list(ua.parameters) + list(ub.parameters)
+        qc.measure_all()
+        device = self._target(circuit)
+        if device is not None:
+            from qiskit.transpiler import generate_preset_pass_manager
+
+            pm = generate_preset_pass_manager(optimization_level=int(self.options.get("optimization_level", 1)),
+                                              backend=device, seed_transpiler=int(self.options.get("seed_transpiler", 0)))
+            qc = pm.run(qc)
+            label = f"{circuit.name}[{kind}]"
+            self.usage.extra.setdefault("two_qubit_gates", {})[label] = _two_qubit_gates(qc)
+            self.usage.extra.setdefault("depth", {})[label] = qc.depth()
+            self.usage.extra["device"] = _describe(device)
+        index = {p: k for k, p in enumerate(order)}
+        cols = np.array([index[p] for p in qc.parameters], dtype=int)
+        self._cache[key] = (qc, cols)
+        return self._cache[key]
+
+    def _job_seed(self) -> int:
+        return int(self._rng.integers(2**31 - 1))
+
+    def _sample(self, qc, values: np.ndarray) -> list:
+        """Sampled bits of ``qc`` for every row of ``values`` (parameter columns already selected).
+
+        Rows are split into jobs of at most ``job_size`` circuits, all submitted before any result
+        is awaited (inside one ``Batch`` on hardware).  Returns packed bit arrays, shape (rows, shots, bytes).
+        """
+        default = 2000 if self.mode == "hardware" else 20_000
+        size = max(1, int(self.options.get("job_size", default)))
+        chunks = [values[s:s + size] for s in range(0, len(values), size)] or [values]
+        if self.mode == "hardware":
+            from qiskit_ibm_runtime import Batch, SamplerV2
+
+            with Batch(backend=self._device) as batch:
+                sampler = SamplerV2(mode=batch)
+                sampler.options.default_shots = self.shots
+                if self.seed is not None:
+                    sampler.options.simulator.seed_simulator = self._job_seed()
+                jobs = [sampler.run([(qc, c)]) for c in chunks]
+                results = [job.result() for job in jobs]
+        else:
+            from qiskit_aer.primitives import SamplerV2
+
+            if self.mode == "noisy":
+                if self._sim is None:
+                    from qiskit_aer import AerSimulator
+
+                    self._sim = AerSimulator.from_backend(self._device)
+                make = lambda: SamplerV2.from_backend(self._sim, seed=self._job_seed(), default_shots=self.shots)  # noqa: E731
+            else:
+                make = lambda: SamplerV2(seed=self._job_seed(), default_shots=self.shots)  # noqa: E731
+            results = [make().run([(qc, c)]).result() for c in chunks]
+        arrays = [r[0].data.meas.array.reshape(-1, self.shots, r[0].data.meas.array.shape[-1]) for r in results]
+        self.count(len(values), self.shots)
+        return np.concatenate(arrays)
+
+    def _sampled_expval(self, circuit: Circuit, theta: np.ndarray, observable) -> np.ndarray:
+        """Shot estimates for rotation angles of shape (variants, samples, rotations) -> (variants, samples)."""
+        qc, cols = self._measured_template(circuit, "expval")
+        flat = theta.reshape(-1, theta.shape[-1])[:, cols]
+        packed = self._sample(qc, flat)
+        n = circuit.n_qubits
+        out = np.empty(len(flat))
+        step = max(1, 2**22 // (self.shots * max(n, 1)))
+        for s in range(0, len(flat), step):
+            bits = np.unpackbits(packed[s:s + step], axis=-1)[..., -n:] if n else packed[s:s + step][..., :0]
+            out[s:s + step] = observable.on_bits(bits.astype(np.int16)).mean(axis=1)  # uint8 would wrap in 1 - 2 * parity
+        return out.reshape(theta.shape[:2])
+
+    def _sampled_kernel(self, circuit: Circuit, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+        """Compute-uncompute: K[i, j] = frequency of all zeros after U(a_i) U(b_j)^dagger; upper triangle only if symmetric.
+
+        The diagonal is 1 by construction in shots mode and is sampled (noise shows) in noisy/hardware mode.
+        """
+        qc, cols = self._measured_template(circuit, "kernel")
+        ta = resolve_angles(circuit, a, None)
+        symmetric = b is None
+        tb = ta if symmetric else resolve_angles(circuit, b, None)
+        if symmetric:
+            i, j = np.triu_indices(len(ta), k=0 if self.mode != "shots" else 1)
+        else:
+            i, j = (x.ravel() for x in np.meshgrid(np.arange(len(ta)), np.arange(len(tb)), indexing="ij"))
+        k = np.zeros((len(ta), len(tb)))
+        if len(i):
+            values = np.hstack([ta[i], -tb[j]])[:, cols]  # the inverse template takes negated angles
+            packed = self._sample(qc, values)
+            k[i, j] = np.mean(~np.any(packed, axis=-1), axis=1)
+        if symmetric:
+            k = np.triu(k) + np.triu(k, 1).T
+            if self.mode == "shots":
+                np.fill_diagonal(k, 1.0)
+        return k
+
+    # ------------------------------------------------------------------ hardware
+    def _account(self) -> dict:
+        return {"filename": self.options.get("account_file"), "name": self.options.get("account_name"),
+                "channel": self.options.get("channel")}
+
+    def _require_credentials(self) -> None:
+        """Fail early, without the network, when no IBM Quantum account is configured (the token is not kept)."""
+        from qiskit_ibm_runtime.accounts import AccountManager
+
+        acct = self._account()
+        try:
+            AccountManager.get(filename=acct["filename"], name=acct["name"], channel=acct["channel"])
+        except Exception:
+            raise QBenchError(f"backend {self.name!r}: hardware mode needs IBM Quantum credentials: {CREDENTIALS_HINT}") from None
+
+    def _hardware_backend(self, n_qubits: int):
+        service = self.options.get("service")
+        if service is None:
+            from qiskit_ibm_runtime import QiskitRuntimeService
+
+            acct = self._account()
+            try:
+                service = QiskitRuntimeService(channel=acct["channel"], instance=self.options.get("instance"),
+                                               name=acct["name"], filename=acct["filename"])
+            except Exception as exc:
+                raise QBenchError(f"backend {self.name!r}: could not connect to IBM Quantum "
+                                  f"({type(exc).__name__}); check the account ({CREDENTIALS_HINT})") from None
+        dev = self.options.get("device")
+        try:
+            if dev:
+                return service.backend(dev)
+            return service.least_busy(operational=True, simulator=False, min_num_qubits=n_qubits)
+        except Exception as exc:
+            raise QBenchError(f"backend {self.name!r}: IBM backend {dev or '(least busy)'!r} is not available: "
+                              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+
+
+T_NO_WEIGHTS = np.zeros(0)
+
+
+class QiskitNativeBackend(Backend):
+    """The qiskit-machine-learning tutorial path: ``FidelityQuantumKernel`` and ``EstimatorQNN`` with their defaults."""
+
+    name = "qiskit.native"
+    framework = "qiskit"
+    capabilities = Capabilities(modes=("exact",), gradient_methods=("parameter-shift",), max_qubits=20)
+
+    def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
+                 gradient: str | None = None, **options) -> None:
+        _check_options(self.name, options, ())
+        super().__init__(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
+        self._qnns: dict = {}
+
+    def _states(self, circuit, angles, weights):
+        from qiskit.quantum_info import Statevector
+
+        st = T.split_template(circuit)
+        x = angles[:, list(st.data_columns)]
+        self.count(len(angles))
+        out = np.empty((len(angles), 2**circuit.n_qubits), dtype=complex)
+        for s in range(len(angles)):
+            values = dict(zip(st.input_params, x[s])) | dict(zip(st.weight_params, weights))
+            out[s] = Statevector(st.circuit.assign_parameters(values)).data
+        return out
+
+    def _kernel(self, circuit, a, b):
+        from qiskit_machine_learning.kernels import FidelityQuantumKernel
+
+        st = T.split_template(circuit)
+        cols = list(st.data_columns)
+        if not cols:  # no data parameter: every sample has the same state
+            return np.ones((len(a), len(a) if b is None else len(b)))
+        kernel = FidelityQuantumKernel(feature_map=st.circuit)
+        self.count(len(a) * (len(a) - 1) // 2 if b is None else len(a) * len(b))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            k = kernel.evaluate(a[:, cols], None if b is None else b[:, cols])
+        return np.asarray(k, dtype=float)
+
+    def _qnn(self, circuit, observable):
+        key = (circuit, observable)
+        if key not in self._qnns:
+            from qiskit_machine_learning.neural_networks import EstimatorQNN
+
+            st = T.split_template(circuit)
+            self._qnns[key] = EstimatorQNN(circuit=st.circuit, observables=T.pauli_op(observable, circuit.n_qubits),
+                                           input_params=list(st.input_params), weight_params=list(st.weight_params))
+        return self._qnns[key], T.split_template(circuit)
+
+    def _expval(self, circuit, angles, weights, observable):
+        qnn, st = self._qnn(circuit, observable)
+        self.count(len(angles))
+        return np.asarray(qnn.forward(angles[:, list(st.data_columns)], weights), dtype=float).reshape(len(angles))
+
+    def _vjp(self, circuit, angles, weights, observable, cotangent):
+        if not circuit.n_weights:
+            return np.zeros(0)
+        qnn, st = self._qnn(circuit, observable)
+        self.count(len(angles) * 2 * sum(g.angle is not None and g.angle.source == "weight" for g in circuit.gates))
+        _, wgrad = qnn.backward(angles[:, list(st.data_columns)], weights)
+        return cotangent @ np.asarray(wgrad, dtype=float).reshape(len(angles), circuit.n_weights)

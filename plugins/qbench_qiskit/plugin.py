@@ -1,0 +1,14 @@
+"""Registers the Qiskit backends.  Imports nothing from Qiskit, so it loads (and shows as unavailable) without it."""
+
+from qbench.hookspecs import hookimpl
+
+_REQUIRES = ("qiskit", "qiskit_aer", "qiskit_machine_learning", "qiskit_ibm_runtime")
+
+
+@hookimpl
+def qbench_register_backends(register):
+    register("qiskit", "qbench_qiskit.backend:QiskitBackend", framework="qiskit", requires=_REQUIRES, extra="qiskit",
+             description="Qiskit: Aer state vectors (exact), Aer SamplerV2 (shots), fake-device noise, IBM Runtime hardware")
+    register("qiskit.native", "qbench_qiskit.backend:QiskitNativeBackend", framework="qiskit", requires=_REQUIRES,
+             extra="qiskit",
+             description="Qiskit tutorial path: FidelityQuantumKernel (ComputeUncompute) and EstimatorQNN defaults")

@@ -1,0 +1,137 @@
+"""``qbench run``, ``qbench results`` and ``qbench suites``: run benchmark suites and compare their results.
+
+Exit codes of ``run``: 0 when every job is done or skipped, 1 when some failed, 2 for bad
+input (nothing run, the store untouched), 130 when interrupted (finished jobs kept).
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from qbench.executors import EXECUTORS
+from qbench.results import FORMATS
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+@click.command("run")
+@click.argument("suite")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Results store [default: $QBENCH_DB or .qbench/results.db].")
+@click.option("-j", "--jobs", "workers", type=int, default=1, show_default=True, help="Jobs run in parallel.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="local", show_default=True,
+              help="local: embedded process pool; dask: Dask distributed.")
+@click.option("--address", help="Dask scheduler address (tcp://host:port); default: an in-process LocalCluster.")
+@click.option("--timeout", type=float, help="Seconds per job [default: the suite's timeout].")
+@click.option("--memory-limit", help='Memory a job may allocate, e.g. "2 GiB" [default: the suite\'s, else none].')
+@click.option("--rerun", is_flag=True, help="Run jobs that are already done again.")
+@click.option("--only", multiple=True, metavar="PATTERN",
+              help="Only jobs whose label matches (glob, or substring); repeatable. Labels: DATA[n=,d=]/MODEL/BACKEND/MODE/seed=S.")
+@click.option("--list", "list_jobs", is_flag=True, help="Print the jobs (and whether each is done) without running them.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
+def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, only, list_jobs, progress) -> int:
+    """Run the benchmark SUITE (a TOML file, or the name of a shipped suite)."""
+    from qbench.errors import QBenchError
+    from qbench.executors import check_executor
+    from qbench.runner import prepare, run_jobs
+    from qbench.store import Store, default_db, inspect_file
+    from qbench.suite_schema import parse_byte_size
+
+    if timeout is not None and timeout <= 0:
+        raise QBenchError(f"--timeout must be > 0 seconds, got {timeout:g}")
+    limit = parse_byte_size(memory_limit, "--memory-limit") if memory_limit is not None else None
+    check_executor(executor, workers, address)
+    spec, jobs = prepare(suite, list(only))
+    db = db or default_db()
+    if list_jobs:
+        statuses = {}
+        if inspect_file(db) is not None:
+            with Store(db, create=False) as store:
+                statuses = store.statuses([j.key for j in jobs])
+        for job in jobs:
+            click.echo(f"{statuses.get(job.key, 'pending'):<8} {job.key}  {job.label}")
+        return 0
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with Store(db) as store:
+            summary = run_jobs(spec, jobs, store, workers=workers, executor=executor, address=address,
+                               timeout=timeout, memory_limit=limit, rerun=rerun, progress=progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(summary.line(db), err=True)
+    if summary.counts["failed"] and not summary.interrupted:
+        click.echo(f"failed jobs: qbench results --db {db} --suite {spec.name} --jobs --status failed", err=True)
+    return summary.exit_code
+
+
+@click.command("results")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Results store [default: $QBENCH_DB or .qbench/results.db].")
+@click.option("--suite", help="Only this suite's jobs.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file instead of stdout.")
+@click.option("--jobs", "raw", is_flag=True, help="One row per job instead of the comparison table.")
+@click.option("--status", type=click.Choice(["done", "failed", "skipped"]), help="With --jobs: only jobs with this status.")
+def results(db, suite, fmt, output, raw, status) -> int:
+    """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, fit time."""
+    from qbench import results as R
+    from qbench.errors import QBenchError
+
+    df = R.load(db, suite=suite)
+    if raw:
+        if status:
+            df = df[df["status"] == status]
+        cols = ["job_key", "suite", "label", "status", "test_accuracy", "cv_score", "best_params", "fit_time",
+                "predict_time", "total_time", "peak_memory", "error_type", "error_message"]
+        table = R.flat(df) if fmt != "table" else df[cols]
+        data = table.to_string(index=False) if fmt == "table" else R.export(table, fmt)
+    else:
+        data = R.export(R.compare(df), fmt)
+    if isinstance(data, bytes):
+        if output is None and sys.stdout.isatty():
+            raise QBenchError("parquet is binary; write it to a file with -o FILE")
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            output.write_bytes(data)
+        return 0
+    if output is None:
+        click.echo(data)
+    else:
+        output.write_text(data + ("" if data.endswith("\n") else "\n"), encoding="utf-8")
+    return 0
+
+
+@click.command("suites")
+def suites() -> int:
+    """List the shipped suites with their job counts."""
+    from qbench.errors import QBenchError
+    from qbench.jobs import expand
+    from qbench.suite import load_suite
+    from qbench.suites_catalog import shipped_suites
+
+    files = shipped_suites()
+    if not files:
+        click.echo("no shipped suites found (looked in ./suites and next to the qbench package)")
+        return 0
+    for f in files:
+        try:
+            s = load_suite(f)
+            jobs = expand(s)
+        except QBenchError as exc:
+            click.echo(f"{f.stem:<14} INVALID: {exc}")
+            continue
+        waiting = sum(1 for j in jobs if j.skip_reason)
+        extra = f" ({waiting} skipped here: plugin not loaded)" if waiting else ""
+        click.echo(f"{f.stem:<14} {len(jobs):>6} jobs{extra:<40} {s.description}")
+    return 0
+
+
+COMMANDS = [run, results, suites]

@@ -1,0 +1,89 @@
+"""The overview page: every suite with its job counts and a link, and the environments the jobs ran in."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from qbench.report.page import esc, no_data, section
+from qbench.report.suite_data import SuiteData
+
+MAX_ENVIRONMENTS = 20
+ENV_COLUMNS = ("hostname", "cpu_model", "python_version", "qbench_version", "git_commit")
+
+
+def suites_table(suites: list[SuiteData], pages: dict[str, str]) -> str:
+    if not suites:
+        return no_data("the store holds no results yet; run a suite first (qbench run SUITE)")
+    rows = []
+    for s in suites:
+        c = s.counts()
+        jobs = s.jobs
+        finished = jobs["finished_at"].dropna()
+        backends = sorted(b for b in jobs.loc[jobs["kind"] != "baseline", "backend"].dropna().astype(str).unique())
+        rows.append(
+            f'<tr><td><a class="suite-link" href="{esc(pages[s.name])}">{esc(s.name)}</a></td>'
+            f'<td data-v="{len(jobs)}">{len(jobs)}</td><td data-v="{c["done"]}">{c["done"]}</td>'
+            f'<td data-v="{c["failed"]}" class="{"bad" if c["failed"] else ""}">{c["failed"]}</td>'
+            f'<td data-v="{c["skipped"]}">{c["skipped"]}</td>'
+            f'<td>{esc(", ".join(sorted(jobs["dataset"].dropna().astype(str).unique())))}</td>'
+            f'<td>{esc(", ".join(sorted(jobs["model"].dropna().astype(str).unique())))}</td>'
+            f'<td>{esc(", ".join(backends))}</td><td>{esc(finished.max() if len(finished) else "")}</td></tr>')
+    head = "".join(f"<th>{h}</th>" for h in ("suite", "jobs", "done", "failed", "skipped", "data sets", "models",
+                                               "backends", "last finished"))
+    return f'<div class="table-wrap"><table id="suites"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+
+
+def _env_key(row) -> str:
+    return json.dumps([None if pd.isna(row[c]) else str(row[c]) for c in ENV_COLUMNS])
+
+
+def environments_table(suites: list[SuiteData]) -> tuple[str, str]:
+    """Distinct environments (host, CPU, Python, qbench, commit) with their package versions and job counts."""
+    frames = [s.jobs for s in suites if len(s.jobs)]
+    if not frames:
+        return no_data("no jobs"), ""
+    jobs = pd.concat(frames, ignore_index=True)
+    jobs = jobs[jobs[list(ENV_COLUMNS)].notna().any(axis=1) | jobs["environment"].notna()]
+    if jobs.empty:
+        return no_data("no environment recorded"), ""
+    keys = [_env_key(r) for _, r in jobs[list(ENV_COLUMNS)].iterrows()]
+    jobs = jobs.assign(_env=keys)
+    blocks = []
+    groups = list(jobs.groupby("_env", sort=False))
+    for key, sub in groups[:MAX_ENVIRONMENTS]:
+        host, cpu, python, qbench, commit = json.loads(key)
+        envs = [e for e in sub["environment"] if isinstance(e, dict)]
+        env = envs[-1] if envs else {}
+        packages = env.get("packages") if isinstance(env.get("packages"), dict) else {}
+        plugins = env.get("plugins") if isinstance(env.get("plugins"), dict) else {}
+        threads = env.get("threads") if isinstance(env.get("threads"), dict) else {}
+        frameworks = sorted({f"{f} {v}" for f, v in zip(sub["framework"], sub["framework_version"])
+                             if isinstance(f, str) and isinstance(v, str)})
+        items = [
+            ("host", host), ("CPU", f"{cpu or env.get('cpu_model', '')}" +
+                             (f" ({env['cpu_count']} cores)" if env.get("cpu_count") else "")),
+            ("platform", env.get("platform")), ("Python", python or env.get("python")),
+            ("qbench", qbench or env.get("qbench")), ("git commit", commit or env.get("git_commit")),
+            ("frameworks", ", ".join(frameworks)),
+            ("packages", ", ".join(f"{k} {v}" for k, v in sorted(packages.items()))),
+            ("plugins", ", ".join(f"{k} {v}" for k, v in sorted(plugins.items()))),
+            ("threads", ", ".join(f"{k}={v}" for k, v in sorted(threads.items()))),
+            ("jobs", f"{len(sub)} in {', '.join(sorted(sub['suite'].astype(str).unique()))}"),
+        ]
+        rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in items if v)
+        blocks.append(f'<table class="env">{rows}</table>')
+    note = f"Showing {MAX_ENVIRONMENTS} of {len(groups)} environments." if len(groups) > MAX_ENVIRONMENTS else ""
+    return "".join(blocks), note
+
+
+def overview_body(suites: list[SuiteData], pages: dict[str, str], db_name: str) -> str:
+    total = sum(len(s.jobs) for s in suites)
+    counts = {k: sum(s.counts()[k] for s in suites) for k in ("done", "failed", "skipped")}
+    env_html, env_note = environments_table(suites)
+    summary = (f'<p class="lead">{len(suites)} suite{"s" if len(suites) != 1 else ""}, {total} jobs: '
+               f'<span class="good">{counts["done"]} done</span>, <span class="bad">{counts["failed"]} failed</span>, '
+               f'{counts["skipped"]} skipped. Store: <code>{esc(db_name)}</code>.</p>')
+    return ("<h1>qbench results</h1>" + summary + section("suites", "Suites", suites_table(suites, pages))
+            + section("environment", "Environment", env_html, env_note))

@@ -1,0 +1,49 @@
+"""What the dashboard reads: the store's jobs per suite and their comparison table, read once.
+
+The only entry into the data is :func:`qbench.results.load` and :func:`qbench.results.compare`
+(the same table ``qbench results`` prints), so the dashboard and the command line never
+disagree.  Columns and artifacts an older or partial store lacks read as missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from qbench import results
+
+
+@dataclass
+class SuiteData:
+    """One suite: its jobs (one row per job) and its comparison table (one row per result group)."""
+
+    name: str
+    jobs: pd.DataFrame
+    table: pd.DataFrame
+
+    @property
+    def done(self) -> pd.DataFrame:
+        return self.jobs[self.jobs["status"] == "done"]
+
+    def counts(self) -> dict[str, int]:
+        c = self.jobs["status"].value_counts()
+        return {s: int(c.get(s, 0)) for s in ("done", "failed", "skipped")}
+
+
+def artifact(row_artifacts, key: str, default=None):
+    """``artifacts[key]`` of a job row, tolerating a missing or non-dict artifacts column."""
+    if isinstance(row_artifacts, dict):
+        return row_artifacts.get(key, default)
+    return default
+
+
+def load_suites(db: str | Path, suite: str | None = None) -> list[SuiteData]:
+    """Every suite in the store (or just ``suite``), ordered by name; raises ``QBenchError`` for a bad store or name."""
+    jobs = results.load(db, suite=suite)
+    out = []
+    for name, sub in jobs.groupby("suite", sort=True):
+        sub = sub.reset_index(drop=True)
+        out.append(SuiteData(str(name), sub, results.compare(sub)))
+    return out

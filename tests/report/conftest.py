@@ -1,0 +1,77 @@
+"""Fixtures for the dashboard tests: one small real run (numpy, a failing backend, a baseline, 2 seeds), a store
+with hostile strings added through the store API, the site built from it, and headless Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qbench.cli import main
+from report_helpers import CHROMIUM, CHROMIUM_ARGS, EVIL_DATASET, EVIL_MODEL, EVIL_SUITE, HERE, SUITE, SUITE_TOML, Visit
+
+
+@pytest.fixture(scope="session")
+def store_path(tmp_path_factory) -> Path:
+    """A store from a real run of the ``dash`` suite, plus a copy of its rows under hostile names."""
+    from qbench.runner import run_suite
+    from qbench.store import Store
+
+    work = tmp_path_factory.mktemp("run")
+    shutil.copy(HERE / "failing_backend.py", work / "failing_backend.py")
+    (work / "dash.toml").write_text(textwrap.dedent(SUITE_TOML), encoding="utf-8")
+    db = work / "results.db"
+    run_suite(work / "dash.toml", db=db, progress=False)
+    with Store(db) as store:
+        for row in store.rows(SUITE):
+            evil = dict(row, suite=EVIL_SUITE, job_key="evil-" + row["job_key"])
+            if row["model"] == "qsvm":
+                evil.update(model=EVIL_MODEL, dataset=EVIL_DATASET)
+            store.record(evil)
+    return db
+
+
+@pytest.fixture(scope="session")
+def site(store_path, tmp_path_factory):
+    from qbench.report import build_site
+
+    return build_site(store_path, tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium; .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def visit(browser):
+    opened = []
+
+    def open_(url: str) -> Visit:
+        v = Visit(browser, url)
+        opened.append(v)
+        return v
+
+    yield open_
+    for v in opened:
+        v.close()
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``qbench ARGS`` in this process; returns (exit code, stdout, stderr)."""
+    def run(*args) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exc:
+            main([str(a) for a in args])
+        out = capsys.readouterr()
+        return exc.value.code, out.out, out.err
+    return run

@@ -1,0 +1,32 @@
+"""Fixtures for the runner tests: suites written to a temporary folder, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from qbench.cli import main
+
+
+@pytest.fixture
+def write_suite(tmp_path):
+    def write(text: str, name: str = "suite.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+    return write
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``qbench ARGS`` in this process; returns (exit code, stdout, stderr)."""
+    def run(*args) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exc:
+            main([str(a) for a in args])
+        out = capsys.readouterr()
+        return exc.value.code, out.out, out.err
+    return run
+
+
