@@ -108,7 +108,7 @@ def text_svg(text: str, title: str = "") -> str:
     height = int(len(lines) * line_h + 2 * pad + (line_h if title else 0))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14">',
-           f'<rect width="100%" height="100%" fill="white"/>']
+           '<rect width="100%" height="100%" fill="white"/>']
     y = pad + 14
     if title:
         out.append(f'<text x="{pad}" y="{y}" font-weight="bold">{html.escape(title)}</text>')

@@ -183,8 +183,42 @@ class WorkerProcess:
 
 
 # ---------------------------------------------------------------- local pool
+class JobBoard:
+    """Pending jobs, handed out with framework affinity: a worker gets jobs of frameworks it has already imported.
+
+    Importing a framework costs seconds (PennyLane, Cirq, Qiskit); without affinity every
+    worker ends up importing every framework of the suite.
+    """
+
+    #: Frameworks every worker has from the start.
+    PRELOADED = frozenset({"numpy", "scikit-learn"})
+
+    def __init__(self, jobs: list[Job]) -> None:
+        self.pending = list(jobs)
+        self.lock = threading.Lock()
+        self.claimed: dict[int, set[str]] = {}
+
+    def take(self, slot: int) -> Job | None:
+        with self.lock:
+            if not self.pending:
+                return None
+            mine = self.claimed.setdefault(slot, set()) | self.PRELOADED
+            pick = next((j for j in self.pending if j.framework in mine), None)
+            if pick is None:
+                others = set().union(*(f for s, f in self.claimed.items() if s != slot))
+                counts: dict[str, int] = {}
+                for j in self.pending:
+                    counts[j.framework] = counts.get(j.framework, 0) + 1
+                free = [f for f in counts if f not in others] or list(counts)
+                framework = max(free, key=lambda f: counts[f])
+                pick = next(j for j in self.pending if j.framework == framework)
+            self.pending.remove(pick)
+            self.claimed[slot].add(pick.framework)
+            return pick
+
+
 class LocalExecutor:
-    """``-j N`` worker processes on this machine, fed from one queue by N threads."""
+    """``-j N`` worker processes on this machine, one thread each feeding its worker from a :class:`JobBoard`."""
 
     name = "local"
 
@@ -196,20 +230,17 @@ class LocalExecutor:
         self._stop = threading.Event()
 
     def run(self, jobs: list[Job], timeout: float | None, memory_limit: int | None) -> Iterator[tuple[Job, dict]]:
-        todo: queue.Queue = queue.Queue()
-        for job in jobs:
-            todo.put(job)
+        board = JobBoard(jobs)
         done: queue.Queue = queue.Queue()
         n = min(self.jobs, len(jobs))
         self.workers = [WorkerProcess(self.env) for _ in range(n)]
         for w in self.workers:
             w.start()  # start them all at once; each slot waits for its own to be ready
 
-        def slot(worker: WorkerProcess) -> None:
+        def slot(index: int, worker: WorkerProcess) -> None:
             while not self._stop.is_set():
-                try:
-                    job = todo.get_nowait()
-                except queue.Empty:
+                job = board.take(index)
+                if job is None:
                     break
                 try:
                     result = worker.run(job.payload(), timeout, memory_limit)
@@ -220,7 +251,7 @@ class LocalExecutor:
                 done.put((job, result))
             worker.close()
 
-        threads = [threading.Thread(target=slot, args=(w,), name=f"qbench-slot-{i}", daemon=True)
+        threads = [threading.Thread(target=slot, args=(i, w), name=f"qbench-slot-{i}", daemon=True)
                    for i, w in enumerate(self.workers)]
         for t in threads:
             t.start()
@@ -285,6 +316,7 @@ class DaskExecutor:
         except ImportError:
             raise QBenchError('--executor dask needs Dask distributed; install with: pip install "qbench[dask]"') from None
         self.cluster = None
+        self.closed = False
         self.futures: dict = {}
         try:
             if address:
@@ -318,6 +350,9 @@ class DaskExecutor:
             future.cancel()
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         try:
             self.client.run(close_dask_worker_processes)
         except Exception:  # a cluster that is already gone has nothing left to clean up

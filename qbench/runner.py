@@ -17,7 +17,7 @@ from qbench.environment import row_fields
 from qbench.errors import QBenchError
 from qbench.executors import check_executor, make_executor
 from qbench.jobs import Job, canonical_json, expand, select
-from qbench.store import COLUMNS, Store, default_db
+from qbench.store import COLUMNS, Store, default_db, inspect_file
 from qbench.suite import Suite, load_suite
 from qbench.suite_schema import parse_byte_size
 
@@ -62,17 +62,20 @@ def row_for(job: Job, result: dict) -> dict:
     return row
 
 
-def _progress(total: int, enabled: bool | None):
+def _progress(total: int, enabled: bool | None, desc: str = ""):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="job", disable=enabled is False or (enabled is None and not sys.stderr.isatty()),
+    return tqdm(total=total, unit="job", desc=desc, disable=enabled is False or (enabled is None and not sys.stderr.isatty()),
                 dynamic_ncols=True, file=sys.stderr, smoothing=0.1)
 
 
-def run_jobs(suite: Suite, jobs: list[Job], store: Store, *, workers: int = 1, executor: str = "local",
-             address: str | None = None, timeout: float | None = None, memory_limit: int | None = None,
-             rerun: bool = False, progress: bool | None = None) -> RunSummary:
-    """Run the jobs not yet done (all of them with ``rerun``) and store every result."""
+def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: float | None = None,
+             memory_limit: int | None = None, rerun: bool = False, progress: bool | None = None) -> RunSummary:
+    """Run the jobs not yet done (all of them with ``rerun``) on ``executor`` and store every result.
+
+    The executor (:func:`qbench.executors.make_executor`) is made by the caller before the store is
+    opened, so a cluster that cannot be reached leaves no store behind; it is closed here.
+    """
     t_start = time.perf_counter()
     summary = RunSummary(suite.name, len(jobs), keys=[j.key for j in jobs])
     status = store.statuses(summary.keys)
@@ -80,7 +83,7 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, *, workers: int = 1, e
     summary.already_done = len(jobs) - len(pending)
     timeout = suite.timeout if timeout is None else timeout
     memory_limit = suite.memory_limit if memory_limit is None else memory_limit
-    bar = _progress(len(pending), progress)
+    bar = _progress(len(pending), progress, suite.name)
 
     def record(job: Job, result: dict) -> None:
         store.record(row_for(job, result))
@@ -95,21 +98,27 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, *, workers: int = 1, e
                          "artifacts": {"skip_reason": job.skip_reason}, **row_fields(job.framework)})
         else:
             runnable.append(job)
-    ex = make_executor(executor, workers, address) if runnable else None
     try:
-        if ex is not None:
-            for job, result in ex.run(runnable, timeout, memory_limit):
+        if runnable:
+            for job, result in executor.run(runnable, timeout, memory_limit):
                 record(job, result)
     except KeyboardInterrupt:
         summary.interrupted = True
-        if ex is not None:
-            ex.shutdown()
+        executor.shutdown()
     finally:
-        if ex is not None:
-            ex.close()
+        executor.close()
         bar.close()
         summary.seconds = time.perf_counter() - t_start
     return summary
+
+
+def open_store_for(db: Path, executor) -> Store:
+    """Open (or create) the store; close the executor if that fails, since nothing will run on it."""
+    try:
+        return Store(db)
+    except BaseException:
+        executor.close()
+        raise
 
 
 def prepare(path: str | Path, only=None) -> tuple[Suite, list[Job]]:
@@ -142,9 +151,11 @@ def run_suite(path: str | Path, db: str | Path | None = None, jobs: int = 1, exe
     check_executor(executor, jobs, address)
     suite, selected = prepare(path, only)
     db = Path(db) if db is not None else default_db()
-    with Store(db) as store:
-        summary = run_jobs(suite, selected, store, workers=jobs, executor=executor, address=address,
-                           timeout=timeout, memory_limit=limit, rerun=rerun, progress=progress)
+    inspect_file(db)  # refuse a foreign or newer store before connecting to anything
+    ex = make_executor(executor, jobs, address)
+    with open_store_for(db, ex) as store:
+        summary = run_jobs(suite, selected, store, ex, timeout=timeout, memory_limit=limit, rerun=rerun,
+                           progress=progress)
     if summary.interrupted:
         print(summary.line(db), file=sys.stderr)
         raise KeyboardInterrupt
@@ -153,4 +164,4 @@ def run_suite(path: str | Path, db: str | Path | None = None, jobs: int = 1, exe
     return df
 
 
-__all__ = ["run_suite", "run_jobs", "prepare", "RunSummary", "row_for"]
+__all__ = ["run_suite", "run_jobs", "prepare", "open_store_for", "RunSummary", "row_for"]

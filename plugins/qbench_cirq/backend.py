@@ -48,9 +48,11 @@ class CirqBackend(Backend):
         max_qubits=20,
         atol=1e-8,
     )
-    #: Options each mode accepts (``sampler`` and ``device`` are objects, kept out of ``config``).
     #: Renormalize final states in double precision (for single-precision simulators).
     _renormalize = False
+    #: Options each mode accepts.  Hardware: ``sampler`` (a ``cirq.Sampler`` used instead of the
+    #: Engine, e.g. a local simulator or processor) and ``device`` (its ``cirq.Device``, to compile
+    #: onto); they are objects, kept out of ``options`` and ``config``.
     MODE_OPTIONS = {"exact": (), "shots": (), "noisy": ("noise", "strength", "processor"),
                     "hardware": ("sampler", "device")}
 
@@ -72,6 +74,10 @@ class CirqBackend(Backend):
                               f"it takes: {', '.join(allowed) or 'none'}")
         self._injected_sampler = injected.get("sampler")
         self._device = injected.get("device")
+        if self._injected_sampler is not None and not isinstance(self._injected_sampler, cirq.Sampler):
+            raise QBenchError(f"option 'sampler' must be a cirq.Sampler, got {type(self._injected_sampler).__name__}")
+        if self._device is not None and not isinstance(self._device, cirq.Device):
+            raise QBenchError(f"option 'device' must be a cirq.Device, got {type(self._device).__name__}")
         if self._device is not None and self._injected_sampler is None:
             raise QBenchError("option 'device' needs option 'sampler' (the device describes that sampler's processor)")
         self._noise_model = None

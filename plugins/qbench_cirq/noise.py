@@ -66,6 +66,20 @@ def google_noise(processor: str):
     return cg.NoiseModelFromGoogleNoiseProperties(props), device
 
 
+def _zz_via_cnots(op: cirq.Operation, _index: int):
+    """ZZ^t = CNOT (Z^t on the target) CNOT, exactly (global shift kept).
+
+    The CZ gate set would otherwise turn a symbolic ZZPowGate into a symbolic CZ power,
+    which Google devices do not run.
+    """
+    gate = op.gate
+    if isinstance(gate, cirq.ZZPowGate):
+        a, b = op.qubits
+        return [cirq.CNOT(a, b), cirq.ZPowGate(exponent=gate.exponent, global_shift=gate.global_shift).on(b),
+                cirq.CNOT(a, b)]
+    return op
+
+
 def compile_for_device(circuit: cirq.Circuit, device) -> cirq.Circuit:
     """Route ``circuit`` onto the device's qubit graph and compile it to CZ + single-qubit gates.
 
@@ -79,6 +93,7 @@ def compile_for_device(circuit: cirq.Circuit, device) -> cirq.Circuit:
     n = len(circuit.all_qubits())
     if n > graph.number_of_nodes():
         raise CapabilityError(f"the device has {graph.number_of_nodes()} qubits; the circuit needs {n}")
+    circuit = cirq.map_operations_and_unroll(circuit, _zz_via_cnots)
     routed, _, _ = cirq.RouteCQC(graph).route_circuit(circuit)
     compiled = cirq.optimize_for_target_gateset(routed, gateset=cirq.CZTargetGateset())
     compiled = cirq.drop_empty_moments(compiled)

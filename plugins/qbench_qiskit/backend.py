@@ -40,6 +40,7 @@ OPTIONS = {
     "device": "noisy: fake device name (fake_manila, fake_torino, ...); hardware: IBM backend name or a backend object",
     "optimization_level": "transpiler optimization level for noisy/hardware (default 1)",
     "seed_transpiler": "transpiler seed for noisy/hardware (default 0, so layouts do not change with the shot seed)",
+    "threads": "Aer max_parallel_threads (default 1: no OpenMP spinning on a shared machine; 0 = all cores)",
     "job_size": "most circuits (rows of parameter values) per primitive job (default 20000; hardware 2000)",
     "service": "hardware: a QiskitRuntimeService-like object with backend(name) (default: built from credentials)",
     "channel": "hardware: IBM Quantum channel (default: QISKIT_IBM_CHANNEL or the saved account's)",
@@ -144,8 +145,17 @@ class QiskitBackend(Backend):
         if self._sim is None:
             from qiskit_aer import AerSimulator
 
-            self._sim = AerSimulator(method="statevector")
+            # Runtime parameter binding: Aer binds each sample's angles in C++ instead of copying the
+            # circuit per bind (2x faster for 200-sample kernels and 4900-circuit gradient sweeps).
+            self._sim = AerSimulator(method="statevector", max_parallel_threads=self._threads(),
+                                     runtime_parameter_bind_enable=True)
         return self._sim
+
+    def _threads(self) -> int:
+        try:
+            return int(self.options.get("threads", 1))
+        except (TypeError, ValueError):
+            raise QBenchError(f"backend {self.name!r}: option threads must be an integer, got {self.options['threads']!r}") from None
 
     def _aer_template(self, circuit: Circuit, observable=None):
         """The translated circuit with a save instruction (cached).
@@ -227,7 +237,7 @@ class QiskitBackend(Backend):
         if not gates:
             return np.zeros(circuit.n_weights)
         if self.mode == "exact":
-            flat = self._aer_run(circuit, values.reshape(-1, values.shape[-1]), observable)
+            flat = self._aer_run(circuit, values.reshape(values.shape[0] * values.shape[1], values.shape[2]), observable)
             evs = flat.reshape(values.shape[:2])
         else:
             evs = self._sampled_expval(circuit, values, observable)
@@ -258,14 +268,14 @@ class QiskitBackend(Backend):
         from qiskit import QuantumCircuit
 
         n = circuit.n_qubits
-        u = T.gate_template(circuit)
+        # Phase-free templates (P written as RZ): a global phase cannot change measured frequencies,
+        # and a parametric one makes transpilation to IBM devices blow up (see translate.gate_template).
         if kind == "expval":
-            qc = u.copy()
-            order = list(u.parameters)
+            qc = T.gate_template(circuit, phase_free=True).copy()
+            order = list(qc.parameters)
         else:
-            # Fresh parameter vectors rather than assign_parameters(theta -> a): substituted parameters
-            # become expressions, which make basis translation to IBM Heron devices take minutes.
-            ua, ub = T.gate_template(circuit, name="a"), T.gate_template(circuit, inverse=True, name="b")
+            ua = T.gate_template(circuit, name="a", phase_free=True)
+            ub = T.gate_template(circuit, inverse=True, name="b", phase_free=True)
             qc = QuantumCircuit(n, name=f"{circuit.name}-compute-uncompute")
             qc.compose(ua, inplace=True)
             qc.compose(ub, inplace=True)
@@ -298,16 +308,25 @@ class QiskitBackend(Backend):
         """
         default = 2000 if self.mode == "hardware" else 20_000
         size = max(1, int(self.options.get("job_size", default)))
-        chunks = [values[s:s + size] for s in range(0, len(values), size)] or [values]
+        rows = len(values)
+        if qc.num_parameters:
+            jobs_in = [((qc, values[s:s + size]), self.shots) for s in range(0, rows, size)]
+        else:
+            # Nothing to bind: one circuit with rows * shots shots (Aer fills only the first row of a
+            # parameterless PUB broadcast to several rows).
+            jobs_in = [((qc,), self.shots * rows)] if rows else []
         if self.mode == "hardware":
             from qiskit_ibm_runtime import Batch, SamplerV2
 
             with Batch(backend=self._device) as batch:
-                sampler = SamplerV2(mode=batch)
-                sampler.options.default_shots = self.shots
+                with warnings.catch_warnings():
+                    # Deprecated in 0.50 for the client-side executor Sampler, which is still new and
+                    # changes defaults (twirling); SamplerV2 stays supported for the 0.51 series we pin.
+                    warnings.filterwarnings("ignore", "The SamplerV2 class is deprecated", DeprecationWarning)
+                    sampler = SamplerV2(mode=batch)
                 if self.seed is not None:
                     sampler.options.simulator.seed_simulator = self._job_seed()
-                jobs = [sampler.run([(qc, c)]) for c in chunks]
+                jobs = [sampler.run([pub], shots=shots) for pub, shots in jobs_in]
                 results = [job.result() for job in jobs]
         else:
             from qiskit_aer.primitives import SamplerV2
@@ -316,19 +335,21 @@ class QiskitBackend(Backend):
                 if self._sim is None:
                     from qiskit_aer import AerSimulator
 
-                    self._sim = AerSimulator.from_backend(self._device)
-                make = lambda: SamplerV2.from_backend(self._sim, seed=self._job_seed(), default_shots=self.shots)  # noqa: E731
+                    self._sim = AerSimulator.from_backend(self._device, max_parallel_threads=self._threads())
+                make = lambda: SamplerV2.from_backend(self._sim, seed=self._job_seed())  # noqa: E731
             else:
-                make = lambda: SamplerV2(seed=self._job_seed(), default_shots=self.shots)  # noqa: E731
-            results = [make().run([(qc, c)]).result() for c in chunks]
-        arrays = [r[0].data.meas.array.reshape(-1, self.shots, r[0].data.meas.array.shape[-1]) for r in results]
-        self.count(len(values), self.shots)
-        return np.concatenate(arrays)
+                opts = {"backend_options": {"max_parallel_threads": self._threads(), "runtime_parameter_bind_enable": True}}
+                make = lambda: SamplerV2(seed=self._job_seed(), options=opts)  # noqa: E731
+            results = [make().run([pub], shots=shots).result() for pub, shots in jobs_in]
+        nbytes = (qc.num_clbits + 7) // 8
+        arrays = [r[0].data.meas.array.reshape(-1, self.shots, nbytes) for r in results]
+        self.count(rows, self.shots)
+        return np.concatenate(arrays) if arrays else np.zeros((0, self.shots, nbytes), dtype=np.uint8)
 
     def _sampled_expval(self, circuit: Circuit, theta: np.ndarray, observable) -> np.ndarray:
         """Shot estimates for rotation angles of shape (variants, samples, rotations) -> (variants, samples)."""
         qc, cols = self._measured_template(circuit, "expval")
-        flat = theta.reshape(-1, theta.shape[-1])[:, cols]
+        flat = theta.reshape(theta.shape[0] * theta.shape[1], theta.shape[2])[:, cols]
         packed = self._sample(qc, flat)
         n = circuit.n_qubits
         out = np.empty(len(flat))

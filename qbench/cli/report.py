@@ -34,8 +34,9 @@ def report(db, suite, out, serve, port) -> int:
     db = db or default_db()
     site = build_site(db, out, suite)
     size = site.size_bytes() / 2**20
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in site.timings.items())
     click.echo(f"wrote {len(site.pages)} pages ({len(site.suites)} suites, {size:.1f} MiB) to {out} "
-               f"in {site.seconds:.1f} s; open {site.index}", err=True)
+               f"in {site.seconds:.1f} s ({phases}); open {site.index}", err=True)
     if serve:
         from qbench.report.serve import serve as serve_site
 

@@ -38,8 +38,8 @@ def _raise_interrupt(signum, frame):
 def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, only, list_jobs, progress) -> int:
     """Run the benchmark SUITE (a TOML file, or the name of a shipped suite)."""
     from qbench.errors import QBenchError
-    from qbench.executors import check_executor
-    from qbench.runner import prepare, run_jobs
+    from qbench.executors import check_executor, make_executor
+    from qbench.runner import open_store_for, prepare, run_jobs
     from qbench.store import Store, default_db, inspect_file
     from qbench.suite_schema import parse_byte_size
 
@@ -57,11 +57,13 @@ def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, onl
         for job in jobs:
             click.echo(f"{statuses.get(job.key, 'pending'):<8} {job.key}  {job.label}")
         return 0
+    inspect_file(db)  # refuse a foreign or newer store before connecting to anything
+    ex = make_executor(executor, workers, address)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        with Store(db) as store:
-            summary = run_jobs(spec, jobs, store, workers=workers, executor=executor, address=address,
-                               timeout=timeout, memory_limit=limit, rerun=rerun, progress=progress)
+        with open_store_for(db, ex) as store:
+            summary = run_jobs(spec, jobs, store, ex, timeout=timeout, memory_limit=limit, rerun=rerun,
+                               progress=progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(summary.line(db), err=True)
@@ -129,8 +131,8 @@ def suites() -> int:
             click.echo(f"{f.stem:<14} INVALID: {exc}")
             continue
         waiting = sum(1 for j in jobs if j.skip_reason)
-        extra = f" ({waiting} skipped here: plugin not loaded)" if waiting else ""
-        click.echo(f"{f.stem:<14} {len(jobs):>6} jobs{extra:<40} {s.description}")
+        extra = f" [{waiting} jobs' plugins are not loaded here]" if waiting else ""
+        click.echo(f"{f.stem:<14} {len(jobs):>5} jobs  {s.description}{extra}")
     return 0
 
 

@@ -49,7 +49,7 @@ def versus_baseline(suite: SuiteData) -> tuple[list[Figure], str]:
     table = suite.table
     if table.empty:
         return [empty("vs-baseline", "Accuracy against the best classical baseline", "no results")], ""
-    table = table.assign(_config=[_config(r) for _, r in table.iterrows()])
+    table = table.assign(_config=[_config(r) for r in table.to_dict("records")])
     figures: list[Figure] = []
     configs = list(dict.fromkeys(table["_config"]))
     for i, config in enumerate(configs[:MAX_DATASET_FIGURES]):
@@ -60,13 +60,13 @@ def versus_baseline(suite: SuiteData) -> tuple[list[Figure], str]:
         if quantum.empty:
             figures.append(empty(f"vs-baseline-{i}", title, f"no finished quantum job on {config}"))
             continue
-        labels = [ptext(_group_label(r)) for _, r in quantum.iterrows()]
+        labels = [ptext(_group_label(r)) for r in quantum.to_dict("records")]
         traces = []
         colours = series_colours(list(dict.fromkeys(quantum["backend"].astype(str))))
         for backend, part in quantum.groupby("backend", sort=False):
             traces.append({
                 "type": "scatter", "mode": "markers", "name": ptext(backend),
-                "x": [ptext(_group_label(r)) for _, r in part.iterrows()],
+                "x": [ptext(_group_label(r)) for r in part.to_dict("records")],
                 "y": [finite(v) for v in part["accuracy"]],
                 "error_y": {"type": "data", "array": [finite(v) or 0 for v in part["ci95"]], "visible": True,
                             "thickness": 1.5, "width": 6},

@@ -46,14 +46,20 @@ def templates_used(suite: SuiteData) -> list[TemplateUse]:
     uses: dict[str, TemplateUse] = {}
     defaults: dict[str, dict] = {}
     quantum = suite.jobs[suite.jobs["kind"].isin(["kernel", "qnn"])]
-    for _, row in quantum.iterrows():
+    cols = ["kind", "model_params", "best_params", "n_qubits", "preprocess", "n_features"]
+    seen: set[str] = set()
+    for row in quantum[cols].to_dict("records"):
+        fingerprint = json.dumps(row, sort_keys=True, default=str)
+        if fingerprint in seen:  # thousands of jobs share a handful of configurations
+            continue
+        seen.add(fingerprint)
         kind = str(row["kind"])
         if kind not in defaults:
             defaults[kind] = _estimator_defaults(kind)
         values = {**defaults[kind], **(row["model_params"] if isinstance(row["model_params"], dict) else {}),
                   **(row["best_params"] if isinstance(row["best_params"], dict) else {})}
         qubits = row["n_qubits"]
-        if pd.isna(qubits):
+        if qubits is None or pd.isna(qubits):
             pre = row["preprocess"] if isinstance(row["preprocess"], dict) else {}
             qubits = pre.get("n_qubits") or row["n_features"]
         if qubits is None or pd.isna(qubits):

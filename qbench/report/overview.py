@@ -48,7 +48,7 @@ def environments_table(suites: list[SuiteData]) -> tuple[str, str]:
     jobs = jobs[jobs[list(ENV_COLUMNS)].notna().any(axis=1) | jobs["environment"].notna()]
     if jobs.empty:
         return no_data("no environment recorded"), ""
-    keys = [_env_key(r) for _, r in jobs[list(ENV_COLUMNS)].iterrows()]
+    keys = [_env_key(r) for r in jobs[list(ENV_COLUMNS)].to_dict("records")]
     jobs = jobs.assign(_env=keys)
     blocks = []
     groups = list(jobs.groupby("_env", sort=False))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qbench.errors import QBenchError
@@ -32,6 +32,8 @@ class Site:
     pages: list[Path]
     suites: list[str]
     seconds: float
+    #: Seconds per phase: reading the store, the comparison tables, writing the pages.
+    timings: dict = field(default_factory=dict)
 
     @property
     def index(self) -> Path:
@@ -74,7 +76,9 @@ def build_site(db: str | Path, out: str | Path, suite: str | None = None) -> Sit
     """Read the store (every suite, or just ``suite``) and write the site to ``out``."""
     t0 = time.perf_counter()
     db, out = Path(db), Path(out)
-    suites = load_suites(db, suite)
+    timings: dict = {}
+    suites = load_suites(db, suite, timings)
+    t_pages = time.perf_counter()
     _prepare(out)
     write_assets(out)
     pages = {s.name: page_name(s.name) for s in suites}
@@ -89,4 +93,5 @@ def build_site(db: str | Path, out: str | Path, suite: str | None = None) -> Sit
         path.write_text(shell(f"qbench: {s.name}", body, _nav(suites, pages, s.name), data=data, plots=True),
                         encoding="utf-8")
         written.append(path)
-    return Site(out, written, [s.name for s in suites], time.perf_counter() - t0)
+    timings["pages"] = time.perf_counter() - t_pages
+    return Site(out, written, [s.name for s in suites], time.perf_counter() - t0, timings)

@@ -7,6 +7,7 @@ disagree.  Columns and artifacts an older or partial store lacks read as missing
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,11 +40,18 @@ def artifact(row_artifacts, key: str, default=None):
     return default
 
 
-def load_suites(db: str | Path, suite: str | None = None) -> list[SuiteData]:
-    """Every suite in the store (or just ``suite``), ordered by name; raises ``QBenchError`` for a bad store or name."""
+def load_suites(db: str | Path, suite: str | None = None, timings: dict | None = None) -> list[SuiteData]:
+    """Every suite in the store (or just ``suite``), ordered by name; raises ``QBenchError`` for a bad store or name.
+
+    ``timings`` (if given) receives the seconds spent reading the store and computing the comparisons.
+    """
+    t0 = time.perf_counter()
     jobs = results.load(db, suite=suite)
+    t1 = time.perf_counter()
     out = []
     for name, sub in jobs.groupby("suite", sort=True):
         sub = sub.reset_index(drop=True)
         out.append(SuiteData(str(name), sub, results.compare(sub)))
+    if timings is not None:
+        timings.update(load=t1 - t0, compare=time.perf_counter() - t1)
     return out

@@ -225,7 +225,8 @@ def test_hardware_path_compiles_onto_a_google_device():
     ref = open_backend("numpy")
     k, exact = b.kernel(fm_case.circuit, fm_case.angles), ref.kernel(fm_case.circuit, fm_case.angles)
     assert np.all(np.abs(k - exact) <= 5 * np.sqrt(np.maximum(exact * (1 - exact), 1e-3) / shots))
-    case = C.model_cases(qubits=(4,), n_samples=2)[2]
+    case = C.model_cases(qubits=(4,), n_samples=2)[3]  # IQP map (RZZ) + hardware-efficient ansatz
+    assert "IQP" in case.label
     for wire in (0, 3):
         obs = z_observable(4, wire)
         _within(b.expval(case.circuit, case.angles, case.weights, obs),
@@ -240,7 +241,8 @@ def test_hardware_path_compiles_onto_a_google_device():
     ({"mode": "noisy", "strength": 2}, QBenchError, "strength must be in"),
     ({"mode": "noisy", "strength": "lots"}, QBenchError, "strength must be a number"),
     ({"mode": "shots", "gradient": "adjoint"}, CapabilityError, "adjoint gradient needs exact"),
-    ({"mode": "hardware", "device": object()}, QBenchError, "needs option 'sampler'"),
+    ({"mode": "hardware", "device": cirq.UNCONSTRAINED_DEVICE}, QBenchError, "needs option 'sampler'"),
+    ({"mode": "hardware", "sampler": object()}, QBenchError, "must be a cirq.Sampler"),
 ])
 def test_bad_options_are_one_line_errors(kwargs, error, message):
     with pytest.raises(error, match=message) as err:

@@ -24,7 +24,7 @@ def existing_store(tmp_path):
     return db
 
 
-@pytest.mark.parametrize("text, fragment", [
+BAD_SUITES = [
     ('[suite]\nname = "x"\nbackends = ["numpy"\n', "suite.toml: malformed TOML at line 4, column 1 (end of file): Unclosed array"),
     (GOOD.replace('"moons"', '"mooons"'), "datasets[0].name: unknown dataset 'mooons'; valid names: ad_hoc,"),
     (GOOD.replace('backends = ["numpy"]', 'backends = ["numpi"]'), "suite.backends[0]: unknown backend 'numpi'; valid names:"),
@@ -33,7 +33,10 @@ def existing_store(tmp_path):
     (GOOD.replace('kind = "kernel"', 'kind = "kernel"\nflavour = "x"'), "models[0].flavour: unknown key; valid keys here:"),
     (GOOD.replace("n_samples = 30", "n_samples = -30"), "datasets[0].n_samples: expected an integer >= 4, got -30"),
     (GOOD.replace("reps = 1", "reps = 0"), "models[0].params.feature_map_params: zz: reps must be >= 1, got 0"),
-])
+]
+
+
+@pytest.mark.parametrize("text, fragment", BAD_SUITES, ids=[case[-1].removeprefix('suite.toml: ').split(': ')[0][:48] for case in BAD_SUITES])
 def test_bad_suites_exit_2_without_touching_the_store(cli, write_suite, existing_store, tmp_path, text, fragment):
     new_db = tmp_path / "never.db"
     for db in (existing_store, new_db):
@@ -44,13 +47,16 @@ def test_bad_suites_exit_2_without_touching_the_store(cli, write_suite, existing
     assert not new_db.exists()
 
 
-@pytest.mark.parametrize("args, fragment", [
+BAD_OPTIONS = [
     (["--timeout", "0"], "--timeout must be > 0 seconds"),
     (["-j", "0"], "-j/--jobs must be >= 1"),
     (["--address", "tcp://127.0.0.1:1"], "--address is only used with --executor dask"),
     (["--memory-limit", "plenty"], "--memory-limit: expected a positive size"),
     (["--only", "no-such-job"], "--only 'no-such-job' matches none of the suite's 2 jobs"),
-])
+]
+
+
+@pytest.mark.parametrize("args, fragment", BAD_OPTIONS, ids=[case[-1].split(': ')[0][:48] for case in BAD_OPTIONS])
 def test_bad_options_exit_2(cli, write_suite, existing_store, args, fragment):
     before = file_state(existing_store)
     code, out, err = cli("run", write_suite(GOOD), "--db", existing_store, *args)
@@ -60,7 +66,8 @@ def test_bad_options_exit_2(cli, write_suite, existing_store, args, fragment):
 
 def test_unknown_suite_name(cli, tmp_path):
     code, out, err = cli("run", "quickstrat", "--db", tmp_path / "x.db")
-    one_line_error(code, err, "no shipped suite of that name; shipped suites: bowles2024")
+    one_line_error(code, err, "no shipped suite of that name; shipped suites: ")
+    assert "quickstart" in err
 
 
 @pytest.mark.parametrize("command", ["run", "results"])

@@ -1,0 +1,8 @@
+"""qbench's asv benchmarks, generated from ``suites/asv.toml`` (see docs/asv.md).
+
+* ``fit.<model>.time_fit`` / ``fit.<model>.peakmem_fit``
+* ``predict.<model>.time_predict``
+* ``quality.<model>.track_test_accuracy`` / ``track_circuit_executions`` / ``track_kernel_time``
+
+each parameterized by ``backend``, ``dataset`` and ``qubits``.  The generator is ``_suite.py``.
+"""
