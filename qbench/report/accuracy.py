@@ -90,8 +90,11 @@ def versus_baseline(suite: SuiteData) -> tuple[list[Figure], str]:
                 shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
                                "y0": acc - ci, "y1": acc + ci, "fillcolor": colour_for("scikit-learn"),
                                "opacity": 0.12, "line": {"width": 0}, "layer": "below"})
+        lows = [a - (c or 0) for a, c in zip(quantum["accuracy"], quantum["ci95"].fillna(0)) if finite(a) is not None]
+        bottom = max(0.0, min(lows, default=0.0) - 0.05)
         lay = layout(title, "", "test accuracy (mean, 95% interval over seeds)", shapes=shapes,
                      height=max(380, 300 + 14 * len(labels)))
+        lay["yaxis"]["range"] = [bottom, 1.05]  # accuracy ends at 1 even where a t-interval does not
         lay["xaxis"]["tickangle"] = -30
         figures.append(Figure(f"vs-baseline-{i}", title, traces, lay,
                               caption="Dashed line and band: the best classical baseline on the same splits (95% interval)."))

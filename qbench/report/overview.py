@@ -83,7 +83,7 @@ def overview_body(suites: list[SuiteData], pages: dict[str, str], db_name: str) 
     counts = {k: sum(s.counts()[k] for s in suites) for k in ("done", "failed", "skipped")}
     env_html, env_note = environments_table(suites)
     summary = (f'<p class="lead">{len(suites)} suite{"s" if len(suites) != 1 else ""}, {total} jobs: '
-               f'<span class="good">{counts["done"]} done</span>, <span class="bad">{counts["failed"]} failed</span>, '
+               f'<span class="good">{counts["done"]} done</span>, <span class="{"bad" if counts["failed"] else ""}">{counts["failed"]} failed</span>, '
                f'{counts["skipped"]} skipped. Store: <code>{esc(db_name)}</code>.</p>')
     return ("<h1>qbench results</h1>" + summary + section("suites", "Suites", suites_table(suites, pages))
             + section("environment", "Environment", env_html, env_note))

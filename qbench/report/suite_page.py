@@ -34,7 +34,7 @@ def suite_body(suite) -> tuple[str, str]:
     body = (
         f'<h1>Suite <span class="suite-name">{esc(suite.name)}</span></h1>'
         f'<p class="lead">{len(suite.jobs)} jobs: <span class="good">{c["done"]} done</span>, '
-        f'<span class="bad">{c["failed"]} failed</span>, {c["skipped"]} skipped; '
+        f'<span class="{"bad" if c["failed"] else ""}">{c["failed"]} failed</span>, {c["skipped"]} skipped; '
         f'{len(suite.table)} result groups.</p>'
         '<nav class="toc">' + "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t in toc) + "</nav>"
         + section("comparison", "Comparison", tables.comparison_table(suite),

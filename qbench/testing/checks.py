@@ -137,18 +137,19 @@ def check_kernel_symmetric_psd_unit_diagonal(check: Check) -> None:
     b = check.open()
     noisy = check.mode != "exact"
     sigma = 0.5 / np.sqrt(b.shots) if b.shots else 0.0
+    tol = max(1e-8, _atol(check))
     for case in C.feature_map_cases(qubits=(1, 2, 3, 4), n_samples=6):
         k = np.asarray(b.kernel(case.circuit, case.angles))
         n = len(k)
-        if not np.allclose(k, k.T, atol=1e-12):
+        if not np.allclose(k, k.T, atol=1e-12 if check.mode != "exact" else tol):
             raise AssertionError(f"kernel of {case.label} is not symmetric")
-        diag_tol = 5 * sigma + 1e-8 if check.mode != "noisy" else 1.0
+        diag_tol = 5 * sigma + tol
         if check.mode != "noisy" and not np.allclose(np.diag(k), 1.0, atol=diag_tol):
             raise AssertionError(f"kernel of {case.label} has diagonal {np.diag(k)} instead of 1")
-        if np.any(k < -1e-8) or np.any(k > 1 + 1e-8):
+        if np.any(k < -tol) or np.any(k > 1 + tol):
             raise AssertionError(f"kernel of {case.label} has entries outside [0, 1]")
         lam = float(np.linalg.eigvalsh(k).min())
-        floor = -(5 * sigma * np.sqrt(n) + 1e-8) if noisy else -1e-8
+        floor = -(5 * sigma * np.sqrt(n) + tol) if noisy else -tol * n
         if lam < floor:
             raise AssertionError(f"kernel of {case.label} is not positive semidefinite: eigenvalue {lam:.3g} < {floor:.3g}")
 

@@ -4,5 +4,7 @@
 * ``predict.<model>.time_predict``
 * ``quality.<model>.track_test_accuracy`` / ``track_circuit_executions`` / ``track_kernel_time``
 
-each parameterized by ``backend``, ``dataset`` and ``qubits``.  The generator is ``_suite.py``.
+each parameterized by ``backend``, ``dataset`` and ``qubits``.  ``_suite.py`` generates the
+classes; ``_compare_envs.py`` compares one commit's results between two environments of the
+version matrix in ``asv.conf.json``.
 """

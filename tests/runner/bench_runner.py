@@ -142,20 +142,26 @@ def grid(dataset: str = "linearly_separable", n_features: int = 4, seed: int = 0
 
     NumpyBackend._kernel = counting
     out = {"job": job.label, "grid_points": 4 * 2, "folds": job.cv}
+    walls: dict[str, list[float]] = {"reuse": [], "no_reuse": []}
     try:
-        for cache in (True, False):
+        # the first call imports the estimators and warms caches; it is not timed
+        for rep, cache in enumerate((True, True, False, True, False)):
             job.model_params = {**job.model_params, "cache": cache}
             calls["n"] = 0
             t0 = time.perf_counter()
             result = evaluate(job)
+            if rep == 0:
+                continue
             key = "reuse" if cache else "no_reuse"
-            out[f"{key}_wall_s"] = time.perf_counter() - t0
+            walls[key].append(time.perf_counter() - t0)
             out[f"{key}_gram_computations"] = calls["n"]
             out[f"{key}_circuit_executions"] = result["circuit_executions"]
             out[f"{key}_test_accuracy"] = result["test_accuracy"]
             out[f"{key}_best_params"] = result["best_params"]
     finally:
         NumpyBackend._kernel = original
+    for key, values in walls.items():
+        out[f"{key}_wall_s"] = statistics.mean(values)
     out["wall_saving"] = out["no_reuse_wall_s"] / out["reuse_wall_s"]
     return out
 
