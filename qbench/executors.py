@@ -32,6 +32,8 @@ from qbench.worker import now
 
 STARTUP_TIMEOUT = 300.0
 LOG_TAIL = 8000
+#: A worker's stderr log is emptied between jobs once it is larger than this.
+LOG_LIMIT = 4 * 2**20
 EXECUTORS = ("local", "dask")
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -155,6 +157,10 @@ class WorkerProcess:
             if failed:
                 return failed
         log_start = os.fstat(self.log.fileno()).st_size
+        if log_start > LOG_LIMIT:  # the offset is shared with the worker: it writes from 0 again
+            self.log.seek(0)
+            self.log.truncate()
+            log_start = 0
         started = now()
         t0 = time.perf_counter()
         try:

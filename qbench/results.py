@@ -184,7 +184,10 @@ def export(table: pd.DataFrame, fmt: str) -> str | bytes:
         import io
 
         buf = io.BytesIO()
-        table.to_parquet(buf, index=False)
+        try:
+            table.to_parquet(buf, index=False)
+        except ImportError:
+            raise QBenchError("parquet output needs pyarrow; install with: pip install pyarrow") from None
         return buf.getvalue()
     raise QBenchError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 

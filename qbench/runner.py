@@ -91,20 +91,23 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
         bar.set_postfix_str(", ".join(f"{k} {v}" for k, v in summary.counts.items()), refresh=False)
         bar.update(1)
 
-    runnable = []
-    for job in pending:
-        if job.skip_reason:  # a backend whose plugin is not loaded here: nothing to run
-            record(job, {"status": "skipped", "error_type": "Unavailable", "error_message": job.skip_reason,
-                         "artifacts": {"skip_reason": job.skip_reason}, **row_fields(job.framework)})
-        else:
-            runnable.append(job)
     try:
+        runnable = []
+        for job in pending:
+            if job.skip_reason:  # a backend whose plugin is not loaded here: nothing to run
+                record(job, {"status": "skipped", "error_type": "Unavailable", "error_message": job.skip_reason,
+                             "artifacts": {"skip_reason": job.skip_reason}, **row_fields(job.framework)})
+            else:
+                runnable.append(job)
         if runnable:
             for job, result in executor.run(runnable, timeout, memory_limit):
                 record(job, result)
     except KeyboardInterrupt:
         summary.interrupted = True
         executor.shutdown()
+    except BaseException:
+        executor.shutdown()
+        raise
     finally:
         executor.close()
         bar.close()

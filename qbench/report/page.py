@@ -33,7 +33,7 @@ def esc(value) -> str:
     """Text for HTML content or a quoted attribute (``None`` -> empty)."""
     if value is None:
         return ""
-    return str(value)
+    return html.escape(str(value), quote=True)
 
 
 def plain(value):

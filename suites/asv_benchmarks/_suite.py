@@ -30,7 +30,6 @@ import functools
 import hashlib
 import importlib
 import inspect
-import json
 import re
 import sys
 from dataclasses import dataclass, field

@@ -228,7 +228,9 @@ def test_hardware_bad_options_raise_one_line(options, message):
     ("pennylane", {"mode": "noisy", "noise": "bitflip"}, QBenchError, "unknown noise 'bitflip'"),
     ("pennylane", {"mode": "noisy", "strength": 1.5}, QBenchError, r"strength must be in \[0, 1\]"),
     ("pennylane", {"mode": "noisy", "strength": "strong"}, QBenchError, "strength must be a number"),
-    ("pennylane", {"mode": "exact", "noise": "depolarizing"}, QBenchError, "in mode 'exact' does not take option"),
+    ("pennylane", {"mode": "exact", "nosie": "depolarizing"}, QBenchError, "does not take option.s. nosie; it takes"),
+    ("pennylane", {"mode": "exact", "noise": "bitflip"}, QBenchError, "unknown noise 'bitflip'"),
+    ("pennylane.lightning", {"mode": "exact", "noise": "depolarizing"}, QBenchError, "does not take option.s. noise"),
     ("pennylane", {"mode": "shots", "gradient": "backprop"}, CapabilityError, "not available in mode 'shots'"),
     ("pennylane.lightning", {"mode": "shots", "gradient": "adjoint"}, CapabilityError, "not available in mode 'shots'"),
     ("pennylane.lightning", {"mode": "noisy"}, CapabilityError, "does not support mode 'noisy'"),
@@ -237,6 +239,13 @@ def test_hardware_bad_options_raise_one_line(options, message):
 def test_bad_configuration_raises(backend, kw, error, message):
     with pytest.raises(error, match=message):
         open_backend(backend, **kw)
+
+
+def test_options_of_other_modes_have_no_effect():
+    # a suite gives one option table per backend for all of its modes
+    circuit, A = _kernel_case()
+    b = open_backend("pennylane", mode="exact", noise="depolarizing", strength=0.5, device="no.such.device")
+    np.testing.assert_allclose(b.kernel(circuit, A), open_backend("numpy").kernel(circuit, A), atol=1e-8)
 
 
 def test_noisy_mode_refuses_wide_circuits():

@@ -110,15 +110,19 @@ params = {{ feature_map = "zz", feature_map_params = {{ reps = 2, entanglement =
         out = {"jobs": n_jobs, "threads_per_worker": threads}
         walls: dict[int, list[float]] = {1: [], 2: []}
         medians: dict[int, list[float]] = {1: [], 2: []}
+        busy: dict[int, list[float]] = {1: [], 2: []}
         for rep, j in enumerate((2, 1, 2, 1)):
             t0 = time.perf_counter()
             df = run_suite(suite, db=tmp / f"j{j}-{rep}.db", jobs=j, progress=False)
             walls[j].append(time.perf_counter() - t0)
             medians[j].append(float(df["total_time"].median()))
+            # occupancy: the share of the run's wall time x workers that jobs were in flight (1.0 = never idle)
+            busy[j].append(float(df["wall_time"].sum()) / (walls[j][-1] * j))
             assert set(df["status"]) == {"done"}
         for j in (1, 2):
             out[f"wall_j{j}_s"] = walls[j]
             out[f"job_median_j{j}_s"] = medians[j]
+            out[f"occupancy_j{j}"] = busy[j]
         out["speedup"] = statistics.mean(walls[1]) / statistics.mean(walls[2])
     return out
 
