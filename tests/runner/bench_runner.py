@@ -80,7 +80,7 @@ params = {{ feature_map = "zz", feature_map_params = {{ reps = 1 }} }}
 
 
 def throughput(n_jobs: int = 12, threads: int = 1) -> dict:
-    """A CPU-bound suite (11-qubit ZZ kernel, 300 samples, no grid) with -j 1 and -j 2, each from a fresh store.
+    """A CPU-bound suite (12-qubit ZZ kernel, 300 samples, no grid) with -j 1 and -j 2, each from a fresh store.
 
     Every worker gets ``threads`` BLAS/OpenMP threads in both runs, so only the number of jobs differs;
     the runs alternate (-j 2, -j 1, -j 2, -j 1) to spread any drift in the machine's load.
@@ -101,7 +101,7 @@ seeds = {list(range(n_jobs))}
 [[datasets]]
 name = "hidden_manifold"
 n_samples = 300
-n_features = 11
+n_features = 12
 [[models]]
 name = "k"
 kind = "kernel"
