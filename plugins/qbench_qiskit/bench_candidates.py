@@ -164,7 +164,6 @@ def main(argv=None) -> int:
     ref = open_backend("numpy")
     qubits = args.qubits or ((4, 8, 12) if args.task == "kernel" else (6,))
     samples = args.samples or (200 if args.task == "kernel" else 100)
-    rng = np.random.default_rng(0)
     print(f"{'path':<52} {'qubits':>6} {'samples':>7} {'seconds':>10} {'x numpy':>8}")
     for n in qubits:
         if args.task == "kernel":
@@ -202,11 +201,9 @@ def main(argv=None) -> int:
             t = qnn_time("qiskit.native", n, args.layers, ns, 1 if ns != samples else args.repeat)
             rows.append(("qiskit.native (EstimatorQNN defaults)", t * samples / ns,
                          "" if ns == samples else f"  extrapolated from {ns} samples"))
-        del rng
         print(f"{'numpy (reference)':<52} {n:>6} {samples:>7} {base:>10.4f} {1.0:>8.1f}")
         for name, t, note in rows:
             print(f"{name:<52} {n:>6} {samples:>7} {t:>10.4f} {t / base:>8.1f}{note}", flush=True)
-        rng = np.random.default_rng(0)
     return 0
 
 
