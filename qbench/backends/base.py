@@ -87,7 +87,13 @@ class Backend:
         self.mode = mode
         self.shots = None if shots is None else int(shots)
         self.seed = seed
-        self.gradient = gradient or (caps.gradient_methods[0] if caps.gradient_methods else None)
+        sampled = mode in ("shots", "hardware")
+        if sampled and gradient in ("backprop", "adjoint"):
+            raise CapabilityError(f"gradient method {gradient!r} needs exact states; in {mode} mode use parameter-shift")
+        if gradient is None:
+            usable = [g for g in caps.gradient_methods if not (sampled and g in ("backprop", "adjoint"))]
+            gradient = usable[0] if usable else None
+        self.gradient = gradient
         self.options = options
         self.usage = Usage()
         self._rng = np.random.default_rng(seed)
