@@ -231,8 +231,8 @@ def test_hardware_bad_options_raise_one_line(options, message):
     ("pennylane", {"mode": "exact", "nosie": "depolarizing"}, QBenchError, "does not take option.s. nosie; it takes"),
     ("pennylane", {"mode": "exact", "noise": "bitflip"}, QBenchError, "unknown noise 'bitflip'"),
     ("pennylane.lightning", {"mode": "exact", "noise": "depolarizing"}, QBenchError, "does not take option.s. noise"),
-    ("pennylane", {"mode": "shots", "gradient": "backprop"}, CapabilityError, "not available in mode 'shots'"),
-    ("pennylane.lightning", {"mode": "shots", "gradient": "adjoint"}, CapabilityError, "not available in mode 'shots'"),
+    ("pennylane", {"mode": "shots", "gradient": "backprop"}, CapabilityError, "needs exact states; in shots mode use parameter-shift"),
+    ("pennylane.lightning", {"mode": "shots", "gradient": "adjoint"}, CapabilityError, "needs exact states; in shots mode use parameter-shift"),
     ("pennylane.lightning", {"mode": "noisy"}, CapabilityError, "does not support mode 'noisy'"),
     ("pennylane.native", {"mode": "shots"}, CapabilityError, "does not support mode 'shots'"),
 ])
