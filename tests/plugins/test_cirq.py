@@ -240,7 +240,7 @@ def test_hardware_path_compiles_onto_a_google_device():
     ({"mode": "noisy", "noise": "thermal"}, QBenchError, "unknown noise model"),
     ({"mode": "noisy", "strength": 2}, QBenchError, "strength must be in"),
     ({"mode": "noisy", "strength": "lots"}, QBenchError, "strength must be a number"),
-    ({"mode": "shots", "gradient": "adjoint"}, CapabilityError, "adjoint gradient needs exact"),
+    ({"mode": "shots", "gradient": "adjoint"}, CapabilityError, "'adjoint' needs exact states"),
     ({"mode": "hardware", "device": cirq.UNCONSTRAINED_DEVICE}, QBenchError, "needs option 'sampler'"),
     ({"mode": "hardware", "sampler": object()}, QBenchError, "must be a cirq.Sampler"),
 ])
