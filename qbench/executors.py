@@ -35,6 +35,7 @@ LOG_TAIL = 8000
 #: A worker's stderr log is emptied between jobs once it is larger than this.
 LOG_LIMIT = 4 * 2**20
 EXECUTORS = ("local", "dask")
+DASK_MISSING = '--executor dask needs Dask distributed; install with: pip install "qbench[dask]"'
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -320,7 +321,7 @@ class DaskExecutor:
 
             from distributed import Client, LocalCluster
         except ImportError:
-            raise QBenchError('--executor dask needs Dask distributed; install with: pip install "qbench[dask]"') from None
+            raise QBenchError(DASK_MISSING) from None
         self.cluster = None
         self.closed = False
         self.futures: dict = {}
@@ -380,7 +381,7 @@ def check_executor(kind: str, jobs: int, address: str | None) -> None:
         import importlib.util
 
         if importlib.util.find_spec("distributed") is None:
-            raise QBenchError('--executor dask needs Dask distributed; install with: pip install "qbench[dask]"')
+            raise QBenchError(DASK_MISSING)
 
 
 def make_executor(kind: str = "local", jobs: int = 1, address: str | None = None):

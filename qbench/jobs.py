@@ -156,6 +156,7 @@ def expand(suite: Suite) -> list[Job]:
                         targets = [(b.name, b.framework, b.skip_reason, m.name, s)
                                    for b in suite.backends for m in suite.modes for s in m.shots]
                     for backend, framework, skip, mode, shots in targets:
+                        options = suite.backend_options.get(backend, {}) if model.kind != "baseline" else {}
                         for seed in suite.seeds:
                             job = Job(
                                 suite=suite.name, dataset=ds.name, n_samples=n, n_features=d, test_size=ds.test_size,
@@ -163,7 +164,7 @@ def expand(suite: Suite) -> list[Job]:
                                 model=model.name, kind=model.kind, baseline=model.baseline,
                                 model_params=model.params, grid=model.grid, cv=suite.cv,
                                 backend=backend, framework=framework, mode=mode, shots=shots, seed=seed,
-                                backend_options=suite.backend_options.get(backend, {}) if model.kind != "baseline" else {},
+                                backend_options=options,
                                 plugins=tuple(suite.plugins), skip_reason=skip)
                             if job.key in seen or excluded(job, suite.exclude):
                                 continue

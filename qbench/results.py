@@ -132,7 +132,8 @@ def compare(df: pd.DataFrame) -> pd.DataFrame:
             row.update(baseline=name, baseline_accuracy=float(base["test_accuracy"].mean()), diff=diff, p_value=p,
                        verdict=verdict(diff, p, len(paired)), fit_vs_baseline=row["fit_time"] / fit_mean(base))
         if first["kind"] != "baseline" and len(ok):
-            ref = done[(done["_data"] == data) & (done["_ref"] == first["_ref"]) & (done["backend"] == REFERENCE_BACKEND)]
+            same = (done["_data"] == data) & (done["_ref"] == first["_ref"])
+            ref = done[same & (done["backend"] == REFERENCE_BACKEND)]
             if len(ref):
                 row["fit_vs_numpy"] = row["fit_time"] / fit_mean(ref)
         out.append(row)
@@ -157,12 +158,17 @@ def format_table(table: pd.DataFrame) -> str:
     for r in table.itertuples(index=False):
         size = ",".join(f"{k}={v}" for k, v in (("n", r.n_samples), ("d", r.n_features)) if not pd.isna(v))
         mode = r.mode + (f"@{r.shots}" if not pd.isna(r.shots) else "")
-        acc = "-" if r.seeds == 0 else _fmt(r.accuracy, ".3f") + (f" ± {_fmt(r.ci95, '.3f')}" if not math.isnan(r.ci95) else "")
-        vs = "" if r.kind == "baseline" or pd.isna(r.baseline) or r.seeds == 0 else f"{r.diff:+.3f} vs {r.baseline} ({r.verdict}" + \
-            (f", p={r.p_value:.2g})" if not math.isnan(r.p_value) else ")")
+        acc = "-" if r.seeds == 0 else _fmt(r.accuracy, ".3f")
+        if r.seeds and not math.isnan(r.ci95):
+            acc += f" ± {r.ci95:.3f}"
+        vs = ""
+        if r.kind != "baseline" and not pd.isna(r.baseline) and r.seeds:
+            p = f", p={r.p_value:.2g}" if not math.isnan(r.p_value) else ""
+            vs = f"{r.diff:+.3f} vs {r.baseline} ({r.verdict}{p})"
+        classical = r.kind == "baseline"
         rows.append({
             "data set": r.dataset + (f"[{size}]" if size else ""), "model": r.model,
-            "backend": r.backend if r.kind != "baseline" else "(classical)", "mode": mode if r.kind != "baseline" else "",
+            "backend": "(classical)" if classical else r.backend, "mode": "" if classical else mode,
             "seeds": r.seeds, "accuracy (95% CI)": acc, "vs best baseline": vs,
             "fit s": _fmt(r.fit_time, ".3g"), "x baseline": _fmt(r.fit_vs_baseline, ".3g", ""),
             "x numpy": _fmt(r.fit_vs_numpy, ".3g", ""),

@@ -65,8 +65,8 @@ def row_for(job: Job, result: dict) -> dict:
 def _progress(total: int, enabled: bool | None, desc: str = ""):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="job", desc=desc, disable=enabled is False or (enabled is None and not sys.stderr.isatty()),
-                dynamic_ncols=True, file=sys.stderr, smoothing=0.1)
+    disable = enabled is False or (enabled is None and not sys.stderr.isatty())
+    return tqdm(total=total, unit="job", desc=desc, disable=disable, dynamic_ncols=True, file=sys.stderr, smoothing=0.1)
 
 
 def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: float | None = None,

@@ -165,7 +165,8 @@ class Store:
                 self.conn.execute(stmt)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('created', ?)", (time.strftime("%Y-%m-%dT%H:%M:%S"),))
+            created = time.strftime("%Y-%m-%dT%H:%M:%S")
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('created', ?)", (created,))
 
     def transaction(self):
         return _Transaction(self.conn)

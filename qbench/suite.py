@@ -13,7 +13,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from qbench import plugins as P
 from qbench.backends.base import MODES
@@ -32,14 +31,16 @@ DEFAULT_CV = 3
 #: Backend list entries that expand: every registered backend, or only those whose framework is installed.
 BACKEND_GROUPS = ("all", "installed")
 #: Estimator arguments the runner sets from the suite's axes; a model may not set them itself.
-RUNNER_PARAMS = ("backend", "mode", "shots", "backend_options", "random_state", "n_qubits", "reduction", "scaling", "cv")
+RUNNER_PARAMS = ("backend", "mode", "shots", "backend_options", "random_state", "n_qubits", "reduction", "scaling",
+                 "cv")
 #: Job fields an ``[[exclude]]`` rule may match.
 EXCLUDE_KEYS = ("dataset", "model", "kind", "backend", "framework", "mode", "shots", "seed", "n_samples", "n_features")
 NAME_PATTERN = r"[A-Za-z0-9_.\-]+"
 
 SUITE_KEYS = ("name", "description", "backends", "backend_options", "modes", "shots", "seeds", "cv", "timeout",
               "memory_limit", "plugins")
-DATASET_KEYS = ("name", "n_samples", "n_features", "test_size", "data_seed", "params", "scaling", "reduction", "n_qubits")
+DATASET_KEYS = ("name", "n_samples", "n_features", "test_size", "data_seed", "params", "scaling", "reduction",
+                "n_qubits")
 MODEL_KEYS = ("name", "kind", "baseline", "params", "grid")
 MODE_KEYS = ("name", "shots")
 
@@ -236,7 +237,8 @@ def _check_loads(t: Table, ds: DatasetSpec, cv: int) -> None:
 
     for n in ds.n_samples:
         for d in ds.n_features:
-            where = t.path + (f" (n_samples={n}, n_features={d})" if (len(ds.n_samples) + len(ds.n_features)) > 2 else "")
+            several = len(ds.n_samples) + len(ds.n_features) > 2
+            where = t.path + (f" (n_samples={n}, n_features={d})" if several else "")
             try:
                 X, y = load_dataset(ds.name, n_samples=n, n_features=d, seed=ds.data_seed or 0, **ds.params)
                 resolve_width(X.shape[1], X.shape[0], ds.n_qubits, ds.reduction)
@@ -285,7 +287,8 @@ def _model(t: Table) -> ModelSpec:
                 t.fail(f"{t.key(section)}.{key}", "is set by the suite (backends, modes, seeds, the data set's "
                        "scaling/reduction/n_qubits); remove it here")
             if key not in accepted:
-                t.fail(f"{t.key(section)}.{key}", f"{cls.__name__} has no parameter {key!r}; valid: {', '.join(accepted)}")
+                t.fail(f"{t.key(section)}.{key}",
+                       f"{cls.__name__} has no parameter {key!r}; valid: {', '.join(accepted)}")
     for key in set(params) & set(grid):
         t.fail(f"{t.key('grid')}.{key}", "set both in params and grid; give it in one place")
     _check_estimator_values(t, cls, params, grid)
@@ -452,7 +455,8 @@ def _backend_options(head: Table, backends: list[BackendRef]) -> dict[str, dict]
     names = {b.name for b in backends}
     for key, value in options.items():
         if key not in names:
-            head.fail(f"{head.key('backend_options')}.{key}", f"not one of this suite's backends ({', '.join(sorted(names))})")
+            head.fail(f"{head.key('backend_options')}.{key}",
+                      f"not one of this suite's backends ({', '.join(sorted(names))})")
         if not isinstance(value, dict):
             head.fail(f"{head.key('backend_options')}.{key}", f"expected a table of options, got {describe(value)}")
     return options

@@ -151,7 +151,8 @@ def one_or_list(item: Callable[[Any], Any], what: str) -> Callable[[Any], list]:
             try:
                 out.append(item(x))
             except Expected as exc:
-                raise Expected(exc.expected, exc.value, (f"[{i}]" if isinstance(v, list) else "") + exc.subpath) from None
+                where = (f"[{i}]" if isinstance(v, list) else "") + exc.subpath
+                raise Expected(exc.expected, exc.value, where) from None
         if len(set(map(repr, out))) != len(out):
             raise Expected("a list without duplicates", v)
         return out

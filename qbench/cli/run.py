@@ -32,8 +32,10 @@ def _raise_interrupt(signum, frame):
 @click.option("--memory-limit", help='Memory a job may allocate, e.g. "2 GiB" [default: the suite\'s, else none].')
 @click.option("--rerun", is_flag=True, help="Run jobs that are already done again.")
 @click.option("--only", multiple=True, metavar="PATTERN",
-              help="Only jobs whose label matches (glob, or substring); repeatable. Labels: DATA[n=,d=]/MODEL/BACKEND/MODE/seed=S.")
-@click.option("--list", "list_jobs", is_flag=True, help="Print the jobs (and whether each is done) without running them.")
+              help="Only jobs whose label matches (glob, or substring); repeatable. "
+                   "Labels: DATA[n=,d=]/MODEL/BACKEND/MODE/seed=S.")
+@click.option("--list", "list_jobs", is_flag=True,
+              help="Print the jobs (and whether each is done) without running them.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, only, list_jobs, progress) -> int:
     """Run the benchmark SUITE (a TOML file, or the name of a shipped suite)."""
@@ -77,9 +79,11 @@ def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, onl
               help="Results store [default: $QBENCH_DB or .qbench/results.db].")
 @click.option("--suite", help="Only this suite's jobs.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to a file instead of stdout.")
 @click.option("--jobs", "raw", is_flag=True, help="One row per job instead of the comparison table.")
-@click.option("--status", type=click.Choice(["done", "failed", "skipped"]), help="With --jobs: only jobs with this status.")
+@click.option("--status", type=click.Choice(["done", "failed", "skipped"]),
+              help="With --jobs: only jobs with this status.")
 def results(db, suite, fmt, output, raw, status) -> int:
     """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, fit time."""
     from qbench import results as R

@@ -3,6 +3,7 @@
     python tests/runner/bench_runner.py overhead     # runner time per job outside fit/predict
     python tests/runner/bench_runner.py throughput   # -j 2 against -j 1 on a CPU-bound suite
     python tests/runner/bench_runner.py grid         # bowles2024 IQP grid: Gram reuse against cache=False
+    python tests/runner/bench_runner.py calibrate    # pure-Python work in 1 and 2 processes: the machine's ceiling
 
 Each prints one JSON line of numbers.
 """
@@ -79,8 +80,8 @@ params = {{ feature_map = "zz", feature_map_params = {{ reps = 1 }} }}
     }
 
 
-def throughput(n_jobs: int = 12, threads: int = 1) -> dict:
-    """A CPU-bound suite (12-qubit ZZ kernel, 300 samples, no grid) with -j 1 and -j 2, each from a fresh store.
+def throughput(n_jobs: int = 12, qubits: int = 12, threads: int = 1) -> dict:
+    """A CPU-bound suite (``qubits``-qubit ZZ kernel, 300 samples, no grid) with -j 1 and -j 2, each from a fresh store.
 
     Every worker gets ``threads`` BLAS/OpenMP threads in both runs, so only the number of jobs differs;
     the runs alternate (-j 2, -j 1, -j 2, -j 1) to spread any drift in the machine's load.
@@ -101,13 +102,13 @@ seeds = {list(range(n_jobs))}
 [[datasets]]
 name = "hidden_manifold"
 n_samples = 300
-n_features = 12
+n_features = {qubits}
 [[models]]
 name = "k"
 kind = "kernel"
 params = {{ feature_map = "zz", feature_map_params = {{ reps = 2, entanglement = "full" }}, cache = false }}
 """)
-        out = {"jobs": n_jobs, "threads_per_worker": threads}
+        out = {"jobs": n_jobs, "qubits": qubits, "threads_per_worker": threads}
         walls: dict[int, list[float]] = {1: [], 2: []}
         medians: dict[int, list[float]] = {1: [], 2: []}
         busy: dict[int, list[float]] = {1: [], 2: []}
@@ -116,14 +117,49 @@ params = {{ feature_map = "zz", feature_map_params = {{ reps = 2, entanglement =
             df = run_suite(suite, db=tmp / f"j{j}-{rep}.db", jobs=j, progress=False)
             walls[j].append(time.perf_counter() - t0)
             medians[j].append(float(df["total_time"].median()))
-            # occupancy: the share of the run's wall time x workers that jobs were in flight (1.0 = never idle)
-            busy[j].append(float(df["wall_time"].sum()) / (walls[j][-1] * j))
+            # occupancy: the share of (first job start .. last job end) x workers with a job in flight (1.0 = never idle)
+            import pandas as pd
+
+            span = (pd.to_datetime(df["finished_at"]).max() - pd.to_datetime(df["started_at"]).min()).total_seconds()
+            busy[j].append(float(df["wall_time"].sum()) / (span * j))
             assert set(df["status"]) == {"done"}
         for j in (1, 2):
             out[f"wall_j{j}_s"] = walls[j]
             out[f"job_median_j{j}_s"] = medians[j]
             out[f"occupancy_j{j}"] = busy[j]
         out["speedup"] = statistics.mean(walls[1]) / statistics.mean(walls[2])
+    return out
+
+
+def _spin(n: int) -> float:
+    """Pure-Python CPU work: no memory traffic, no libraries."""
+    t0 = time.perf_counter()
+    total = 0
+    for i in range(n):
+        total += i * i
+    return time.perf_counter() - t0
+
+
+def _timed_worker(n: int, barrier, results) -> None:
+    barrier.wait()
+    results.put(_spin(n))
+
+
+def calibrate(n: int = 30_000_000) -> dict:
+    """How much faster two processes do the same CPU work as one on this machine right now (the ceiling for -j 2)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    out = {}
+    for k in (1, 2):
+        barrier, results = ctx.Barrier(k), ctx.Queue()
+        procs = [ctx.Process(target=_timed_worker, args=(n // k, barrier, results)) for _ in range(k)]
+        for p in procs:
+            p.start()
+        out[f"{k}_process_s"] = max(results.get() for _ in procs)
+        for p in procs:
+            p.join()
+    out["machine_speedup"] = out["1_process_s"] / out["2_process_s"]
     return out
 
 
@@ -173,4 +209,4 @@ def grid(dataset: str = "linearly_separable", n_features: int = 4, seed: int = 0
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "overhead"
     args = [int(a) if a.isdigit() else a for a in sys.argv[2:]]
-    print(json.dumps({"benchmark": which, **{"overhead": overhead, "throughput": throughput, "grid": grid}[which](*args)}))
+    print(json.dumps({"benchmark": which, **{"overhead": overhead, "throughput": throughput, "grid": grid, "calibrate": calibrate}[which](*args)}))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,7 @@ from qbench.cli import main
 
 @pytest.fixture
 def write_suite(tmp_path):
-    def write(text: str, name: str = "suite.toml") -> Path:
+    def write(text: str, name: str = "suite.toml"):
         path = tmp_path / name
         path.write_text(textwrap.dedent(text), encoding="utf-8")
         return path
@@ -30,3 +29,14 @@ def cli(capsys):
     return run
 
 
+
+
+@pytest.fixture(autouse=True)
+def _forget_suite_plugins():
+    """Suites register their ``plugins`` in this process; unregister them so other tests see the usual registry."""
+    yield
+    from qbench.plugins import host
+
+    for name, _ in list(host.pm.list_name_plugin()):
+        if name.startswith("suite-plugin:"):
+            host.unregister(name)
