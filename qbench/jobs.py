@@ -61,10 +61,10 @@ class Job:
         return {
             "suite": self.suite,
             "dataset": {"name": self.dataset, "n_samples": self.n_samples, "n_features": self.n_features,
-                        "test_size": self.test_size, "data_seed": self.data_seed, "params": self.dataset_params,
+                        "test_size": self.test_size, "data_seed": self.data_seed, "params": scrub(self.dataset_params),
                         "preprocess": self.preprocess},
-            "model": {"name": self.model, "kind": self.kind, "baseline": self.baseline, "params": self.model_params,
-                      "grid": self.grid, "cv": self.cv},
+            "model": {"name": self.model, "kind": self.kind, "baseline": self.baseline,
+                      "params": scrub(self.model_params), "grid": scrub(self.grid), "cv": self.cv},
             "backend": self.backend, "mode": self.mode, "shots": self.shots, "seed": self.seed,
             "backend_options": scrub(self.backend_options),
         }
@@ -86,6 +86,10 @@ class Job:
     @classmethod
     def from_payload(cls, data: dict) -> "Job":
         return cls(**{**data, "plugins": tuple(data.get("plugins", ()))})
+
+    def secrets(self) -> list[str]:
+        """Credential values anywhere in the job's options and parameters."""
+        return secret_values([self.backend_options, self.dataset_params, self.model_params, self.grid])
 
     def fields(self) -> dict:
         """Values ``[[exclude]]`` rules match against."""

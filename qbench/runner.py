@@ -16,7 +16,7 @@ from pathlib import Path
 from qbench.environment import row_fields
 from qbench.errors import QBenchError
 from qbench.executors import check_executor, make_executor
-from qbench.jobs import Job, canonical_json, expand, select
+from qbench.jobs import SCRUBBED, Job, canonical_json, expand, scrub, select
 from qbench.store import COLUMNS, Store, default_db, inspect_file
 from qbench.suite import Suite, load_suite
 from qbench.suite_schema import parse_byte_size
@@ -53,13 +53,26 @@ def row_for(job: Job, result: dict) -> dict:
     row = {
         "job_key": job.key, "suite": job.suite, "label": job.label, "dataset": job.dataset,
         "n_samples": job.n_samples, "n_features": job.n_features, "test_size": job.test_size,
-        "dataset_params": job.dataset_params, "preprocess": job.preprocess, "model": job.model, "kind": job.kind,
-        "baseline": job.baseline, "model_params": job.model_params, "grid": job.grid, "cv": job.cv,
+        "dataset_params": scrub(job.dataset_params), "preprocess": job.preprocess, "model": job.model,
+        "kind": job.kind, "baseline": job.baseline, "model_params": scrub(job.model_params), "grid": scrub(job.grid),
+        "cv": job.cv,
         "backend": job.backend, "framework": job.framework, "mode": job.mode, "shots": job.shots, "seed": job.seed,
         "config": json.loads(canonical_json(job.identity())),
     }
     row.update({k: v for k, v in result.items() if k in COLUMNS})
-    return row
+    return blank_secrets(row, job.secrets())
+
+
+def blank_secrets(row: dict, secrets: list[str]) -> dict:
+    """Replace every credential value that appears anywhere in the row's text (messages, tracebacks)."""
+    if not secrets:
+        return row
+    text = json.dumps(row, default=str)
+    if not any(s in text for s in secrets):
+        return row
+    for s in secrets:
+        text = text.replace(json.dumps(s)[1:-1], SCRUBBED)
+    return json.loads(text)
 
 
 def _progress(total: int, enabled: bool | None, desc: str = ""):

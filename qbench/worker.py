@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection
 
 from qbench.artifacts import failure_artifacts
 from qbench.environment import capture, row_fields
-from qbench.jobs import Job, SCRUBBED, secret_values
+from qbench.jobs import SCRUBBED, Job
 
 
 def now() -> str:
@@ -101,7 +101,7 @@ def run_job(payload: dict, limit: int | None = None) -> dict:
         message = str(exc) or error_type
         if isinstance(exc, MemoryError) and limit:
             message = f"job exceeded its memory limit of {limit / 2**20:.0f} MiB ({message})"
-        secrets = secret_values(job.backend_options)
+        secrets = job.secrets()
         message = _blank(message, secrets)
         tb = _blank(traceback.format_exc(), secrets)
         result = {"status": "failed", "error_type": error_type, "error_message": message,

@@ -117,9 +117,14 @@ class QiskitBackend(Backend):
         if mode == "noisy" and shots is None:
             shots = self.capabilities.default_shots
         super().__init__(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
+        # validate now: a bad option is a one-line error before any work
+        self._threads()
+        self._int_option("optimization_level", 1, 0, 3)
+        self._int_option("seed_transpiler", 0)
+        self._int_option("job_size", 1, 1)
         self._cache: dict = {}
         self._device = None
-        self._sim = None
+        self._sim = None  # AerSimulator: statevector (exact/shots) or the device's noisy one (noisy)
         if mode == "noisy":
             dev = options.get("device")
             if dev is None:
@@ -151,11 +156,21 @@ class QiskitBackend(Backend):
                                      runtime_parameter_bind_enable=True)
         return self._sim
 
-    def _threads(self) -> int:
+    def _int_option(self, key: str, default: int, low: int = 0, high: int | None = None) -> int:
+        value = self.options.get(key, default)
         try:
-            return int(self.options.get("threads", 1))
+            number = int(value)
+            if isinstance(value, float) and value != number:
+                raise ValueError
         except (TypeError, ValueError):
-            raise QBenchError(f"backend {self.name!r}: option threads must be an integer, got {self.options['threads']!r}") from None
+            number = None
+        if number is None or number < low or (high is not None and number > high):
+            bounds = f"from {low} to {high}" if high is not None else f">= {low}"
+            raise QBenchError(f"backend {self.name!r}: option {key} must be an integer {bounds}, got {value!r}")
+        return number
+
+    def _threads(self) -> int:
+        return self._int_option("threads", 1)
 
     def _aer_template(self, circuit: Circuit, observable=None):
         """The translated circuit with a save instruction (cached).
@@ -219,8 +234,8 @@ class QiskitBackend(Backend):
 
     def _kernel(self, circuit, a, b):
         if self.mode == "exact":
-            sa = self._states(circuit, a, T_NO_WEIGHTS)
-            sb = sa if b is None else self._states(circuit, b, T_NO_WEIGHTS)
+            sa = self._states(circuit, a, np.zeros(0))
+            sb = sa if b is None else self._states(circuit, b, np.zeros(0))
             overlap = sa.conj() @ sb.T
             return overlap.real**2 + overlap.imag**2
         return self._sampled_kernel(circuit, a, b)
@@ -285,8 +300,8 @@ class QiskitBackend(Backend):
         if device is not None:
             from qiskit.transpiler import generate_preset_pass_manager
 
-            pm = generate_preset_pass_manager(optimization_level=int(self.options.get("optimization_level", 1)),
-                                              backend=device, seed_transpiler=int(self.options.get("seed_transpiler", 0)))
+            pm = generate_preset_pass_manager(optimization_level=self._int_option("optimization_level", 1, 0, 3),
+                                              backend=device, seed_transpiler=self._int_option("seed_transpiler", 0))
             qc = pm.run(qc)
             label = f"{circuit.name}[{kind}]"
             self.usage.extra.setdefault("two_qubit_gates", {})[label] = _two_qubit_gates(qc)
@@ -307,7 +322,7 @@ class QiskitBackend(Backend):
         is awaited (inside one ``Batch`` on hardware).  Returns packed bit arrays, shape (rows, shots, bytes).
         """
         default = 2000 if self.mode == "hardware" else 20_000
-        size = max(1, int(self.options.get("job_size", default)))
+        size = self._int_option("job_size", default, 1)
         rows = len(values)
         if qc.num_parameters:
             jobs_in = [((qc, values[s:s + size]), self.shots) for s in range(0, rows, size)]
@@ -316,7 +331,7 @@ class QiskitBackend(Backend):
             # parameterless PUB broadcast to several rows).
             jobs_in = [((qc,), self.shots * rows)] if rows else []
         if self.mode == "hardware":
-            from qiskit_ibm_runtime import Batch, SamplerV2
+            from qiskit_ibm_runtime import Batch, IBMBackend, SamplerV2
 
             with Batch(backend=self._device) as batch:
                 with warnings.catch_warnings():
@@ -324,7 +339,8 @@ class QiskitBackend(Backend):
                     # changes defaults (twirling); SamplerV2 stays supported for the 0.51 series we pin.
                     warnings.filterwarnings("ignore", "The SamplerV2 class is deprecated", DeprecationWarning)
                     sampler = SamplerV2(mode=batch)
-                if self.seed is not None:
+                if self.seed is not None and not isinstance(self._device, IBMBackend):
+                    # local testing mode (a fake backend or Aer): the seed makes runs reproducible
                     sampler.options.simulator.seed_simulator = self._job_seed()
                 jobs = [sampler.run([pub], shots=shots) for pub, shots in jobs_in]
                 results = [job.result() for job in jobs]
@@ -419,8 +435,6 @@ class QiskitBackend(Backend):
             raise QBenchError(f"backend {self.name!r}: IBM backend {dev or '(least busy)'!r} is not available: "
                               f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
 
-
-T_NO_WEIGHTS = np.zeros(0)
 
 
 class QiskitNativeBackend(Backend):

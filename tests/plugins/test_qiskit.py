@@ -130,6 +130,16 @@ def test_shot_kernel_runs_only_the_upper_triangle_and_vjp_is_one_sweep(rng):
     assert b.usage.circuit_executions == 2 * c.n_weights * 5  # every shifted circuit of every sample
 
 
+def test_shot_jobs_split_by_job_size(rng):
+    fm = ZZFeatureMap(reps=1, entanglement="linear")
+    a = fm.angles(rng.uniform(0, np.pi, size=(6, 2)))
+    exact = _ref().kernel(fm.circuit(2), a)
+    b = open_backend("qiskit", mode="shots", shots=4000, seed=3, job_size="4")  # 15 pairs in 4 jobs
+    k = b.kernel(fm.circuit(2), a)
+    assert b.usage.circuit_executions == 15
+    assert np.abs(k - exact).max() <= 5 * np.sqrt(0.25 / 4000)
+
+
 # ------------------------------------------------------------------ noisy
 def test_noisy_records_transpiled_two_qubit_gates_and_depth(rng):
     c = AngleFeatureMap("Y").circuit(3).then(HardwareEfficientAnsatz(layers=2).circuit(3))
@@ -166,6 +176,9 @@ def test_noisy_device_names_and_errors():
     ({"mode": "exact", "devise": "fake_manila"}, "unknown option 'devise'"),
     ({"mode": "hardware", "token": "abc"}, "credentials are never passed as options"),
     ({"mode": "exact", "shots": 10}, "shots=10 given in exact mode"),
+    ({"mode": "exact", "threads": "many"}, "option threads must be an integer >= 0, got 'many'"),
+    ({"mode": "noisy", "device": "fake_manila", "optimization_level": "4"}, "optimization_level must be an integer from 0 to 3"),
+    ({"mode": "shots", "job_size": 0}, "job_size must be an integer >= 1"),
 ])
 def test_bad_options_are_one_line_errors(kwargs, message):
     with pytest.raises(QBenchError, match=message) as err:

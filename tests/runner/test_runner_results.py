@@ -88,6 +88,15 @@ def test_quickstart_runs_and_results_prints_the_table(cli, tmp_path):
         assert "vs svc_rbf (" in line and "±" in line
     assert any("svc_linear" in line and "(classical)" in line for line in lines)
 
+    code, out, err = cli("run", "quickstart", "--db", db, "--list")
+    states = dict(line.split(None, 2)[::2][::-1] for line in out.splitlines())  # label -> status
+    assert code == 0 and len(states) == 42
+    assert states["moons[n=48]/qsvm/numpy/exact/seed=1"] == "done"
+    assert states["moons[n=48]/qnn/qiskit/exact/seed=1"] == "pending"
+
+    code, out, err = cli("suites")
+    assert code == 0 and any(line.split()[:3] == ["quickstart", "42", "jobs"] for line in out.splitlines())
+
     code, out, err = cli("results", "--db", db, "--suite", "quickstart", "--format", "json")
     records = json.loads(out)
     qsvm = next(r for r in records if r["model"] == "qsvm")

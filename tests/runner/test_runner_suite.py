@@ -143,3 +143,16 @@ def test_shipped_suites_are_valid():
     assert find_suite("quickstart") == found["quickstart"]
     with pytest.raises(SuiteError, match="no shipped suite of that name; shipped suites: .*bowles2024, frameworks"):
         find_suite("quickstrat")
+
+
+def test_rows_never_carry_credential_values():
+    from qbench.runner import row_for
+
+    text = suite_text("creds", f'backends = ["test.secret"]\nplugins = ["{FAULTY}"]\n'
+                      '[suite.backend_options."test.secret"]\npassword = "hunter2-pw"')
+    job = expand(parse(text))[0]
+    crash = {"status": "failed", "error_type": "Segfault", "error_message": "died while using hunter2-pw",
+             "artifacts": {"error": {"traceback": 'File "x", line 1, in login("hunter2-pw")'}}}
+    row = row_for(job, crash)
+    assert "hunter2-pw" not in repr(row)
+    assert row["error_message"] == "died while using ***" and row["status"] == "failed"
