@@ -89,58 +89,71 @@ def _key(df: pd.DataFrame, cols) -> pd.Series:
 
 
 def compare(df: pd.DataFrame) -> pd.DataFrame:
-    """The comparison table: one row per data-set configuration x model x backend x mode x shots."""
+    """The comparison table: one row per data-set configuration x model x backend x mode x shots.
+
+    One pass over plain records, so the cost stays linear in the number of jobs.
+    """
     columns = ["dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots", "seeds",
                "accuracy", "ci95", "baseline", "baseline_accuracy", "diff", "p_value", "verdict",
                "fit_time", "fit_vs_baseline", "fit_vs_numpy", "failed", "skipped", "note"]
     if df.empty:
         return pd.DataFrame(columns=columns)
-    df = df.copy()
-    df["_data"] = _key(df, DATA_KEY)
-    df["_group"] = _key(df, GROUP)
-    df["_ref"] = _key(df, ("model", "mode", "shots"))
-    done = df[df["status"] == "done"]
-
-    # the best classical baseline of each data-set configuration, by mean test accuracy
-    best: dict[str, tuple[str, pd.DataFrame]] = {}
-    for data, sub in done[done["kind"] == "baseline"].groupby("_data", sort=False):
-        means = sub.groupby("model", sort=False)["test_accuracy"].mean()
-        name = means.idxmax()
-        best[data] = (name, sub[sub["model"] == name])
-
-    def fit_mean(rows: pd.DataFrame) -> float:
-        return float(rows["fit_time"].mean()) if len(rows) else math.nan
-
+    keep = ["dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots", "status", "seed",
+            "test_accuracy", "fit_time", "error_type", "error_message"]
+    recs = df[keep].assign(_data=_key(df, DATA_KEY), _group=_key(df, GROUP),
+                           _ref=_key(df, ("model", "mode", "shots"))).to_dict("records")
+    groups: dict[tuple, list[dict]] = {}
+    for r in recs:
+        groups.setdefault((r["_data"], r["_group"]), []).append(r)
+    # best baseline per data configuration (first model with the highest mean accuracy, in order of appearance)
+    base_acc: dict[str, dict[str, list]] = {}
+    for r in recs:
+        if r["status"] == "done" and r["kind"] == "baseline":
+            base_acc.setdefault(r["_data"], {}).setdefault(r["model"], []).append(r)
+    best = {}
+    for data, models in base_acc.items():
+        means = {m: np.mean([x["test_accuracy"] for x in rows]) for m, rows in models.items()}
+        name = max(means, key=lambda m: (means[m], -list(means).index(m)))
+        best[data] = (name, models[name])
+    ref_fit: dict[tuple, list] = {}
+    for r in recs:
+        if r["status"] == "done" and r["backend"] == REFERENCE_BACKEND:
+            ref_fit.setdefault((r["_data"], r["_ref"]), []).append(r["fit_time"])
     out = []
-    for (data, group), sub in df.groupby(["_data", "_group"], sort=False):
-        first = sub.iloc[0]
-        ok = sub[sub["status"] == "done"].sort_values("seed")
-        acc = ok["test_accuracy"].to_numpy(float)
+    for (data, _), rows in groups.items():
+        first = rows[0]
+        ok = sorted((r for r in rows if r["status"] == "done"), key=lambda r: r["seed"])
+        acc = np.array([r["test_accuracy"] for r in ok], float)
         mean, half = _interval(acc)
+        fit = float(np.mean([r["fit_time"] for r in ok])) if ok else math.nan
         row = {c: first[c] for c in ("dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots")}
-        row.update(seeds=len(ok), accuracy=mean, ci95=half, fit_time=fit_mean(ok),
-                   failed=int((sub["status"] == "failed").sum()), skipped=int((sub["status"] == "skipped").sum()),
+        row.update(seeds=len(ok), accuracy=mean, ci95=half, fit_time=fit,
+                   failed=sum(r["status"] == "failed" for r in rows), skipped=sum(r["status"] == "skipped" for r in rows),
                    baseline=None, baseline_accuracy=math.nan, diff=math.nan, p_value=math.nan, verdict="",
                    fit_vs_baseline=math.nan, fit_vs_numpy=math.nan, note="")
-        bad = sub[sub["status"] != "done"]
-        if len(bad):
-            row["note"] = f"{bad.iloc[0]['error_type']}: {bad.iloc[0]['error_message']}"
-        if first["kind"] != "baseline" and len(ok) and data in best:
+        bad = [r for r in rows if r["status"] != "done"]
+        if bad:
+            row["note"] = f"{bad[0]['error_type']}: {bad[0]['error_message']}"
+        if first["kind"] != "baseline" and ok and data in best:
             name, base = best[data]
-            paired = ok.merge(base[["seed", "test_accuracy"]], on="seed", suffixes=("", "_base"))
-            diff, p = paired_test(paired["test_accuracy"].to_numpy(float), paired["test_accuracy_base"].to_numpy(float))
-            row.update(baseline=name, baseline_accuracy=float(base["test_accuracy"].mean()), diff=diff, p_value=p,
-                       verdict=verdict(diff, p, len(paired)), fit_vs_baseline=row["fit_time"] / fit_mean(base))
-        if first["kind"] != "baseline" and len(ok):
-            same = (done["_data"] == data) & (done["_ref"] == first["_ref"])
-            ref = done[same & (done["backend"] == REFERENCE_BACKEND)]
-            if len(ref):
-                row["fit_vs_numpy"] = row["fit_time"] / fit_mean(ref)
+            by_seed: dict = {}
+            for b in base:
+                by_seed.setdefault(b["seed"], []).append(b["test_accuracy"])
+            pairs = [(r["test_accuracy"], b) for r in ok for b in by_seed.get(r["seed"], [])]
+            a = np.array([p[0] for p in pairs], float)
+            b = np.array([p[1] for p in pairs], float)
+            diff, p = paired_test(a, b)
+            row.update(baseline=name, baseline_accuracy=float(np.mean([x["test_accuracy"] for x in base])), diff=diff,
+                       p_value=p, verdict=verdict(diff, p, len(pairs)),
+                       fit_vs_baseline=fit / float(np.mean([x["fit_time"] for x in base])))
+        if first["kind"] != "baseline" and ok:
+            ref = ref_fit.get((data, first["_ref"]))
+            if ref:
+                row["fit_vs_numpy"] = fit / float(np.mean(ref))
         out.append(row)
     table = pd.DataFrame(out, columns=columns)
-    table["shots"] = table["shots"].astype("Int64")
-    table["n_samples"] = table["n_samples"].astype("Int64")
-    table["n_features"] = table["n_features"].astype("Int64")
+    for c in ("shots", "n_samples", "n_features"):
+        table[c] = table[c].astype("Int64")
     return table
 
 

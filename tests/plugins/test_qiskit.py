@@ -221,6 +221,7 @@ def test_hardware_path_with_a_fake_backend(rng):
     assert b.usage.shots == 2000 * b.usage.circuit_executions
 
 
+@pytest.mark.filterwarnings("ignore:Properties of fake_nighthawk")  # the fake provider builds every fake device
 def test_hardware_backend_from_a_service_object():
     b = open_backend("qiskit", mode="hardware", shots=100, seed=1, service=FakeProviderForBackendV2(),
                      device="fake_manila")
