@@ -49,6 +49,14 @@ def model_artifacts(model, y_train) -> dict:
         out["circuit_depth"] = int(circuit.depth)
         out["two_qubit_gates"] = int(circuit.two_qubit_gates)
         out["circuit_gates"] = len(circuit.gates)
+    for template in ("feature_map", "ansatz"):
+        name = getattr(model, template, None)
+        if isinstance(name, str):
+            out[template] = {"name": name, "params": dict(getattr(model, f"{template}_params", None) or {})}
+    backend = getattr(model, "backend_", None)
+    if backend is not None and backend.usage.extra:
+        # Framework-reported circuit facts, e.g. the transpiled depth and 2-qubit gates on a device.
+        out["backend_usage"] = json.loads(json.dumps(backend.usage.extra, default=str))
     gram = getattr(model, "train_kernel_", None)
     if gram is not None:
         gram = np.asarray(gram)

@@ -36,6 +36,7 @@ class Observable:
 
     def on_bits(self, bits: np.ndarray) -> np.ndarray:
         """Observable evaluated on measured bitstrings, ``bits[..., q]`` being qubit q's outcome."""
+        bits = np.asarray(bits).astype(np.int64)  # unsigned bit arrays would wrap in 1 - 2 * parity
         out = np.zeros(bits.shape[:-1])
         for coeff, wires in self.terms:
             parity = np.bitwise_xor.reduce(bits[..., list(wires)], axis=-1) if wires else 0

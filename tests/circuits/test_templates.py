@@ -60,6 +60,7 @@ def test_observables_diagonals():
     assert np.allclose(mean_z_observable(2).diagonal(2), [1, 0, 0, -1])
     bits = np.array([[0, 1], [1, 1]])
     assert np.allclose(parity_observable(2).on_bits(bits), [-1, 1])
+    assert np.allclose(parity_observable(2).on_bits(bits.astype(np.uint8)), [-1, 1])
 
 
 @pytest.mark.parametrize("fm", [ZZFeatureMap(2, "full"), ZZFeatureMap(1, "circular"), IQPFeatureMap(2), AngleFeatureMap("X")])
