@@ -6,7 +6,8 @@ read ``x[i]`` (the i-th data angle the feature map computes from the features), 
 (the k-th trainable weight) or a constant.  With a framework installed, the same
 circuit is drawn by the framework itself (Qiskit's ``QuantumCircuit.draw``, PennyLane's
 ``qml.draw``/``qml.draw_mpl``, Cirq's text diagram and SVG), through each plugin's own
-translation of the IR, so the picture shows what that framework actually runs.
+translation of the IR, so the picture shows what that framework actually runs; the plugins
+register those drawers through the ``qbench_register_drawers`` hook.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import html
 import io
 import math
 from pathlib import Path
-from typing import Callable
 
 from qbench.circuits.ir import Angle, Circuit
 from qbench.errors import QBenchError
@@ -136,7 +136,8 @@ def _text_png(text: str) -> bytes:
 
 
 # ------------------------------------------------------------------ framework drawers
-def _figure_bytes(fig, fmt: str) -> bytes:
+def figure_bytes(fig, fmt: str) -> bytes:
+    """A matplotlib figure as SVG text or PNG bytes (for framework drawers)."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -145,70 +146,11 @@ def _figure_bytes(fig, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def _use_agg() -> None:
+def use_agg() -> None:
+    """Select matplotlib's non-interactive backend before a framework draws."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-
-
-def qiskit_circuit(circuit: Circuit):
-    """The plugin's Qiskit translation (``x[i]``/``w[k]`` parameters), renumbered so Qiskit qubit q is qbench qubit q.
-
-    The plugin puts qbench qubit q on Qiskit qubit n-1-q (Qiskit is little-endian); a
-    diagram only needs the wires to carry qbench's numbers, so the bits are reversed back.
-    """
-    from qbench_qiskit.translate import split_template
-
-    return split_template(circuit).circuit.reverse_bits()
-
-
-def draw_qiskit(circuit: Circuit, fmt: str) -> str | bytes:
-    qc = qiskit_circuit(circuit)
-    if fmt == "text":
-        return str(qc.draw("text", fold=-1))
-    _use_agg()
-    return _figure_bytes(qc.draw("mpl"), fmt)
-
-
-def draw_pennylane(circuit: Circuit, fmt: str) -> str | bytes:
-    import numpy as np
-    import pennylane as qml
-
-    from qbench_pennylane.translate import apply_circuit
-
-    dev = qml.device("default.qubit", wires=circuit.n_qubits)
-
-    @qml.qnode(dev)
-    def qnode():
-        apply_circuit(circuit, np.zeros(max(circuit.n_data, 1)), np.zeros(max(circuit.n_weights, 1)))
-        return qml.state()
-
-    if fmt == "text":  # decimals=None: the structure, not the placeholder angle values
-        return qml.draw(qnode, decimals=None)()
-    _use_agg()
-    fig, _ = qml.draw_mpl(qnode, decimals=None)()
-    return _figure_bytes(fig, fmt)
-
-
-def draw_cirq(circuit: Circuit, fmt: str) -> str | bytes:
-    from qbench_cirq.translate import state_program
-
-    program = state_program(circuit)
-    if fmt == "text":
-        return str(program.circuit)
-    if fmt == "svg":
-        from cirq.contrib.svg import circuit_to_svg
-
-        return circuit_to_svg(program.circuit)
-    raise QBenchError("the cirq drawer writes text or SVG, not PNG; use --out FILE.svg")
-
-
-#: Framework (as backends declare it) -> drawer(circuit, format).  Frameworks not listed use qbench's diagram.
-FRAMEWORK_DRAWERS: dict[str, Callable[[Circuit, str], str | bytes]] = {
-    "qiskit": draw_qiskit,
-    "pennylane": draw_pennylane,
-    "cirq": draw_cirq,
-}
 
 
 def draw_own(circuit: Circuit, fmt: str, title: str = "") -> str | bytes:
@@ -231,7 +173,7 @@ def draw(circuit: Circuit, fmt: str = "text", backend: str | None = None, title:
     spec = P.backend_spec(backend)
     if not spec.available:
         raise QBenchError(f"backend {backend!r} needs {', '.join(spec.missing)} to draw; run: {spec.install_hint}")
-    drawer = FRAMEWORK_DRAWERS.get(spec.framework)
+    drawer = P.drawer_for(spec.framework)
     if drawer is None:
         return draw_own(circuit, fmt, title)
     return drawer(circuit, fmt)
@@ -289,5 +231,5 @@ def format_for(path: Path) -> str:
     raise QBenchError(f"cannot write a drawing to {path.name!r}: use a .svg, .png or .txt file")
 
 
-__all__ = ["text_diagram", "angle_label", "text_svg", "draw", "template_circuit", "FRAMEWORK_DRAWERS", "format_for",
-           "write", "qiskit_circuit"]
+__all__ = ["text_diagram", "angle_label", "text_svg", "draw", "template_circuit", "format_for",
+           "write"]

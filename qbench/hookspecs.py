@@ -56,3 +56,15 @@ def qbench_register_templates(register) -> None:
         ``circuit(n_qubits)`` (and ``angles(X)`` for feature maps).  Observables:
         ``factory(n_qubits, **params)`` returns a :class:`qbench.circuits.Observable`.
     """
+
+
+@hookspec
+def qbench_register_drawers(register) -> None:
+    """Register circuit drawers: how a framework draws a framework-neutral circuit.
+
+    :param register: ``register(framework, drawer, *, requires=(), description="")``.
+        ``drawer`` is ``"module:function"`` (imported on first use) or a callable
+        ``drawer(circuit, fmt) -> str | bytes`` with ``fmt`` one of ``"text"``, ``"svg"``,
+        ``"png"``; it raises :class:`qbench.errors.QBenchError` for a format it cannot
+        write.  ``qbench draw --backend B`` uses the drawer of B's framework.
+    """

@@ -138,13 +138,14 @@ class PluginHost:
         return self._registries
 
     def _collect(self) -> dict[str, Registry]:
-        regs = {k: Registry(k.replace("_", " ")) for k in ("backend", "dataset", "baseline", *TEMPLATE_KINDS)}
+        regs = {k: Registry(k.replace("_", " ")) for k in ("backend", "dataset", "baseline", "drawer", *TEMPLATE_KINDS)}
         hooks = self.pm.hook
         for hook_name, fill in (
             ("qbench_register_backends", self._backend_register),
             ("qbench_register_datasets", self._simple_register("dataset")),
             ("qbench_register_baselines", self._simple_register("baseline")),
             ("qbench_register_templates", self._template_register),
+            ("qbench_register_drawers", self._simple_register("drawer")),
         ):
             for impl in getattr(hooks, hook_name).get_hookimpls():
                 plugin_name = self.pm.get_name(impl.plugin)
@@ -246,3 +247,21 @@ def make_observable(name: str, n_qubits: int, **params):
         raise QBenchError(f"observable {name!r}: bad parameters {params}: {exc}") from None
     obs.check(n_qubits)
     return obs
+
+
+def drawer_for(framework: str):
+    """The drawer a plugin registered for ``framework``, or ``None`` when there is none or it cannot load."""
+    regs = host.registries()["drawer"]
+    if framework not in regs:
+        return None
+    entry = regs.get(framework)
+    if not all(_importable(m) for m in entry.meta.get("requires", ())):
+        return None
+    drawer = entry.obj
+    if isinstance(drawer, str):
+        module, _, attr = drawer.partition(":")
+        try:
+            drawer = getattr(importlib.import_module(module), attr)
+        except Exception:  # a broken drawer must not break a report; callers fall back to qbench's diagram
+            return None
+    return drawer

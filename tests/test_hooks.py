@@ -73,3 +73,30 @@ def test_qbench_register_templates():
             "rx_map", "feature_map", lambda: AngleFeatureMap("X"), aliases=("rx",)))):
         fm = plugins.make_template("feature_map", "rx")
         assert fm.circuit(2).gates[0].name == "RX"
+
+
+def test_qbench_register_drawers():
+    from qbench.drawing import draw
+
+    drawn = []
+
+    def drawer(circuit, fmt):
+        drawn.append((circuit.n_qubits, fmt))
+        return f"{circuit.n_qubits} wires"
+
+    from qbench.backends.numpy_backend import NumpyBackend
+
+    class Framed(NumpyBackend):
+        name = "framed"
+        framework = "framed"
+
+    def backends(register):
+        register("framed", Framed, framework="framed")
+
+    with plugins.registered(_plugin("qbench_register_backends", backends), name="framed_backend"):
+        with plugins.registered(_plugin("qbench_register_drawers", lambda register: register("framed", drawer))):
+            from qbench.circuits import ZZFeatureMap
+
+            assert draw(ZZFeatureMap().circuit(3), "text", backend="framed") == "3 wires"
+            assert plugins.drawer_for("nothing") is None
+    assert drawn == [(3, "text")]

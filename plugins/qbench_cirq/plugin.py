@@ -9,3 +9,8 @@ def qbench_register_backends(register):
              description="cirq.Simulator (complex128) sweeps; DensityMatrixSimulator noise; Google Engine hardware")
     register("cirq.qsim", "qbench_cirq.backend:QsimBackend", framework="cirq", requires=("cirq", "qsimcirq"),
              extra="cirq", description="qsimcirq.QSimSimulator (single precision) sweeps; seeded sampling")
+
+
+@hookimpl
+def qbench_register_drawers(register):
+    register("cirq", "qbench_cirq.drawing:draw", requires=("cirq",), description="Cirq text diagram and SVG")

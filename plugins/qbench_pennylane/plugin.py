@@ -19,3 +19,8 @@ def qbench_register_backends(register):
              extra="pennylane",
              description="The PennyLane demo path: qml.kernels.*kernel_matrix (one circuit per entry), "
                          "one QNode call per sample")
+
+
+@hookimpl
+def qbench_register_drawers(register):
+    register("pennylane", "qbench_pennylane.drawing:draw", requires=("pennylane",), description="qml.draw, qml.draw_mpl")

@@ -12,3 +12,8 @@ def qbench_register_backends(register):
     register("qiskit.native", "qbench_qiskit.backend:QiskitNativeBackend", framework="qiskit", requires=_REQUIRES,
              extra="qiskit",
              description="Qiskit tutorial path: FidelityQuantumKernel (ComputeUncompute) and EstimatorQNN defaults")
+
+
+@hookimpl
+def qbench_register_drawers(register):
+    register("qiskit", "qbench_qiskit.drawing:draw", requires=("qiskit",), description="QuantumCircuit.draw (text, mpl)")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qbench.drawing import draw_qiskit, template_circuit, text_diagram
+from qbench.drawing import template_circuit, text_diagram
+from qbench.plugins import drawer_for
 from qbench.report.page import esc, no_data
 from qbench.report.suite_data import SuiteData
 
@@ -76,20 +77,16 @@ def templates_used(suite: SuiteData) -> list[TemplateUse]:
     return list(uses.values())
 
 
-def _qiskit_available() -> bool:
-    try:
-        import qbench_qiskit.translate  # noqa: F401
-    except Exception:  # ImportError, or a broken install: use qbench's own diagram
-        return False
-    return True
+#: The issue asks for Qiskit's drawer when it is installed; any framework with a registered drawer would do.
+PREFERRED_DRAWER = "qiskit"
 
 
-def diagram(use: TemplateUse, n_qubits: int, qiskit: bool) -> tuple[str, str]:
-    """``(text, drawer)`` for one template on ``n_qubits`` qubits."""
+def diagram(use: TemplateUse, n_qubits: int, drawer) -> tuple[str, str]:
+    """``(text, drawer name)`` for one template on ``n_qubits`` qubits."""
     _, circuit = template_circuit(use.name, n_qubits, use.params, kind=use.kind)
-    if qiskit:
+    if drawer is not None:
         try:
-            return draw_qiskit(circuit, "text"), "Qiskit text drawer"
+            return drawer(circuit, "text"), f"{PREFERRED_DRAWER.capitalize()} text drawer"
         except Exception:  # the plugin cannot translate it: fall back rather than lose the diagram
             pass
     return text_diagram(circuit), "qbench text diagram"
@@ -100,7 +97,7 @@ def circuits_html(suite: SuiteData) -> tuple[str, str]:
     uses = templates_used(suite)
     if not uses:
         return no_data("no quantum model in this suite"), ""
-    qiskit = _qiskit_available()
+    drawer = drawer_for(PREFERRED_DRAWER)
     blocks = []
     for use in uses[:MAX_DIAGRAMS]:
         n = min(use.qubits)
@@ -108,13 +105,13 @@ def circuits_html(suite: SuiteData) -> tuple[str, str]:
         params = ", ".join(f"{k}={json.dumps(v, default=str)}" for k, v in sorted(use.params.items())) or "defaults"
         used = ", ".join(str(q) for q in sorted(use.qubits))
         try:
-            text, drawer = diagram(use, n, qiskit)
+            text, drawn_by = diagram(use, n, drawer)
             body = f'<pre class="circuit">{esc(text)}</pre>'
         except Exception as exc:  # an unknown template (plugin not installed here) must not sink the page
-            drawer = "not drawn"
+            drawn_by = "not drawn"
             body = no_data(f"cannot build {use.name!r} here: {type(exc).__name__}: {exc}")
         blocks.append(f'<div class="circuit-block"><h3>{esc(label)}: {esc(use.name)}</h3>'
-                      f'<p class="note">parameters: {esc(params)}; drawn on {n} qubits ({esc(drawer)}); '
+                      f'<p class="note">parameters: {esc(params)}; drawn on {n} qubits ({esc(drawn_by)}); '
                       f'qubits used in this suite: {esc(used)}</p>{body}</div>')
     note = "x[i]: the i-th data angle the feature map computes from the features; w[k]: the k-th trainable weight."
     if len(uses) > MAX_DIAGRAMS:

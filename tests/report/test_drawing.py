@@ -10,7 +10,7 @@ import pytest
 
 from qbench import plugins as P
 from qbench.circuits.ir import Circuit, Gate, const, data, weight
-from qbench.drawing import angle_label, draw, qiskit_circuit, template_circuit, text_diagram
+from qbench.drawing import angle_label, draw, template_circuit, text_diagram
 
 
 def has(module: str) -> bool:
@@ -98,6 +98,8 @@ def test_draw_bad_input(cli, args, fragment, tmp_path, monkeypatch):
 
 @pytest.mark.skipif(not has("qiskit"), reason="qiskit not installed")
 def test_qiskit_drawer_keeps_qbench_wire_numbers(cli, tmp_path):
+    from qbench_qiskit.drawing import qiskit_circuit
+
     _, circuit = template_circuit("hea", 2, {"layers": 1})
     qc = qiskit_circuit(circuit)
     cnot = next(i for i in qc.data if i.operation.name == "cx")
