@@ -61,6 +61,19 @@ def _skipped(skip: tuple[str, str], t_start: float) -> dict:
             "total_time": time.perf_counter() - t_start}
 
 
+def load_job_data(job: Job):
+    """The job's data set: ``(X, y)``, generated with the job's data seed (its seed unless the suite fixes one)."""
+    data_seed = job.seed if job.data_seed is None else job.data_seed
+    return load_dataset(job.dataset, n_samples=job.n_samples, n_features=job.n_features, seed=data_seed,
+                        **job.dataset_params)
+
+
+def prepare(job: Job):
+    """The job's stratified, seeded split: ``X_train, X_test, y_train, y_test``."""
+    X, y = load_job_data(job)
+    return split(X, y, test_size=job.test_size, seed=job.seed)
+
+
 def evaluate(job: Job) -> dict:
     """The job's result fields: status, metrics, timings, cost and artifacts."""
     t_start = time.perf_counter()
@@ -68,9 +81,7 @@ def evaluate(job: Job) -> dict:
     if skip := unsupported(job):
         return _skipped(skip, t_start)
     t_data = time.perf_counter()
-    data_seed = job.seed if job.data_seed is None else job.data_seed
-    X, y = load_dataset(job.dataset, n_samples=job.n_samples, n_features=job.n_features, seed=data_seed,
-                        **job.dataset_params)
+    X, y = load_job_data(job)
     n_qubits = job.preprocess.get("n_qubits") or X.shape[1]
     if skip := unsupported(job, n_qubits):
         return _skipped(skip, t_start)
@@ -117,4 +128,4 @@ def evaluate(job: Job) -> dict:
     }
 
 
-__all__ = ["evaluate", "unsupported"]
+__all__ = ["evaluate", "unsupported", "prepare", "load_job_data"]

@@ -37,8 +37,7 @@ from pathlib import Path
 
 from qbench import kernel_cache
 from qbench import plugins as P
-from qbench.datasets import load_dataset, split
-from qbench.evaluation import evaluate, unsupported
+from qbench.evaluation import evaluate, load_job_data, prepare, unsupported
 from qbench.jobs import Job, canonical_json, expand
 from qbench.models import build_estimator, folds
 from qbench.preprocessing import resolve_width
@@ -66,11 +65,7 @@ class Case:
 
     def split(self):
         """``X_train, X_test, y_train, y_test`` exactly as the runner prepares them (:mod:`qbench.evaluation`)."""
-        job = self.job
-        data_seed = job.seed if job.data_seed is None else job.data_seed
-        X, y = load_dataset(job.dataset, n_samples=job.n_samples, n_features=job.n_features, seed=data_seed,
-                            **job.dataset_params)
-        return split(X, y, test_size=job.test_size, seed=job.seed)
+        return prepare(self.job)
 
     def skip_reason(self) -> str | None:
         """Why this environment cannot run the job (framework missing, mode unsupported, ...), or ``None``."""
@@ -183,8 +178,7 @@ def plan(path: str | Path = SUITE_PATH) -> Plan:
         data_key = canonical_json([job.dataset, job.n_samples, job.n_features, data_seed, job.dataset_params,
                                    job.preprocess])
         if data_key not in widths:
-            X, _ = load_dataset(job.dataset, n_samples=job.n_samples, n_features=job.n_features, seed=data_seed,
-                                **job.dataset_params)
+            X, _ = load_job_data(job)
             widths[data_key] = resolve_width(X.shape[1], X.shape[0], job.preprocess.get("n_qubits"),
                                              job.preprocess.get("reduction"))
         key = {"backend": job.backend, "dataset": labels[_dataset_index(suite, job)], "qubits": widths[data_key],
