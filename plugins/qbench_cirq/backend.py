@@ -204,10 +204,7 @@ class CirqBackend(Backend):
     # ------------------------------------------------------------ the tasks
     def _kernel(self, circuit, a, b):
         if self.mode == "exact":
-            sa = self._states(circuit, a, np.zeros(0))
-            sb = sa if b is None else self._states(circuit, b, np.zeros(0))
-            overlap = sa.conj() @ sb.T
-            return overlap.real**2 + overlap.imag**2
+            return self.kernel_from_states(circuit, a, b)
         ea = T.exponents(circuit, a, None)
         eb = ea if b is None else T.exponents(circuit, b, None)
         if b is None:

@@ -231,10 +231,7 @@ class PennyLaneBackend(Backend):
 
     def _kernel(self, circuit, a, b):
         if self.mode == "exact":
-            sa = self._states(circuit, a, _NONE)
-            sb = sa if b is None else self._states(circuit, b, _NONE)
-            overlap = sa.conj() @ sb.T
-            return overlap.real**2 + overlap.imag**2
+            return self.kernel_from_states(circuit, a, b)
         m = len(a)
         if b is None:
             # Without noise, compute-uncompute of x with itself is the identity, so K(x, x) = 1 and only the

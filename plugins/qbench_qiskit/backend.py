@@ -234,10 +234,7 @@ class QiskitBackend(Backend):
 
     def _kernel(self, circuit, a, b):
         if self.mode == "exact":
-            sa = self._states(circuit, a, np.zeros(0))
-            sb = sa if b is None else self._states(circuit, b, np.zeros(0))
-            overlap = sa.conj() @ sb.T
-            return overlap.real**2 + overlap.imag**2
+            return self.kernel_from_states(circuit, a, b)
         return self._sampled_kernel(circuit, a, b)
 
     def _expval(self, circuit, angles, weights, observable):

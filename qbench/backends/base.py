@@ -149,9 +149,7 @@ class Backend:
 
     def _kernel(self, circuit: Circuit, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
         if self.mode == "exact":
-            sa = self._states(circuit, a, _NO_WEIGHTS)
-            sb = sa if b is None else self._states(circuit, b, _NO_WEIGHTS)
-            return np.abs(sa.conj() @ sb.T) ** 2
+            return self.kernel_from_states(circuit, a, b)
         if self.mode == "shots":
             exact = type(self)(mode="exact", **self.options)._kernel(circuit, a, b)
             return self.sample_kernel(exact, symmetric=b is None)
@@ -171,6 +169,13 @@ class Backend:
         return parameter_shift_vjp(self._expval, circuit, angles, weights, observable, cotangent)
 
     # ------------------------------------------------------------------ helpers
+    def kernel_from_states(self, circuit: Circuit, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+        """Exact Gram matrix from one state per sample (``_states``) and their overlaps: m states, not m^2 circuits."""
+        sa = self._states(circuit, a, _NO_WEIGHTS)
+        sb = sa if b is None else self._states(circuit, b, _NO_WEIGHTS)
+        overlap = sa.conj() @ sb.T
+        return overlap.real**2 + overlap.imag**2
+
     def sample_kernel(self, exact: np.ndarray, symmetric: bool) -> np.ndarray:
         """Shot estimate of a Gram matrix: the all-zero count of a compute-uncompute circuit is Binomial(shots, K)."""
         p = np.clip(exact, 0.0, 1.0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from qbench.backends import statevector
 from qbench.backends.base import Backend, Capabilities
@@ -29,11 +28,3 @@ class NumpyBackend(Backend):
             return statevector.adjoint_vjp(circuit, angles, weights, observable.diagonal(circuit.n_qubits), cotangent)
         return super()._vjp(circuit, angles, weights, observable, cotangent)
 
-    def _kernel(self, circuit, a, b):
-        if self.mode != "exact":
-            return super()._kernel(circuit, a, b)
-        none = np.zeros(0)
-        sa = self._states(circuit, a, none)
-        sb = sa if b is None else self._states(circuit, b, none)
-        overlap = sa.conj() @ sb.T
-        return overlap.real**2 + overlap.imag**2
