@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from sklearn import datasets as skd
 
 from qbench.errors import DataError

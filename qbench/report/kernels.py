@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qbench.report.figures import ptext, Figure, empty, finite, layout, series_colours
+from qbench.report.figures import Figure, empty, finite, layout
+from qbench.report.diagnostics import variance_against_qubits
 from qbench.report.suite_data import SuiteData, artifact
 
 MAX_HEATMAPS = 8
@@ -53,35 +54,9 @@ def heatmaps(suite: SuiteData) -> tuple[list[Figure], str]:
 
 def concentration(suite: SuiteData) -> Figure:
     """Variance of the off-diagonal kernel values against qubits, one point per job, median line per model."""
-    title = "Kernel concentration: off-diagonal variance against qubits"
-    done = suite.done
-    kern = done[done["kind"] == "kernel"]
-    var = [finite(artifact(a, "kernel_offdiag_variance")) for a in kern["artifacts"]]
-    qubits = [finite(q) if not pd.isna(q) else finite(artifact(a, "n_qubits"))
-              for q, a in zip(kern["n_qubits"], kern["artifacts"])]
-    kern = kern.assign(_var=var, _qubits=qubits)
-    kern = kern[kern["_var"].notna() & kern["_qubits"].notna()]
-    kern = kern[kern["_var"].astype(float) > 0]
-    if kern.empty:
-        return empty("kernel-concentration", title, "no kernel job with a stored off-diagonal variance")
-    models = list(dict.fromkeys(kern["model"].astype(str)))
-    colours = series_colours(models)
-    traces = []
-    for model in models:
-        sub = kern[kern["model"].astype(str) == model]
-        traces.append({
-            "type": "scatter", "mode": "markers", "name": ptext(model), "legendgroup": ptext(model),
-            "x": [float(v) for v in sub["_qubits"]], "y": [float(v) for v in sub["_var"]],
-            "text": [ptext(v) for v in sub["label"]],
-            "hovertemplate": "%{text}<br>qubits %{x}<br>variance %{y:.3g}<extra></extra>",
-            "marker": {"color": colours[model], "size": 7, "opacity": 0.6},
-        })
-        med = sub.groupby("_qubits")["_var"].median().sort_index()
-        traces.append({"type": "scatter", "mode": "lines", "name": ptext(f"{model} (median)"),
-                       "legendgroup": ptext(model), "showlegend": False,
-                       "x": [float(v) for v in med.index], "y": [float(v) for v in med],
-                       "line": {"color": colours[model], "width": 2}, "hoverinfo": "skip"})
-    return Figure("kernel-concentration", title, traces,
-                  layout(title, "qubits", "variance of off-diagonal kernel values (log)", ylog=True),
-                  caption="A variance falling exponentially with qubits is the exponential-concentration "
-                          "signature: the kernel approaches the identity and stops generalising.")
+    return variance_against_qubits(
+        suite, "kernel", "kernel_offdiag_variance", "kernel-concentration",
+        "Kernel concentration: off-diagonal variance against qubits", "variance of off-diagonal kernel values (log)",
+        "variance", "A variance falling exponentially with qubits is the exponential-concentration "
+                    "signature: the kernel approaches the identity and stops generalising.",
+        "no kernel job with a stored off-diagonal variance")

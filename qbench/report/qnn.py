@@ -8,9 +8,9 @@ the gradient at initialisation per job.
 
 from __future__ import annotations
 
-import pandas as pd
 
 from qbench.report.figures import ptext, Figure, empty, finite, layout, series_colours
+from qbench.report.diagnostics import variance_against_qubits
 from qbench.report.suite_data import SuiteData, artifact
 
 MAX_CURVES = 40
@@ -55,33 +55,10 @@ def loss_curves(suite: SuiteData) -> Figure:
 
 
 def gradient_variance(suite: SuiteData) -> Figure:
-    title = "Barren plateaus: initial gradient variance against qubits"
-    done = suite.done
-    qnn = done[done["kind"] == "qnn"]
-    var = [finite(artifact(a, "initial_gradient_variance")) for a in qnn["artifacts"]]
-    qubits = [finite(q) if not pd.isna(q) else finite(artifact(a, "n_qubits"))
-              for q, a in zip(qnn["n_qubits"], qnn["artifacts"])]
-    qnn = qnn.assign(_var=var, _qubits=qubits)
-    qnn = qnn[qnn["_var"].notna() & qnn["_qubits"].notna()]
-    qnn = qnn[qnn["_var"].astype(float) > 0]
-    if qnn.empty:
-        return empty("qnn-gradient", title, "no QNN job with a stored gradient variance")
-    models = list(dict.fromkeys(qnn["model"].astype(str)))
-    colours = series_colours(models)
-    traces = []
-    for model in models:
-        sub = qnn[qnn["model"].astype(str) == model]
-        traces.append({
-            "type": "scatter", "mode": "markers", "name": ptext(model), "legendgroup": ptext(model),
-            "x": [float(v) for v in sub["_qubits"]], "y": [float(v) for v in sub["_var"]],
-            "text": [ptext(v) for v in sub["label"]],
-            "hovertemplate": "%{text}<br>qubits %{x}<br>gradient variance %{y:.3g}<extra></extra>",
-            "marker": {"color": colours[model], "size": 7, "opacity": 0.6},
-        })
-        med = sub.groupby("_qubits")["_var"].median().sort_index()
-        traces.append({"type": "scatter", "mode": "lines", "name": ptext(f"{model} (median)"), "legendgroup": ptext(model),
-                       "showlegend": False, "x": [float(v) for v in med.index], "y": [float(v) for v in med],
-                       "line": {"color": colours[model], "width": 2}, "hoverinfo": "skip"})
-    return Figure("qnn-gradient", title, traces,
-                  layout(title, "qubits", "variance of the loss gradient at initialisation (log)", ylog=True),
-                  caption="An exponential fall with qubits is the barren-plateau signature.")
+    """Variance of the loss gradient at initialisation against qubits (the barren-plateau diagnostic)."""
+    return variance_against_qubits(
+        suite, "qnn", "initial_gradient_variance", "qnn-gradient",
+        "Barren plateaus: initial gradient variance against qubits",
+        "variance of the loss gradient at initialisation (log)", "gradient variance",
+        "An exponential fall with qubits is the barren-plateau signature.",
+        "no QNN job with a stored gradient variance")

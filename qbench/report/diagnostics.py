@@ -1,0 +1,40 @@
+"""Variance diagnostics against qubit count: kernel concentration and barren plateaus share one plot shape."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from qbench.report.figures import Figure, empty, finite, layout, ptext, series_colours
+from qbench.report.suite_data import SuiteData, artifact
+
+
+def variance_against_qubits(suite: SuiteData, kind: str, key: str, fig_id: str, title: str, ylabel: str,
+                            hover: str, caption: str, missing: str) -> Figure:
+    """One point per job (artifact ``key`` against qubits, log y) and a median line per model."""
+    done = suite.done
+    jobs = done[done["kind"] == kind]
+    var = [finite(artifact(a, key)) for a in jobs["artifacts"]]
+    qubits = [finite(q) if not pd.isna(q) else finite(artifact(a, "n_qubits"))
+              for q, a in zip(jobs["n_qubits"], jobs["artifacts"])]
+    jobs = jobs.assign(_var=var, _qubits=qubits)
+    jobs = jobs[jobs["_var"].notna() & jobs["_qubits"].notna()]
+    jobs = jobs[jobs["_var"].astype(float) > 0]
+    if jobs.empty:
+        return empty(fig_id, title, missing)
+    models = list(dict.fromkeys(jobs["model"].astype(str)))
+    colours = series_colours(models)
+    traces = []
+    for model in models:
+        sub = jobs[jobs["model"].astype(str) == model]
+        traces.append({
+            "type": "scatter", "mode": "markers", "name": ptext(model), "legendgroup": ptext(model),
+            "x": [float(v) for v in sub["_qubits"]], "y": [float(v) for v in sub["_var"]],
+            "text": [ptext(v) for v in sub["label"]],
+            "hovertemplate": f"%{{text}}<br>qubits %{{x}}<br>{hover} %{{y:.3g}}<extra></extra>",
+            "marker": {"color": colours[model], "size": 7, "opacity": 0.6},
+        })
+        med = sub.groupby("_qubits")["_var"].median().sort_index()
+        traces.append({"type": "scatter", "mode": "lines", "name": ptext(f"{model} (median)"), "legendgroup": ptext(model),
+                       "showlegend": False, "x": [float(v) for v in med.index], "y": [float(v) for v in med],
+                       "line": {"color": colours[model], "width": 2}, "hoverinfo": "skip"})
+    return Figure(fig_id, title, traces, layout(title, "qubits", ylabel, ylog=True), caption=caption)
