@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from qbench.cli import main
 from report_helpers import CHROMIUM, CHROMIUM_ARGS, EVIL_DATASET, EVIL_MODEL, EVIL_SUITE, HERE, SUITE, SUITE_TOML, Visit
 
 
@@ -66,12 +65,3 @@ def visit(browser):
         v.close()
 
 
-@pytest.fixture
-def cli(capsys):
-    """Run ``qbench ARGS`` in this process; returns (exit code, stdout, stderr)."""
-    def run(*args) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exc:
-            main([str(a) for a in args])
-        out = capsys.readouterr()
-        return exc.value.code, out.out, out.err
-    return run

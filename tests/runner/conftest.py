@@ -6,7 +6,6 @@ import textwrap
 
 import pytest
 
-from qbench.cli import main
 
 
 @pytest.fixture
@@ -18,15 +17,6 @@ def write_suite(tmp_path):
     return write
 
 
-@pytest.fixture
-def cli(capsys):
-    """Run ``qbench ARGS`` in this process; returns (exit code, stdout, stderr)."""
-    def run(*args) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exc:
-            main([str(a) for a in args])
-        out = capsys.readouterr()
-        return exc.value.code, out.out, out.err
-    return run
 
 
 
