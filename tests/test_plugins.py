@@ -113,8 +113,6 @@ def test_broken_entry_point_plugin_is_reported_not_fatal(tmp_path):
 
 
 def test_plugin_without_its_framework_lists_as_unavailable_with_the_extra(tmp_path):
-    import os
-
     (tmp_path / "qbench_ghostplug.py").write_text(
         "from qbench.hookspecs import hookimpl\n\n"
         "@hookimpl\n"

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from qbench import results
-from qbench.report import build_site
 from qbench.report.page import json_script
 from qbench.report.site import MARKER, page_name
 from qbench.store import Store
