@@ -68,3 +68,15 @@ def rows(db: Path, where: str = "1") -> list[dict]:
         return [dict(r) for r in conn.execute(f"SELECT * FROM jobs WHERE {where} ORDER BY label")]
     finally:
         conn.close()
+
+
+def newer_schema_store(path: Path, versions_ahead: int = 1) -> Path:
+    """A qbench store whose schema version is ``versions_ahead`` past this qbench's (as a newer release would write)."""
+    from qbench.store import SCHEMA_VERSION, Store
+
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + versions_ahead}")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    return path

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from runner_helpers import KERNEL, TINY_DATA, file_state, one_line_error, suite_text
+from runner_helpers import KERNEL, TINY_DATA, file_state, newer_schema_store, one_line_error, suite_text
 
-from qbench.store import SCHEMA_VERSION, Store
+from qbench.store import Store
 
 GOOD = suite_text("good", 'backends = ["numpy"]')
 
@@ -74,12 +74,7 @@ def test_unknown_suite_name(cli, tmp_path):
 def test_foreign_and_newer_stores_exit_2_untouched(cli, write_suite, tmp_path, command):
     foreign = tmp_path / "foreign.db"
     foreign.write_text("id,name\n1,not a database\n")
-    newer = tmp_path / "newer.db"
-    Store(newer).close()
-    conn = sqlite3.connect(newer)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
+    newer = newer_schema_store(tmp_path / "newer.db", versions_ahead=5)
     suite = write_suite(GOOD)
     for db, fragment in ((foreign, "is not a qbench results store"), (newer, "written by a newer qbench")):
         before = file_state(db)

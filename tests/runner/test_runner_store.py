@@ -6,7 +6,7 @@ import multiprocessing as mp
 import sqlite3
 
 import pytest
-from runner_helpers import file_state
+from runner_helpers import file_state, newer_schema_store
 
 from qbench.store import APPLICATION_ID, SCHEMA_VERSION, Store, StoreError
 
@@ -54,12 +54,7 @@ def test_another_applications_sqlite_file_is_refused_untouched(tmp_path):
 
 
 def test_a_newer_schema_is_refused_untouched(tmp_path):
-    db = tmp_path / "new.db"
-    Store(db).close()
-    conn = sqlite3.connect(db)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
+    db = newer_schema_store(tmp_path / "new.db")
     before = file_state(db)
     with pytest.raises(StoreError, match=f"newer qbench \\(store schema {SCHEMA_VERSION + 1}"):
         Store(db)
