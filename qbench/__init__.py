@@ -1,27 +1,34 @@
-"""qbench: benchmark quantum kernels and quantum neural networks across frameworks against classical baselines."""
+"""qbench: benchmark quantum kernels and quantum neural networks across frameworks against classical baselines.
+
+This module is the lazy public façade: every name below is a re-export, imported on first use,
+so ``import qbench`` (and ``qbench --version``) stays cheap and plugins can import submodules
+without cycles.
+"""
 
 __version__ = "0.1.0"
 
+# name -> (module, attribute): each a thin re-export of where the thing lives.
+_EXPORTS = {
+    "hookimpl": ("qbench.plugin.hookspecs", "hookimpl"),
+    "run_suite": ("qbench.run.runner", "run_suite"),
+    "load_results": ("qbench.results.tables", "load"),
+    "QuantumKernelClassifier": ("qbench.models", "QuantumKernelClassifier"),
+    "QNNClassifier": ("qbench.models", "QNNClassifier"),
+    "load_dataset": ("qbench.datasets", "load_dataset"),
+}
+
 
 def __getattr__(name):
-    # Lazy, so `import qbench` stays cheap and plugins can import submodules without cycles.
-    if name == "run_suite":
-        from qbench.runner import run_suite
+    if name in _EXPORTS:
+        import importlib
 
-        return run_suite
-    if name == "load_results":
-        from qbench.results import load
-
-        return load
-    if name in ("QuantumKernelClassifier", "QNNClassifier"):
-        from qbench import estimators
-
-        return getattr(estimators, name)
-    if name == "load_dataset":
-        from qbench.datasets import load_dataset
-
-        return load_dataset
+        module, attr = _EXPORTS[name]
+        return getattr(importlib.import_module(module), attr)
     raise AttributeError(f"module 'qbench' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "run_suite", "load_results", "QuantumKernelClassifier", "QNNClassifier", "load_dataset"]
+def __dir__():
+    return sorted([*globals(), *_EXPORTS])
+
+
+__all__ = ["__version__", *_EXPORTS]

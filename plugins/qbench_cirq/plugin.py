@@ -1,6 +1,6 @@
 """Registers the Cirq backends.  Imports nothing from Cirq: the classes load only when used."""
 
-from qbench.hookspecs import hookimpl
+from qbench import hookimpl
 
 
 @hookimpl

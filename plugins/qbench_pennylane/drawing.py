@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from qbench.circuits.ir import Circuit
-from qbench.drawing import figure_bytes, use_agg
+from qbench.circuits.drawing import figure_bytes, use_agg
 
 
 def draw(circuit: Circuit, fmt: str) -> str | bytes:

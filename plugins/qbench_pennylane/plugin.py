@@ -1,7 +1,7 @@
 """Registers the PennyLane backends.  Imports nothing from PennyLane, so it loads (and the
 backends show as unavailable with an install hint) when PennyLane is not installed."""
 
-from qbench.hookspecs import hookimpl
+from qbench import hookimpl
 
 _MODULE = "qbench_pennylane.backend"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qbench.circuits.ir import Circuit
-from qbench.drawing import figure_bytes, use_agg
+from qbench.circuits.drawing import figure_bytes, use_agg
 
 
 def qiskit_circuit(circuit: Circuit):

@@ -1,6 +1,6 @@
 """Registers the Qiskit backends.  Imports nothing from Qiskit, so it loads (and shows as unavailable) without it."""
 
-from qbench.hookspecs import hookimpl
+from qbench import hookimpl
 
 _REQUIRES = ("qiskit", "qiskit_aer", "qiskit_machine_learning", "qiskit_ibm_runtime")
 

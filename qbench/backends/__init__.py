@@ -1,4 +1,7 @@
-"""Backends: a framework's implementation of the kernel and QNN tasks."""
+"""Backends: the contract a framework implements for the kernel and QNN tasks, and the numpy reference.
+
+Owns: executing circuits.  May import: errors, plugin, circuits.
+"""
 
 from qbench.backends.base import GRADIENT_METHODS, MODES, Backend, Capabilities, Usage
 

@@ -1,4 +1,7 @@
-"""Framework-neutral circuits: the IR, feature maps, ansaetze and observables."""
+"""Framework-neutral circuits: the IR, feature maps, ansaetze, observables and their drawings.
+
+Owns: what a circuit is.  May import: errors, plugin (drawers are registered by plugins).
+"""
 
 from qbench.circuits.ansatze import Ansatz, HardwareEfficientAnsatz, StronglyEntanglingAnsatz
 from qbench.circuits.feature_maps import AngleFeatureMap, FeatureMap, IQPFeatureMap, ZZFeatureMap

@@ -1,5 +1,7 @@
 """The ``qbench`` command line.
 
+Owns: commands and exit codes.  May import: every stage (it is the top of the flow).
+
 Each module in this package defines click commands in a ``COMMANDS`` list; they are
 added to the group automatically.  Errors the user can act on (``QBenchError``)
 print one line and exit 2; a command's return value is the exit code.

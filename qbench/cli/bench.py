@@ -22,7 +22,7 @@ def bench(task, backends, qubits, samples, layers, repeat, mode, options) -> int
     ``limits`` measures the machine's memory bandwidth and matmul rate and prints the
     floor they put under the kernel task.
     """
-    from qbench.benchmarking import kernel_floor, kernel_time, machine_limits, qnn_time
+    from qbench.cli.workloads import kernel_floor, kernel_time, machine_limits, qnn_time
 
     if task == "limits":
         lim = machine_limits()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qbench import plugins as P
+from qbench.plugin import manager as P
 from qbench.errors import QBenchError
 
 

@@ -39,9 +39,9 @@ def _load_csv(path: str):
 def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backend, mode, shots, n_qubits, pca, seed,
              params) -> int:
     """Fit a quantum model and an RBF SVC on the same stratified split; print test accuracy and fit time."""
-    from qbench.baselines import make_baseline
+    from qbench.models.baselines import make_baseline
     from qbench.datasets import check_data, load_dataset, split
-    from qbench.estimators import QNNClassifier, QuantumKernelClassifier
+    from qbench.models import QNNClassifier, QuantumKernelClassifier
 
     if bool(dataset) == bool(csv):
         raise DataError("give exactly one of --dataset NAME or --data FILE.csv")

@@ -29,7 +29,7 @@ def report(db, suite, out, serve, port) -> int:
     the pages load nothing from any other host.
     """
     from qbench.report import build_site
-    from qbench.store import default_db
+    from qbench.results.store import default_db
 
     db = db or default_db()
     site = build_site(db, out, suite)
@@ -54,8 +54,8 @@ def report(db, suite, out, serve, port) -> int:
               help="Template parameter (repeatable), e.g. --param reps=1 --param entanglement=linear.")
 def draw(template, qubits, backend, out, params) -> int:
     """Draw a feature map or ansatz (TEMPLATE, e.g. zz, iqp, hea; ansatz:NAME when a name is both)."""
-    from qbench.drawing import draw as draw_circuit
-    from qbench.drawing import format_for, template_circuit, write
+    from qbench.circuits.drawing import draw as draw_circuit
+    from qbench.circuits.drawing import format_for, template_circuit, write
     from qbench.errors import QBenchError
 
     try:

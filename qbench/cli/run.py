@@ -1,4 +1,4 @@
-"""``qbench run``, ``qbench results`` and ``qbench suites``: run benchmark suites and compare their results.
+"""``qbench run`` and ``qbench suites``: run benchmark suites into the results store.
 
 Exit codes of ``run``: 0 when every job is done or skipped, 1 when some failed, 2 for bad
 input (nothing run, the store untouched), 130 when interrupted (finished jobs kept).
@@ -7,13 +7,11 @@ input (nothing run, the store untouched), 130 when interrupted (finished jobs ke
 from __future__ import annotations
 
 import signal
-import sys
 from pathlib import Path
 
 import click
 
-from qbench.executors import EXECUTORS
-from qbench.results import FORMATS
+from qbench.run.executors import EXECUTORS
 
 
 def _raise_interrupt(signum, frame):
@@ -40,10 +38,10 @@ def _raise_interrupt(signum, frame):
 def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, only, list_jobs, progress) -> int:
     """Run the benchmark SUITE (a TOML file, or the name of a shipped suite)."""
     from qbench.errors import QBenchError
-    from qbench.executors import check_executor, make_executor
-    from qbench.runner import open_store_for, prepare, run_jobs
-    from qbench.store import Store, default_db, inspect_file
-    from qbench.suite_schema import parse_byte_size
+    from qbench.run.executors import check_executor, make_executor
+    from qbench.run.runner import open_store_for, prepare, run_jobs
+    from qbench.results.store import Store, default_db, inspect_file
+    from qbench.suite.schema import parse_byte_size
 
     if timeout is not None and timeout <= 0:
         raise QBenchError(f"--timeout must be > 0 seconds, got {timeout:g}")
@@ -74,54 +72,13 @@ def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, onl
     return summary.exit_code
 
 
-@click.command("results")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Results store [default: $QBENCH_DB or .qbench/results.db].")
-@click.option("--suite", help="Only this suite's jobs.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to a file instead of stdout.")
-@click.option("--jobs", "raw", is_flag=True, help="One row per job instead of the comparison table.")
-@click.option("--status", type=click.Choice(["done", "failed", "skipped"]),
-              help="With --jobs: only jobs with this status.")
-def results(db, suite, fmt, output, raw, status) -> int:
-    """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, fit time."""
-    from qbench import results as R
-    from qbench.errors import QBenchError
-
-    df = R.load(db, suite=suite)
-    if raw:
-        if status:
-            df = df[df["status"] == status]
-        cols = ["job_key", "suite", "label", "status", "test_accuracy", "cv_score", "best_params", "fit_time",
-                "predict_time", "total_time", "peak_memory", "error_type", "error_message"]
-        table = R.flat(df) if fmt != "table" else df[cols]
-        data = table.to_string(index=False) if fmt == "table" else R.export(table, fmt)
-    else:
-        data = R.export(R.compare(df), fmt)
-    if isinstance(data, bytes):
-        if output is None and sys.stdout.isatty():
-            raise QBenchError("parquet is binary; write it to a file with -o FILE")
-        if output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            output.write_bytes(data)
-        return 0
-    if output is None:
-        click.echo(data)
-    else:
-        output.write_text(data + ("" if data.endswith("\n") else "\n"), encoding="utf-8")
-    return 0
-
-
 @click.command("suites")
 def suites() -> int:
     """List the shipped suites with their job counts."""
     from qbench.errors import QBenchError
-    from qbench.jobs import expand
-    from qbench.suite import load_suite
-    from qbench.suites_catalog import shipped_suites
+    from qbench.suite.jobs import expand
+    from qbench.suite.parse import load_suite
+    from qbench.suite.catalog import shipped_suites
 
     files = shipped_suites()
     if not files:
@@ -140,4 +97,4 @@ def suites() -> int:
     return 0
 
 
-COMMANDS = [run, results, suites]
+COMMANDS = [run, suites]

@@ -1,4 +1,7 @@
-"""Data sets: loading by name from the registry, validation, and the stratified seeded split."""
+"""Data sets: generators, the sets scikit-learn ships, splitting and input checks.
+
+Owns: the data a job learns from.  May import: errors, plugin, circuits, backends.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from qbench.errors import DataError, QBenchError
-from qbench.plugins import dataset_entry, host
+from qbench.plugin.manager import dataset_entry, host
 
 
 def dataset_names() -> list[str]:

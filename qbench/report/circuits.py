@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qbench.drawing import template_circuit, text_diagram
-from qbench.plugins import drawer_for
+from qbench.circuits.drawing import template_circuit, text_diagram
+from qbench.plugin.manager import drawer_for
 from qbench.report.page import esc, no_data
 from qbench.report.suite_data import SuiteData
 
@@ -34,7 +34,7 @@ class TemplateUse:
 
 
 def _estimator_defaults(kind: str) -> dict:
-    from qbench.estimators import QNNClassifier, QuantumKernelClassifier
+    from qbench.models import QNNClassifier, QuantumKernelClassifier
 
     cls = {"kernel": QuantumKernelClassifier, "qnn": QNNClassifier}.get(kind)
     if cls is None:

@@ -1,6 +1,6 @@
 """What the dashboard reads: the store's jobs per suite and their comparison table, read once.
 
-The only entry into the data is :func:`qbench.results.load` and :func:`qbench.results.compare`
+The only entry into the data is :func:`qbench.results.tables.load` and :func:`qbench.results.tables.compare`
 (the same table ``qbench results`` prints), so the dashboard and the command line never
 disagree.  Columns and artifacts an older or partial store lacks read as missing.
 """
@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from qbench import results
-
-
+from qbench.results import tables as results
 @dataclass
 class SuiteData:
     """One suite: its jobs (one row per job) and its comparison table (one row per result group)."""

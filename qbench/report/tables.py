@@ -57,7 +57,7 @@ COMPARISON_HEADERS = [
 
 
 def comparison_table(suite: SuiteData) -> str:
-    """One row per result group of :func:`qbench.results.compare`."""
+    """One row per result group of :func:`qbench.results.tables.compare`."""
     table = suite.table
     head = "".join(f'<th data-type="{t}" tabindex="0">{esc(h)}</th>' for h, t in COMPARISON_HEADERS)
     rows = []

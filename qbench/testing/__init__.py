@@ -1,5 +1,7 @@
 """The conformance kit: the checks every backend plugin must pass.
 
+Owns: the meaning of conformance.  May import: errors, plugin, circuits, backends.
+
 From pytest::
 
     from qbench.testing import parametrize_backend_checks

@@ -14,7 +14,7 @@ from qbench.backends.base import MODES
 from qbench.circuits.ir import Circuit, Gate
 from qbench.circuits.observables import parity_observable
 from qbench.errors import CapabilityError
-from qbench.plugins import backend_spec, open_backend
+from qbench.plugin.manager import backend_spec, open_backend
 from qbench.testing import cases as C
 
 #: Modes the kit has checks for.

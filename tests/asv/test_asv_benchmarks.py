@@ -1,4 +1,4 @@
-"""The asv benchmarks generated from suites/asv.toml (suites/asv_benchmarks/, docs/asv.md)."""
+"""The asv benchmarks generated from suites/asv.toml (suites/benchmarks/, docs/asv.md)."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from qbench import kernel_cache
-from qbench import plugins as P
-from qbench.evaluation import evaluate
-from qbench.hookspecs import hookimpl
-from qbench.jobs import expand
-from qbench.models import build_estimator
-from qbench.suite import load_suite
+from qbench.models import kernel_cache
+from qbench.plugin import manager as P
+from qbench.run.evaluate import evaluate
+from qbench import hookimpl
+from qbench.suite.jobs import expand
+from qbench.run.fit import build_estimator
+from qbench.suite.parse import load_suite
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES = ROOT / "suites"
 if str(SUITES) not in sys.path:
     sys.path.insert(0, str(SUITES))
 
-from asv_benchmarks import _suite  # noqa: E402
+from benchmarks import _suite  # noqa: E402
 
 GROUPS = {"fit": {"time_fit", "peakmem_fit"}, "predict": {"time_predict"}, "quality": {"track_test_accuracy"}}
 EXTRA_TRACKS = {"kernel": {"track_kernel_time", "track_circuit_executions"}, "qnn": {"track_circuit_executions"},
@@ -84,7 +84,7 @@ def clean_cache():
 def test_classes_follow_the_suite_expansion():
     suite = load_suite(SUITES / "asv.toml")
     jobs = expand(suite)
-    from asv_benchmarks import fit, predict, quality
+    from benchmarks import fit, predict, quality
 
     qubits = sorted({d for ds in suite.datasets for d in ds.n_features})
     datasets = [ds.name for ds in suite.datasets]
@@ -106,7 +106,7 @@ def test_classes_follow_the_suite_expansion():
 def test_asv_discovers_every_benchmark_with_its_parameters():
     from asv_runner.discovery import disc_benchmarks
 
-    found = {b.name: b for b in disc_benchmarks(str(SUITES / "asv_benchmarks"))}
+    found = {b.name: b for b in disc_benchmarks(str(SUITES / "benchmarks"))}
     suite = load_suite(SUITES / "asv.toml")
     expected = set()
     for model in suite.models:
@@ -124,7 +124,7 @@ def test_asv_discovers_every_benchmark_with_its_parameters():
 def test_quality_classes_share_one_setup_cache_and_time_benchmarks_have_none():
     from asv_runner.benchmarks._base import get_setup_cache_key
 
-    from asv_benchmarks import fit, predict, quality
+    from benchmarks import fit, predict, quality
 
     names = [m.class_name for m in _suite.default_plan().models]
     keys = {get_setup_cache_key(getattr(quality, n)().setup_cache) for n in names}

@@ -33,7 +33,7 @@ def test_config_points_into_dot_asv_and_compares_framework_versions():
     raw = util.load_json(str(ROOT / "asv.conf.json"), js_comments=True)
     assert raw["version"] == 1 and raw["project"] == "qbench" and raw["repo"] == "."
     conf = Config.load(str(ROOT / "asv.conf.json"))
-    assert conf.benchmark_dir == "suites/asv_benchmarks"
+    assert conf.benchmark_dir == "suites/benchmarks"
     for d in (conf.env_dir, conf.results_dir, conf.html_dir):
         assert Path(d).parent == Path(".asv")
     assert conf.environment_type == "virtualenv"
@@ -56,8 +56,8 @@ def _clone_with_working_tree_files(dest: Path) -> None:
     shutil.copy2(ROOT / "asv.conf.json", dest / "asv.conf.json")
     (dest / "suites").mkdir(exist_ok=True)
     shutil.copy2(ROOT / "suites" / "asv.toml", dest / "suites" / "asv.toml")
-    shutil.rmtree(dest / "suites" / "asv_benchmarks", ignore_errors=True)
-    shutil.copytree(ROOT / "suites" / "asv_benchmarks", dest / "suites" / "asv_benchmarks",
+    shutil.rmtree(dest / "suites" / "benchmarks", ignore_errors=True)
+    shutil.copytree(ROOT / "suites" / "benchmarks", dest / "suites" / "benchmarks",
                     ignore=shutil.ignore_patterns("__pycache__"))
 
 
@@ -84,7 +84,7 @@ def test_asv_run_and_publish_one_benchmark_in_a_fresh_clone(tmp_path):
     assert len(results) == 1
     data = json.loads(results[0].read_text())
     row = dict(zip(data["result_columns"], data["results"]["fit.qsvm.time_fit"]))
-    from qbench.suite import load_suite
+    from qbench.suite.parse import load_suite
 
     suite = load_suite(clone / "suites" / "asv.toml")
     assert row["params"][0] == [repr(b.name) for b in suite.backends]
@@ -106,7 +106,7 @@ def test_asv_run_and_publish_one_benchmark_in_a_fresh_clone(tmp_path):
     column = data["result_columns"].index("result")
     data["results"]["fit.qsvm.time_fit"][column] = [2 * r for r in row["result"]]
     (results[0].parent / f"{head[:8]}-existing-slower-release.json").write_text(json.dumps(data))
-    cmp = subprocess.run([sys.executable, "suites/asv_benchmarks/_compare_envs.py", "existing-py", "slower-release",
+    cmp = subprocess.run([sys.executable, "suites/benchmarks/_compare_envs.py", "existing-py", "slower-release",
                           "--bench", "time_fit"], cwd=clone, env=env, capture_output=True, text=True, timeout=120)
     assert cmp.returncode == 1, cmp.stdout + cmp.stderr
     assert re.search(r"fit\.qsvm\.time_fit\('numpy', 'linearly_separable', 2\)\s.*2\.00\s+worse", cmp.stdout)

@@ -4,7 +4,7 @@ import pytest
 from qbench.backends.statevector import adjoint_vjp, simulate
 from qbench.circuits import AngleFeatureMap, StronglyEntanglingAnsatz, ZZFeatureMap, parity_observable
 from qbench.errors import CapabilityError, QBenchError
-from qbench.plugins import open_backend
+from qbench.plugin.manager import open_backend
 from qbench.testing import parametrize_backend_checks
 
 

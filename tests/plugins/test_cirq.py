@@ -14,7 +14,7 @@ cirq = pytest.importorskip("cirq", reason="the Cirq plugin needs cirq-core (pip 
 from qbench.circuits.ir import Angle, Circuit, Gate, const, data, weight  # noqa: E402
 from qbench.circuits.observables import Observable, parity_observable, z_observable  # noqa: E402
 from qbench.errors import CapabilityError, QBenchError  # noqa: E402
-from qbench.plugins import backend_spec, open_backend  # noqa: E402
+from qbench.plugin.manager import backend_spec, open_backend  # noqa: E402
 from qbench.testing import cases as C  # noqa: E402
 from qbench.testing import parametrize_backend_checks  # noqa: E402
 from qbench.testing.checks import _align_phase  # noqa: E402

@@ -15,7 +15,7 @@ from qbench.circuits import (AngleFeatureMap, HardwareEfficientAnsatz, IQPFeatur
                              parity_observable, z_observable)
 from qbench.circuits.ir import Circuit, Gate  # noqa: E402
 from qbench.errors import CapabilityError, QBenchError  # noqa: E402
-from qbench.plugins import backend_spec, open_backend  # noqa: E402
+from qbench.plugin.manager import backend_spec, open_backend  # noqa: E402
 from qbench.testing import parametrize_backend_checks  # noqa: E402
 
 NOISY = {"noise": "depolarizing", "strength": 0.01}
@@ -274,7 +274,7 @@ def test_plugin_module_does_not_import_pennylane():
 def test_backends_show_unavailable_without_pennylane():
     # sys.modules[name] = None makes the module unimportable in this fresh interpreter
     code = ("import sys; sys.modules['pennylane'] = None; from qbench.errors import UnavailableError; "
-            "from qbench.plugins import backend_spec; spec = backend_spec('pennylane.lightning'); "
+            "from qbench.plugin.manager import backend_spec; spec = backend_spec('pennylane.lightning'); "
             "assert not spec.available and 'pennylane' in spec.missing\n"
             "try:\n    spec.load()\nexcept UnavailableError as e:\n    assert 'qbench[pennylane]' in str(e), e\n"
             "else:\n    raise SystemExit('loaded without pennylane')")

@@ -24,7 +24,7 @@ from qbench.circuits.feature_maps import AngleFeatureMap, ZZFeatureMap  # noqa: 
 from qbench.circuits.ir import Angle, Circuit, Gate, const, data, weight  # noqa: E402
 from qbench.circuits.observables import Observable, parity_observable, z_observable  # noqa: E402
 from qbench.errors import CapabilityError, QBenchError  # noqa: E402
-from qbench.plugins import open_backend  # noqa: E402
+from qbench.plugin.manager import open_backend  # noqa: E402
 from qbench.testing import parametrize_backend_checks  # noqa: E402
 from qbench.testing.checks import _align_phase  # noqa: E402
 
@@ -265,7 +265,7 @@ def test_plugin_module_imports_no_qiskit():
 
 def test_backends_unavailable_without_qiskit():
     code = ("import sys; sys.modules['qiskit'] = None\n"
-            "from qbench.plugins import backend_spec, open_backend\n"
+            "from qbench.plugin.manager import backend_spec, open_backend\n"
             "from qbench.errors import UnavailableError\n"
             "for name in ('qiskit', 'qiskit.native'):\n"
             "    spec = backend_spec(name)\n"
@@ -282,7 +282,7 @@ def test_backends_unavailable_without_qiskit():
 # ------------------------------------------------------------------ the Havlicek ad hoc benchmark
 def test_ad_hoc_data_is_learned_perfectly_with_qiskit():
     from qbench.datasets import load_dataset, split
-    from qbench.estimators import QuantumKernelClassifier
+    from qbench.models import QuantumKernelClassifier
 
     X, y = load_dataset("ad_hoc", n_samples=50, n_features=2, seed=12345, gap=0.3)
     X_train, X_test, y_train, y_test = split(X, y, test_size=10, seed=12345)

@@ -16,8 +16,8 @@ from report_helpers import CHROMIUM, CHROMIUM_ARGS, EVIL_DATASET, EVIL_MODEL, EV
 @pytest.fixture(scope="session")
 def store_path(tmp_path_factory) -> Path:
     """A store from a real run of the ``dash`` suite, plus a copy of its rows under hostile names."""
-    from qbench.runner import run_suite
-    from qbench.store import Store
+    from qbench.run.runner import run_suite
+    from qbench.results.store import Store
 
     work = tmp_path_factory.mktemp("run")
     shutil.copy(HERE / "failing_backend.py", work / "failing_backend.py")

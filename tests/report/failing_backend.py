@@ -1,7 +1,7 @@
 """A backend whose simulator always raises, with markup in its message: failed jobs for the dashboard tests."""
 
 from qbench.backends.base import Backend, Capabilities
-from qbench.hookspecs import hookimpl
+from qbench import hookimpl
 
 MESSAGE = "simulator exploded </script><script>window.__pwned3=1</script><!-- <img src=x onerror=window.__pwned4=1>"
 

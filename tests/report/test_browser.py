@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qbench import results
+from qbench.results import tables as results
 from qbench.report.site import page_name
 from report_helpers import EVIL_DATASET, EVIL_MODEL, EVIL_SUITE, PWNED, SUITE
 

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from qbench import plugins as P
+from qbench.plugin import manager as P
 from qbench.circuits.ir import Circuit, Gate, const, data, weight
-from qbench.drawing import angle_label, draw, template_circuit, text_diagram
+from qbench.circuits.drawing import angle_label, draw, template_circuit, text_diagram
 
 
 def has(module: str) -> bool:

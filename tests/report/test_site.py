@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from qbench import results
+from qbench.results import tables as results
 from qbench.report.page import json_script
 from qbench.report.site import MARKER, page_name
-from qbench.store import Store
+from qbench.results.store import Store
 from report_helpers import EVIL_SUITE, SUITE
 
 

@@ -1,0 +1,143 @@
+"""QNNClassifier: a quantum neural network trained by the core, identically on every backend.
+
+The training loop lives here (Adam, shuffled minibatches, initial weights from
+``random_state``), so two backends given the same seed train the same model.  The
+circuit output f(x, w) in [-1, 1] is mapped to a logit a*f + b with trainable a, b
+and trained on the log loss; circuit gradients come from the backend's VJP.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from qbench.errors import DataError
+from qbench.models.encoding import QuantumModelMixin
+from qbench.plugin.manager import make_observable, make_template
+
+
+def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+class Adam:
+    """Adam optimiser on a flat parameter vector."""
+
+    def __init__(self, size: int, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.m = np.zeros(size)
+        self.v = np.zeros(size)
+        self.t = 0
+
+    def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        self.t += 1
+        self.m = self.beta1 * self.m + (1 - self.beta1) * grad
+        self.v = self.beta2 * self.v + (1 - self.beta2) * grad**2
+        m_hat = self.m / (1 - self.beta1**self.t)
+        v_hat = self.v / (1 - self.beta2**self.t)
+        return params - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
+    """Binary classifier: feature map, then ``reuploads`` x (ansatz), measured with an observable.
+
+    With ``reuploads > 1`` the feature map is repeated before each ansatz block on the same
+    data angles (a data re-uploading model).
+    """
+
+    def __init__(self, feature_map="angle", feature_map_params=None, ansatz="hardware_efficient", ansatz_params=None,
+                 observable="z", observable_params=None, reuploads=1, n_qubits=None, reduction=None,
+                 scaling="minmax", backend="numpy", mode="exact", shots=None, backend_options=None, gradient=None,
+                 learning_rate=0.05, max_iter=60, batch_size=32, random_state=None):
+        self.feature_map = feature_map
+        self.feature_map_params = feature_map_params
+        self.ansatz = ansatz
+        self.ansatz_params = ansatz_params
+        self.observable = observable
+        self.observable_params = observable_params
+        self.reuploads = reuploads
+        self.n_qubits = n_qubits
+        self.reduction = reduction
+        self.scaling = scaling
+        self.backend = backend
+        self.mode = mode
+        self.shots = shots
+        self.backend_options = backend_options
+        self.gradient = gradient
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.random_state = random_state
+
+    def _build_circuit(self, fm, n: int):
+        if int(self.reuploads) < 1:
+            raise DataError(f"reuploads must be >= 1, got {self.reuploads}")
+        block = make_template("ansatz", self.ansatz, **(self.ansatz_params or {})).circuit(n)
+        encode = fm.circuit(n)
+        circuit = encode.then(block)
+        for _ in range(int(self.reuploads) - 1):
+            circuit = circuit.then(encode, share_data=True).then(block)
+        return circuit
+
+    def _loss_and_grad(self, params, angles, y):
+        """Mean log loss on a batch and its gradient with respect to (weights, a, b)."""
+        w, a, b = params[:-2], params[-2], params[-1]
+        f = self.backend_.expval(self.circuit_, angles, w, self.observable_)
+        p = expit(a * f + b)
+        dz = (p - y) / len(y)
+        grad_w = self.backend_.vjp(self.circuit_, angles, w, self.observable_, dz * a)
+        return _log_loss(p, y), np.concatenate([grad_w, [dz @ f, dz.sum()]])
+
+    def fit(self, X, y):
+        X, y, self.classes_ = self._validate_fit(X, y)
+        if len(self.classes_) != 2:
+            raise DataError(f"Only binary classification is supported by QNNClassifier; got {len(self.classes_)} classes")
+        if self.max_iter < 1 or self.batch_size < 1 or self.learning_rate <= 0:
+            raise DataError("max_iter and batch_size must be >= 1 and learning_rate > 0")
+        rng = check_random_state(self.random_state)
+        fm, angles = self._fit_encoding(X)
+        self.circuit_ = self._build_circuit(fm, self.n_qubits_)
+        self.observable_ = make_observable(self.observable, self.n_qubits_, **(self.observable_params or {}))
+        self.backend_ = self._open_backend(rng, gradient=self.gradient)
+        target = (y == self.classes_[1]).astype(float)
+        params = np.concatenate([rng.uniform(-np.pi, np.pi, self.circuit_.n_weights), [1.0, 0.0]])
+        _, grad0 = self._loss_and_grad(params, angles, target)
+        self.initial_gradient_variance_ = float(np.var(grad0[:-2])) if self.circuit_.n_weights else 0.0
+        opt = Adam(len(params), self.learning_rate)
+        self.loss_curve_ = []
+        n = len(target)
+        for _ in range(int(self.max_iter)):
+            order = rng.permutation(n)
+            losses = []
+            for start in range(0, n, int(self.batch_size)):
+                batch = order[start:start + int(self.batch_size)]
+                loss, grad = self._loss_and_grad(params, angles[batch], target[batch])
+                params = opt.step(params, grad)
+                losses.append(loss * len(batch))
+            self.loss_curve_.append(float(np.sum(losses) / n))
+        self.n_iter_ = int(self.max_iter)
+        self.weights_, self.output_scale_, self.output_bias_ = params[:-2], float(params[-2]), float(params[-1])
+        return self
+
+    def decision_function(self, X):
+        check_is_fitted(self, "weights_")
+        angles = self._encode(X)
+        f = self.backend_.expval(self.circuit_, angles, self.weights_, self.observable_)
+        return self.output_scale_ * f + self.output_bias_
+
+    def predict_proba(self, X):
+        p = expit(self.decision_function(X))
+        return np.column_stack([1 - p, p])
+
+    def predict(self, X):
+        decision = self.decision_function(X)
+        return self.classes_[(decision > 0).astype(int)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags

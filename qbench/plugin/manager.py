@@ -1,0 +1,267 @@
+"""The plugin manager: built-in plugins, entry-point discovery, and a typed facade over the hooks.
+
+Built-in pieces (NumPy backend, data sets, baselines, templates) are ordinary plugin
+modules registered through the same hooks.  Third-party plugins are found through the
+``qbench`` entry-point group on first use.  ``QBENCH_PLUGINS`` (comma-separated
+entry-point names) allow-lists which of them load; unset means all, empty means none.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata as md
+import importlib.util
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pluggy
+
+from qbench.plugin import hookspecs
+from qbench.errors import QBenchError, UnavailableError
+from qbench.plugin.registry import Entry, Registry
+
+ENTRY_POINT_GROUP = "qbench"
+ALLOW_ENV = "QBENCH_PLUGINS"
+BUILTIN_PLUGINS = (
+    "qbench.builtins.numpy_backend",
+    "qbench.builtins.templates",
+    "qbench.builtins.datasets",
+    "qbench.builtins.baselines",
+)
+TEMPLATE_KINDS = ("feature_map", "ansatz", "observable")
+
+
+@dataclass
+class BackendSpec:
+    """What a plugin registered for a backend; the framework is imported only by :meth:`load`."""
+
+    name: str
+    loader: object
+    framework: str
+    requires: tuple[str, ...]
+    extra: str | None
+    plugin: str
+
+    @property
+    def missing(self) -> list[str]:
+        return [m for m in self.requires if not _importable(m)]
+
+    @property
+    def available(self) -> bool:
+        return not self.missing
+
+    @property
+    def install_hint(self) -> str:
+        if self.extra:
+            return f'pip install "qbench[{self.extra}]"'
+        return "pip install " + " ".join(self.missing or self.requires)
+
+    def load(self) -> type:
+        if self.missing:
+            raise UnavailableError(
+                f"backend {self.name!r} needs {', '.join(self.missing)}, which is not installed; run: {self.install_hint}")
+        if isinstance(self.loader, str):
+            module, _, attr = self.loader.partition(":")
+            cls = getattr(importlib.import_module(module), attr)
+        else:
+            cls = self.loader
+        if getattr(cls, "name", None) != self.name:
+            raise QBenchError(f"plugin {self.plugin!r}: backend class {cls.__name__} has name {cls.name!r}, registered as {self.name!r}")
+        return cls
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@dataclass
+class PluginInfo:
+    name: str
+    version: str
+    hooks: list[str]
+    builtin: bool
+    error: str | None = None
+
+
+class PluginHost:
+    """One plugin manager and the registries its hooks fill (built lazily, rebuilt after a change)."""
+
+    def __init__(self) -> None:
+        self.pm = pluggy.PluginManager("qbench")
+        self.pm.add_hookspecs(hookspecs)
+        self._loaded = False
+        self._registries: dict[str, Registry] | None = None
+        self.broken: dict[str, str] = {}
+        self.versions: dict[str, str] = {}
+
+    # ------------------------------------------------------------ loading
+    def load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        for module in BUILTIN_PLUGINS:
+            self.pm.register(importlib.import_module(module), name=module)
+        allow = os.environ.get(ALLOW_ENV)
+        allowed = None if allow is None else {n.strip() for n in allow.split(",") if n.strip()}
+        for ep in md.entry_points(group=ENTRY_POINT_GROUP):
+            if allowed is not None and ep.name not in allowed:
+                continue
+            if self.pm.has_plugin(ep.name):
+                continue
+            try:
+                self.pm.register(ep.load(), name=ep.name)
+                self.versions[ep.name] = ep.dist.version if ep.dist else "?"
+            except Exception as exc:  # a broken plugin must not crash the program
+                self.broken[ep.name] = f"{type(exc).__name__}: {exc}"
+        self.pm.check_pending()
+
+    def register(self, plugin, name: str | None = None) -> str:
+        """Register a plugin object or module at run time (tests, notebooks)."""
+        self.load()
+        registered = self.pm.register(plugin, name=name)
+        self._registries = None
+        return registered
+
+    def unregister(self, name: str) -> None:
+        self.pm.unregister(name=name)
+        self._registries = None
+
+    # ----------------------------------------------------------- registries
+    def registries(self) -> dict[str, Registry]:
+        self.load()
+        if self._registries is None:
+            self._registries = self._collect()
+        return self._registries
+
+    def _collect(self) -> dict[str, Registry]:
+        regs = {k: Registry(k.replace("_", " ")) for k in ("backend", "dataset", "baseline", "drawer", *TEMPLATE_KINDS)}
+        hooks = self.pm.hook
+        for hook_name, fill in (
+            ("qbench_register_backends", self._backend_register),
+            ("qbench_register_datasets", self._simple_register("dataset")),
+            ("qbench_register_baselines", self._simple_register("baseline")),
+            ("qbench_register_templates", self._template_register),
+            ("qbench_register_drawers", self._simple_register("drawer")),
+        ):
+            for impl in getattr(hooks, hook_name).get_hookimpls():
+                plugin_name = self.pm.get_name(impl.plugin)
+                impl.function(**{a: fill(regs, plugin_name) for a in impl.argnames})
+        return regs
+
+    @staticmethod
+    def _backend_register(regs, plugin_name):
+        def register(name, loader, *, framework, requires=(), extra=None, description="", aliases=()):
+            spec = BackendSpec(name, loader, framework, tuple(requires), extra, plugin_name)
+            regs["backend"].add(Entry(name, spec, plugin_name, description, tuple(aliases)))
+        return register
+
+    @staticmethod
+    def _simple_register(kind):
+        def outer(regs, plugin_name):
+            def register(name, obj, *, description="", aliases=(), **meta):
+                regs[kind].add(Entry(name, obj, plugin_name, description, tuple(aliases), meta))
+            return register
+        return outer
+
+    @staticmethod
+    def _template_register(regs, plugin_name):
+        def register(name, kind, factory, *, description="", aliases=()):
+            if kind not in TEMPLATE_KINDS:
+                raise QBenchError(f"plugin {plugin_name!r}: template kind {kind!r} is not one of {TEMPLATE_KINDS}")
+            regs[kind].add(Entry(name, factory, plugin_name, description, tuple(aliases)))
+        return register
+
+    # ------------------------------------------------------------ reporting
+    def plugin_infos(self) -> list[PluginInfo]:
+        self.load()
+        infos = []
+        for name, plugin in self.pm.list_name_plugin():
+            hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+            builtin = name in BUILTIN_PLUGINS
+            version = md.version("qbench") if builtin else self.versions.get(name, "?")
+            infos.append(PluginInfo(name, version, hooks, builtin))
+        infos += [PluginInfo(n, "?", [], False, err) for n, err in self.broken.items()]
+        return infos
+
+
+#: The process-wide plugin host.
+host = PluginHost()
+
+
+@contextmanager
+def registered(plugin, name: str | None = None):
+    """Temporarily register a plugin (for tests and notebooks)."""
+    registered_name = host.register(plugin, name=name)
+    try:
+        yield registered_name
+    finally:
+        host.unregister(registered_name)
+
+
+# ------------------------------------------------------------------ lookups
+def backend_spec(name: str) -> BackendSpec:
+    return host.registries()["backend"].get(name).obj
+
+
+def backend_names() -> list[str]:
+    return host.registries()["backend"].names()
+
+
+def open_backend(name: str, mode: str = "exact", shots: int | None = None, seed: int | None = None,
+                 gradient: str | None = None, **options):
+    """Instantiate a registered backend; refuses undeclared modes and gradient methods with a clear message."""
+    cls = backend_spec(name).load()
+    return cls(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
+
+
+def dataset_entry(name: str) -> Entry:
+    return host.registries()["dataset"].get(name)
+
+
+def baseline_entry(name: str) -> Entry:
+    return host.registries()["baseline"].get(name)
+
+
+def template_entry(kind: str, name: str) -> Entry:
+    return host.registries()[kind].get(name)
+
+
+def make_template(kind: str, name: str, **params):
+    """A feature map or ansatz instance; unknown names and parameters give a one-line error."""
+    factory = template_entry(kind, name).obj
+    try:
+        return factory(**params)
+    except TypeError as exc:
+        raise QBenchError(f"{kind.replace('_', ' ')} {name!r}: bad parameters {params}: {exc}") from None
+
+
+def make_observable(name: str, n_qubits: int, **params):
+    factory = template_entry("observable", name).obj
+    try:
+        obs = factory(n_qubits, **params)
+    except TypeError as exc:
+        raise QBenchError(f"observable {name!r}: bad parameters {params}: {exc}") from None
+    obs.check(n_qubits)
+    return obs
+
+
+def drawer_for(framework: str):
+    """The drawer a plugin registered for ``framework``, or ``None`` when there is none or it cannot load."""
+    regs = host.registries()["drawer"]
+    if framework not in regs:
+        return None
+    entry = regs.get(framework)
+    if not all(_importable(m) for m in entry.meta.get("requires", ())):
+        return None
+    drawer = entry.obj
+    if isinstance(drawer, str):
+        module, _, attr = drawer.partition(":")
+        try:
+            drawer = getattr(importlib.import_module(module), attr)
+        except Exception:  # a broken drawer must not break a report; callers fall back to qbench's diagram
+            return None
+    return drawer

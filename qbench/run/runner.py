@@ -1,0 +1,183 @@
+"""Running a suite: validate it, expand its jobs, skip those already done, run the rest, store each result.
+
+:func:`run_suite` is the Python API behind ``qbench run``.  Every result is written the
+moment its job finishes, in its own transaction, so Ctrl-C (or ``kill -9``) loses only
+the jobs still running; the next run picks up where this one stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qbench.run.environment import row_fields
+from qbench.errors import QBenchError
+from qbench.run.executors import check_executor, make_executor
+from qbench.suite.jobs import SCRUBBED, Job, canonical_json, expand, scrub, select
+from qbench.results.store import COLUMNS, Store, default_db, inspect_file
+from qbench.suite.parse import Suite, load_suite
+from qbench.suite.schema import parse_byte_size
+
+
+@dataclass
+class RunSummary:
+    """What one call of :func:`run_jobs` did."""
+
+    suite: str
+    total: int
+    already_done: int = 0
+    counts: dict = field(default_factory=lambda: {"done": 0, "failed": 0, "skipped": 0})
+    interrupted: bool = False
+    seconds: float = 0.0
+    keys: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return 130
+        return 1 if self.counts["failed"] else 0
+
+    def line(self, db: Path) -> str:
+        c = self.counts
+        ran = f"{c['done']} done, {c['failed']} failed, {c['skipped']} skipped"
+        prior = f", {self.already_done} already done" if self.already_done else ""
+        stop = " -- interrupted, finished jobs kept" if self.interrupted else ""
+        return f"{self.suite}: {self.total} jobs: {ran}{prior} in {self.seconds:.1f} s{stop}; results in {db}"
+
+
+def row_for(job: Job, result: dict) -> dict:
+    """The store row of a job: its config plus what the worker measured."""
+    row = {
+        "job_key": job.key, "suite": job.suite, "label": job.label, "dataset": job.dataset,
+        "n_samples": job.n_samples, "n_features": job.n_features, "test_size": job.test_size,
+        "dataset_params": scrub(job.dataset_params), "preprocess": job.preprocess, "model": job.model,
+        "kind": job.kind, "baseline": job.baseline, "model_params": scrub(job.model_params), "grid": scrub(job.grid),
+        "cv": job.cv,
+        "backend": job.backend, "framework": job.framework, "mode": job.mode, "shots": job.shots, "seed": job.seed,
+        "config": json.loads(canonical_json(job.identity())),
+    }
+    row.update({k: v for k, v in result.items() if k in COLUMNS})
+    return blank_secrets(row, job.secrets())
+
+
+def blank_secrets(row: dict, secrets: list[str]) -> dict:
+    """Replace every credential value that appears anywhere in the row's text (messages, tracebacks)."""
+    if not secrets:
+        return row
+    text = json.dumps(row, default=str)
+    if not any(s in text for s in secrets):
+        return row
+    for s in secrets:
+        text = text.replace(json.dumps(s)[1:-1], SCRUBBED)
+    return json.loads(text)
+
+
+def _progress(total: int, enabled: bool | None, desc: str = ""):
+    from tqdm.auto import tqdm
+
+    disable = enabled is False or (enabled is None and not sys.stderr.isatty())
+    return tqdm(total=total, unit="job", desc=desc, disable=disable, dynamic_ncols=True, file=sys.stderr, smoothing=0.1)
+
+
+def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: float | None = None,
+             memory_limit: int | None = None, rerun: bool = False, progress: bool | None = None) -> RunSummary:
+    """Run the jobs not yet done (all of them with ``rerun``) on ``executor`` and store every result.
+
+    The executor (:func:`qbench.run.executors.make_executor`) is made by the caller before the store is
+    opened, so a cluster that cannot be reached leaves no store behind; it is closed here.
+    """
+    t_start = time.perf_counter()
+    summary = RunSummary(suite.name, len(jobs), keys=[j.key for j in jobs])
+    status = store.statuses(summary.keys)
+    pending = jobs if rerun else [j for j in jobs if status.get(j.key) != "done"]
+    summary.already_done = len(jobs) - len(pending)
+    timeout = suite.timeout if timeout is None else timeout
+    memory_limit = suite.memory_limit if memory_limit is None else memory_limit
+    bar = _progress(len(pending), progress, suite.name)
+
+    def record(job: Job, result: dict) -> None:
+        store.record(row_for(job, result))
+        summary.counts[result["status"]] = summary.counts.get(result["status"], 0) + 1
+        bar.set_postfix_str(", ".join(f"{k} {v}" for k, v in summary.counts.items()), refresh=False)
+        bar.update(1)
+
+    try:
+        runnable = []
+        for job in pending:
+            if job.skip_reason:  # a backend whose plugin is not loaded here: nothing to run
+                record(job, {"status": "skipped", "error_type": "Unavailable", "error_message": job.skip_reason,
+                             "artifacts": {"skip_reason": job.skip_reason}, **row_fields(job.framework)})
+            else:
+                runnable.append(job)
+        if runnable:
+            for job, result in executor.run(runnable, timeout, memory_limit):
+                record(job, result)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        executor.shutdown()
+    except BaseException:
+        executor.shutdown()
+        raise
+    finally:
+        executor.close()
+        bar.close()
+        summary.seconds = time.perf_counter() - t_start
+    return summary
+
+
+def open_store_for(db: Path, executor) -> Store:
+    """Open (or create) the store; close the executor if that fails, since nothing will run on it."""
+    try:
+        return Store(db)
+    except BaseException:
+        executor.close()
+        raise
+
+
+def prepare(path: str | Path, only=None) -> tuple[Suite, list[Job]]:
+    """Load, validate and expand a suite (a file path, or the name of a shipped suite)."""
+    from qbench.suite.catalog import find_suite
+
+    suite = load_suite(find_suite(path))
+    jobs = expand(suite)
+    patterns = [only] if isinstance(only, str) else list(only or [])
+    selected = select(jobs, patterns)
+    if patterns and not selected:
+        raise QBenchError(f"--only {' '.join(patterns)!r} matches none of the suite's {len(jobs)} jobs "
+                          f"(labels look like {jobs[0].label!r})" if jobs else "the suite has no jobs")
+    return suite, selected
+
+
+def run_suite(path: str | Path, db: str | Path | None = None, jobs: int = 1, executor: str = "local",
+              address: str | None = None, timeout: float | None = None, rerun: bool = False, only=None,
+              memory_limit: int | str | None = None, progress: bool | None = None):
+    """Run a suite and return its results as a ``pandas.DataFrame`` (one row per job of the suite).
+
+    ``summary`` (a :class:`RunSummary`) is in ``df.attrs``.  Ctrl-C stops the run, keeps
+    every finished job and re-raises ``KeyboardInterrupt``.
+    """
+    from qbench.results.tables import load
+
+    if timeout is not None and timeout <= 0:
+        raise QBenchError(f"timeout must be > 0 seconds, got {timeout}")
+    limit = parse_byte_size(memory_limit) if memory_limit is not None else None
+    check_executor(executor, jobs, address)
+    suite, selected = prepare(path, only)
+    db = Path(db) if db is not None else default_db()
+    inspect_file(db)  # refuse a foreign or newer store before connecting to anything
+    ex = make_executor(executor, jobs, address)
+    with open_store_for(db, ex) as store:
+        summary = run_jobs(suite, selected, store, ex, timeout=timeout, memory_limit=limit, rerun=rerun,
+                           progress=progress)
+    if summary.interrupted:
+        print(summary.line(db), file=sys.stderr)
+        raise KeyboardInterrupt
+    df = load(db, keys=summary.keys)
+    df.attrs["summary"] = summary
+    return df
+
+
+__all__ = ["run_suite", "run_jobs", "prepare", "open_store_for", "RunSummary", "row_for"]
