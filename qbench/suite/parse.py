@@ -360,11 +360,6 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
                 except QBenchError as exc:
                     t.fail(where(pkey, point), str(exc))
         est = cls(**{**params, **point})
-        if hasattr(est, "_feature_map"):  # feature_range / bandwidth given on the estimator and in the map
-            try:
-                est._feature_map()
-            except QBenchError as exc:
-                t.fail(t.key("grid") if point else t.key("params"), str(exc))
         if getattr(est, "_parameter_constraints", None):
             try:
                 est._validate_params()
@@ -375,6 +370,11 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
             rule = FALLBACK_CONSTRAINTS.get(key)
             if rule and value is not None and not rule[1](value):
                 t.fail(where(key, point), f"expected {rule[0]}, got {describe(value)}")
+        if hasattr(est, "_feature_map"):  # feature_range / bandwidth given on the estimator and in the map
+            try:
+                est._feature_map()
+            except QBenchError as exc:
+                t.fail(t.key("grid") if point else t.key("params"), str(exc))
 
 
 # ------------------------------------------------------------------ backends and modes
