@@ -12,7 +12,7 @@ MAPS = [IQPFeatureMap, ZZFeatureMap, AngleFeatureMap]
 
 def test_defaults_follow_the_literature():
     assert IQPFeatureMap().feature_range == pytest.approx((-np.pi / 2, np.pi / 2))  # Bowles et al. 2024
-    assert ZZFeatureMap().feature_range == pytest.approx((0.0, 2 * np.pi))  # Havlicek et al. 2019's domain
+    assert ZZFeatureMap().feature_range == pytest.approx((0.0, np.pi))  # ad hoc data is not rescaled at all
     assert AngleFeatureMap().feature_range == pytest.approx((0.0, np.pi))
     assert all(cls().bandwidth == 1.0 for cls in MAPS)
 
