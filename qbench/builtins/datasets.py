@@ -1,4 +1,8 @@
-"""Registers the built-in data sets: generators and the sets scikit-learn ships."""
+"""Registers the built-in data sets: generators and the sets scikit-learn ships.
+
+``angle_units=True`` marks a data set whose features are already angles (the ad hoc data, on
+[0, 2 pi]): suites do not rescale it unless they set ``scaling`` themselves.
+"""
 
 from qbench.datasets import generators as g
 from qbench.datasets import real as r
@@ -17,7 +21,7 @@ def qbench_register_datasets(register):
     register("bars_and_stripes", g.bars_and_stripes, description=g.bars_and_stripes.__doc__.splitlines()[0],
              source="Bowles et al. 2024")
     register("ad_hoc", g.havlicek_ad_hoc, description=g.havlicek_ad_hoc.__doc__.splitlines()[0],
-             source="Havlicek et al. 2019", aliases=("havlicek",))
+             source="Havlicek et al. 2019", aliases=("havlicek",), angle_units=True)
     register("moons", r.moons, description=r.moons.__doc__, source="scikit-learn generator")
     register("circles", r.circles, description=r.circles.__doc__, source="scikit-learn generator")
     register("iris", r.iris, description=r.iris.__doc__, source="scikit-learn")

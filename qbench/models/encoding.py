@@ -12,6 +12,14 @@ from qbench.plugin.manager import make_template, open_backend
 from qbench.models.preprocessing import make_preprocessor, resolve_width
 
 
+#: Feature-map scaling hyperparameters an estimator also takes directly (so a grid can search them).
+SCALING_PARAMS = ("feature_range", "bandwidth")
+
+
+def _plain(value):
+    return [float(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
 class QuantumModelMixin:
     """Validation, preprocessing (fitted on the training data only) and backend for quantum estimators."""
 
@@ -24,7 +32,17 @@ class QuantumModelMixin:
         return X, y, classes
 
     def _feature_map(self):
-        return make_template("feature_map", self.feature_map, **(self.feature_map_params or {}))
+        """The feature map, with the estimator's ``feature_range`` / ``bandwidth`` (when set) as its parameters."""
+        params = dict(self.feature_map_params or {})
+        for key in SCALING_PARAMS:
+            value = getattr(self, key, None)
+            if value is None:
+                continue
+            if key in params and _plain(params[key]) != _plain(value):
+                raise DataError(f"{key} is set twice, {_plain(value)!r} on the estimator and "
+                                f"{_plain(params[key])!r} in feature_map_params; give it in one place")
+            params[key] = value
+        return make_template("feature_map", self.feature_map, **params)
 
     def _fit_encoding(self, X: np.ndarray):
         """Fit the preprocessor on X and return (feature map, data angles)."""

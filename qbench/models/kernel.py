@@ -6,10 +6,12 @@ import time
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
+from qbench.errors import DataError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.kernel_cache import default_cache
 
@@ -21,13 +23,16 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
     Havlicek et al.'s map.  Features are preprocessed (PCA to ``n_qubits`` when ``reduction="pca"``, scaling to
     the feature map's angle range) with statistics from the training data only.
     With ``cache=True`` Gram matrices are reused across fits on the same data, so a
-    grid search over ``C`` computes one Gram matrix per fold.  ``predict_proba``
-    applies Platt scaling fitted on the training decision values.
+    grid search over ``C`` computes one Gram matrix per fold.  A sampled Gram matrix (modes
+    other than ``exact``) is projected to the PSD cone by eigenvalue clipping before the SVM;
+    ``gram_min_eigenvalue_`` records its most negative eigenvalue.  ``predict_proba`` is
+    calibrated out of sample (scikit-learn's sigmoid calibration on held-out folds of the
+    training Gram matrix), fitted the first time it is asked for, never inside ``fit``.
     """
 
     def __init__(self, feature_map="iqp", feature_map_params=None, n_qubits=None, reduction=None, scaling="minmax",
                  backend="numpy", mode="exact", shots=None, backend_options=None, C=1.0, class_weight=None,
-                 random_state=None, cache=True):
+                 random_state=None, cache=True, feature_range=None, bandwidth=None):
         self.feature_map = feature_map
         self.feature_map_params = feature_map_params
         self.n_qubits = n_qubits
@@ -40,6 +45,8 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
         self.C = C
         self.class_weight = class_weight
         self.random_state = random_state
+        self.feature_range = feature_range
+        self.bandwidth = bandwidth
         self.cache = cache
 
     def _gram(self, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
@@ -55,12 +62,14 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
         self.backend_ = self._open_backend(self.random_state)
         self.train_angles_ = angles
         t0 = time.perf_counter()
-        self.train_kernel_ = self._gram(angles, None)
+        gram = self._gram(angles, None)
         self.kernel_time_ = time.perf_counter() - t0
+        self.gram_min_eigenvalue_ = min_eigenvalue(gram)
+        self.gram_psd_projected_ = self.mode != "exact"
+        self.train_kernel_ = project_psd(gram) if self.gram_psd_projected_ else gram
         self.svc_ = SVC(kernel="precomputed", C=self.C, class_weight=self.class_weight)
         self.svc_.fit(self.train_kernel_, y)
-        decision = self.svc_.decision_function(self.train_kernel_)
-        self.calibrator_ = LogisticRegression().fit(decision.reshape(len(y), -1), y)
+        self.calibration_ = LazyCalibration(self.svc_, self.train_kernel_, y, self.random_state)
         return self
 
     def _test_kernel(self, X) -> np.ndarray:
@@ -79,5 +88,47 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
         return self.svc_.predict(gram)
 
     def predict_proba(self, X):
-        decision = self.decision_function(X)
-        return self.calibrator_.predict_proba(decision.reshape(len(decision), -1))
+        gram = self._test_kernel(X)
+        return self.calibration_.get().predict_proba(gram)
+
+
+def min_eigenvalue(gram: np.ndarray) -> float:
+    """The smallest eigenvalue of the symmetrised Gram matrix (negative: not a valid kernel matrix)."""
+    gram = np.asarray(gram, dtype=float)
+    return float(np.linalg.eigvalsh((gram + gram.T) / 2)[0])
+
+
+def project_psd(gram: np.ndarray) -> np.ndarray:
+    """The nearest PSD matrix in Frobenius norm: symmetrise, clip negative eigenvalues to zero."""
+    gram = np.asarray(gram, dtype=float)
+    w, v = np.linalg.eigh((gram + gram.T) / 2)
+    return (v * np.clip(w, 0.0, None)) @ v.T
+
+
+class LazyCalibration:
+    """Sigmoid (Platt) calibration on held-out folds, fitted on first use.
+
+    ``CalibratedClassifierCV(ensemble=False)`` gets the decision values of each training
+    sample from an SVC that did not see it (``cross_val_predict`` on the precomputed Gram
+    matrix) and fits the sigmoid on those, so probabilities are not fitted to the
+    model's own training decisions.  Fitting it costs k SVC fits, so it waits until asked.
+    """
+
+    MAX_FOLDS = 5
+
+    def __init__(self, svc: SVC, gram: np.ndarray, y: np.ndarray, random_state) -> None:
+        self.svc, self.gram, self.y, self.random_state = svc, gram, y, random_state
+        self.calibrator = None
+
+    def get(self) -> CalibratedClassifierCV:
+        if self.calibrator is None:
+            smallest = int(np.unique(self.y, return_counts=True)[1].min())
+            if smallest < 2:
+                raise DataError("predict_proba is calibrated on held-out folds and needs at least 2 training "
+                                "samples of each class")
+            seed = self.random_state if isinstance(self.random_state, (int, np.integer)) else 0
+            folds = StratifiedKFold(n_splits=min(self.MAX_FOLDS, smallest), shuffle=True, random_state=seed)
+            svc = SVC(kernel="precomputed", C=self.svc.C, class_weight=self.svc.class_weight)
+            self.calibrator = CalibratedClassifierCV(svc, method="sigmoid", cv=folds, ensemble=False)
+            self.calibrator.fit(self.gram, self.y)
+        return self.calibrator

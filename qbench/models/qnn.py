@@ -19,6 +19,10 @@ from qbench.models.encoding import QuantumModelMixin
 from qbench.plugin.manager import make_observable, make_template
 
 
+#: Random initialisations the barren-plateau diagnostic averages over (a handful keeps it cheap).
+GRADIENT_INITS = 8
+
+
 def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
@@ -52,7 +56,7 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
     def __init__(self, feature_map="angle", feature_map_params=None, ansatz="hardware_efficient", ansatz_params=None,
                  observable="z", observable_params=None, reuploads=1, n_qubits=None, reduction=None,
                  scaling="minmax", backend="numpy", mode="exact", shots=None, backend_options=None, gradient=None,
-                 learning_rate=0.05, max_iter=60, batch_size=32, random_state=None):
+                 learning_rate=0.05, max_iter=60, batch_size=32, random_state=None, feature_range=None, bandwidth=None):
         self.feature_map = feature_map
         self.feature_map_params = feature_map_params
         self.ansatz = ansatz
@@ -72,6 +76,8 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.batch_size = batch_size
         self.random_state = random_state
+        self.feature_range = feature_range
+        self.bandwidth = bandwidth
 
     def _build_circuit(self, fm, n: int):
         if int(self.reuploads) < 1:
@@ -92,6 +98,22 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         grad_w = self.backend_.vjp(self.circuit_, angles, w, self.observable_, dz * a)
         return _log_loss(p, y), np.concatenate([grad_w, [dz @ f, dz.sum()]])
 
+    def _gradient_variance_over_inits(self, rng, angles, target) -> float:
+        """Barren-plateau diagnostic (McClean et al. 2018): Var over random initialisations of dL/dtheta_k.
+
+        The loss gradient on one fixed batch of training samples is taken at
+        :data:`GRADIENT_INITS` initialisations drawn like the training's (uniform in
+        [-pi, pi)); the variance across initialisations of each weight's partial
+        derivative is averaged over the weights.  Drawn after training, so training is unchanged.
+        """
+        n_weights = self.circuit_.n_weights
+        if n_weights == 0:
+            return 0.0
+        batch = np.arange(min(len(target), int(self.batch_size)))
+        grads = np.array([self._loss_and_grad(np.concatenate([rng.uniform(-np.pi, np.pi, n_weights), [1.0, 0.0]]),
+                                              angles[batch], target[batch])[1][:-2] for _ in range(GRADIENT_INITS)])
+        return float(np.mean(np.var(grads, axis=0)))
+
     def fit(self, X, y):
         X, y, self.classes_ = self._validate_fit(X, y)
         if len(self.classes_) != 2:
@@ -105,8 +127,6 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.backend_ = self._open_backend(rng, gradient=self.gradient)
         target = (y == self.classes_[1]).astype(float)
         params = np.concatenate([rng.uniform(-np.pi, np.pi, self.circuit_.n_weights), [1.0, 0.0]])
-        _, grad0 = self._loss_and_grad(params, angles, target)
-        self.initial_gradient_variance_ = float(np.var(grad0[:-2])) if self.circuit_.n_weights else 0.0
         opt = Adam(len(params), self.learning_rate)
         self.loss_curve_ = []
         n = len(target)
@@ -120,6 +140,7 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
                 losses.append(loss * len(batch))
             self.loss_curve_.append(float(np.sum(losses) / n))
         self.n_iter_ = int(self.max_iter)
+        self.gradient_variance_over_inits_ = self._gradient_variance_over_inits(rng, angles, target)
         self.weights_, self.output_scale_, self.output_bias_ = params[:-2], float(params[-2]), float(params[-1])
         return self
 

@@ -209,7 +209,8 @@ def _dataset(t: Table, cv: int) -> DatasetSpec:
             if key not in accepted:
                 t.fail(f"{t.key('params')}.{key}", f"data set {name!r} has no parameter {key!r}; "
                        f"valid: {', '.join(accepted) or '(none)'}")
-    scaling = t.take("scaling", string(SCALINGS), "minmax")
+    # a data set registered as already in angle units (ad hoc) is not rescaled unless the suite asks
+    scaling = t.take("scaling", string(SCALINGS), "none" if entry.meta.get("angle_units") else "minmax")
     reduction = t.take("reduction", string(REDUCTIONS), "none")
     n_qubits = t.take("n_qubits", integer(1), None)
     if reduction == "pca" and n_qubits is None:
@@ -317,6 +318,9 @@ FALLBACK_CONSTRAINTS = {
     "reuploads": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
     "class_weight": ('"balanced" or a table of class weights', lambda v: v == "balanced" or isinstance(v, dict)),
     "cache": ("true or false", lambda v: isinstance(v, bool)),
+    "bandwidth": ("a number > 0", lambda v: _is_number(v) and v > 0),
+    "feature_range": ("an interval [low, high] of numbers with low < high",
+                      lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_number, v)) and v[0] < v[1]),
 }
 
 
@@ -366,6 +370,11 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
             rule = FALLBACK_CONSTRAINTS.get(key)
             if rule and value is not None and not rule[1](value):
                 t.fail(where(key, point), f"expected {rule[0]}, got {describe(value)}")
+        if hasattr(est, "_feature_map"):  # feature_range / bandwidth given on the estimator and in the map
+            try:
+                est._feature_map()
+            except QBenchError as exc:
+                t.fail(t.key("grid") if point else t.key("params"), str(exc))
 
 
 # ------------------------------------------------------------------ backends and modes

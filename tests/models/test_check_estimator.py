@@ -7,7 +7,7 @@ from qbench.models import QNNClassifier, QuantumKernelClassifier
 ZZ_EXPECTED = {
     "check_classifiers_train": (
         "the ZZ (reps 2) kernel fits the check's overlapping 3-blob data to exactly 0.83 training accuracy, "
-        "and the check demands > 0.83; the default IQP kernel reaches 0.93, like an RBF SVC"),
+        "and the check demands > 0.83; the default IQP kernel (inputs in [-pi/2, pi/2]) reaches 0.92, like an RBF SVC"),
 }
 
 

@@ -58,7 +58,7 @@ def test_qnn_learns_and_records_diagnostics(moons):
     X_train, X_test, y_train, y_test = moons
     m = QNNClassifier(random_state=0, max_iter=40, reuploads=2, n_qubits=2).fit(X_train, y_train)
     assert m.loss_curve_[-1] < m.loss_curve_[0]
-    assert m.initial_gradient_variance_ > 0
+    assert m.gradient_variance_over_inits_ > 0
     assert m.score(X_train, y_train) > 0.75
 
 

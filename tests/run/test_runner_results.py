@@ -118,7 +118,7 @@ def test_quickstart_runs_and_results_prints_the_table(cli, tmp_path):
     assert art["kernel_cache"]["gram_computations"] == 3 * 2 + 2
     assert art["kernel_cache"]["hits"] >= 3 * 2 * (3 - 1)
     q = df[(df["model"] == "qnn")].iloc[0]["artifacts"]
-    assert 0 < len(q["loss_curve"]) <= 200 and q["initial_gradient_variance"] > 0
+    assert 0 < len(q["loss_curve"]) <= 200 and q["gradient_variance_over_inits"] > 0
 
 
 @pytest.mark.slow
