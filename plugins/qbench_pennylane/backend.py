@@ -24,8 +24,9 @@ import numpy as np
 import pennylane as qml
 from pennylane import numpy as pnp
 
-from qbench.backends.base import Backend, Capabilities
+from qbench.backends.base import Backend
 from qbench.errors import CapabilityError, QBenchError
+from qbench_pennylane import capabilities as C
 from qbench_pennylane.translate import (NOISE_CHANNELS, apply_circuit, hamiltonian, is_broadcast,
                                         weight_gate_count)
 
@@ -54,11 +55,7 @@ class PennyLaneBackend(Backend):
 
     name = "pennylane"
     framework = "pennylane"
-    capabilities = Capabilities(
-        modes=("exact", "shots", "noisy", "hardware"),
-        gradient_methods=("backprop", "parameter-shift", "adjoint", "finite-diff"),
-        max_qubits=20,
-    )
+    capabilities = C.PENNYLANE
     #: The state-vector simulator of the exact and shot modes.
     simulator = "default.qubit"
     #: Options and the mode they act in (any other option is refused).
@@ -66,7 +63,7 @@ class PennyLaneBackend(Backend):
     #: Defaults of the noisy mode.
     default_noise, default_strength = "depolarizing", 0.01
     #: A density matrix has 4**n entries: the noisy mode stops here.
-    noisy_max_qubits = 12
+    noisy_max_qubits = C.PENNYLANE.qubit_limit("noisy")
     #: Complex amplitudes (or density-matrix entries) one broadcast call may hold; larger batches are split.
     amplitude_budget = 2**23
     #: Sampled bits one broadcast call may draw.
@@ -313,11 +310,7 @@ class LightningBackend(PennyLaneBackend):
     """``lightning.qubit``: broadcast batches (split into tapes by PennyLane), adjoint gradients; shots."""
 
     name = "pennylane.lightning"
-    capabilities = Capabilities(
-        modes=("exact", "shots"),
-        gradient_methods=("adjoint", "parameter-shift", "finite-diff"),
-        max_qubits=20,
-    )
+    capabilities = C.LIGHTNING
     simulator = "lightning.qubit"
     mode_options: dict[str, tuple[str, ...]] = {}
 
@@ -326,11 +319,7 @@ class NativeBackend(PennyLaneBackend):
     """The PennyLane demo path: ``qml.kernels`` (one circuit per kernel entry), one QNode call per sample."""
 
     name = "pennylane.native"
-    capabilities = Capabilities(
-        modes=("exact",),
-        gradient_methods=("backprop", "parameter-shift", "adjoint", "finite-diff"),
-        max_qubits=20,
-    )
+    capabilities = C.NATIVE
     mode_options: dict[str, tuple[str, ...]] = {}
 
     def _states(self, circuit, angles, weights):

@@ -29,10 +29,11 @@ import warnings
 
 import numpy as np
 
-from qbench.backends.base import Backend, Capabilities
+from qbench.backends.base import Backend
 from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.errors import CapabilityError, QBenchError
 
+from qbench_qiskit import capabilities as C
 from qbench_qiskit import translate as T
 
 #: Options the ``qiskit`` backend understands (``--option key=value``).
@@ -108,8 +109,7 @@ class QiskitBackend(Backend):
 
     name = "qiskit"
     framework = "qiskit"
-    capabilities = Capabilities(modes=("exact", "shots", "noisy", "hardware"), gradient_methods=("parameter-shift",),
-                                max_qubits=24, default_shots=1024)
+    capabilities = C.QISKIT
 
     def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
                  gradient: str | None = None, **options) -> None:
@@ -439,7 +439,7 @@ class QiskitNativeBackend(Backend):
 
     name = "qiskit.native"
     framework = "qiskit"
-    capabilities = Capabilities(modes=("exact",), gradient_methods=("parameter-shift",), max_qubits=20)
+    capabilities = C.QISKIT_NATIVE
 
     def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
                  gradient: str | None = None, **options) -> None:

@@ -2,11 +2,12 @@
 
 from qbench.datasets import generators as g
 from qbench.datasets import real as r
+from qbench.plugin.callbacks import RegisterDataset
 from qbench.plugin.hookspecs import hookimpl
 
 
 @hookimpl
-def qbench_register_datasets(register):
+def qbench_register_datasets(register: RegisterDataset) -> None:
     register("linearly_separable", g.linearly_separable, description=g.linearly_separable.__doc__.splitlines()[0],
              source="Bowles et al. 2024")
     register("hidden_manifold", g.hidden_manifold, description=g.hidden_manifold.__doc__.splitlines()[0],
