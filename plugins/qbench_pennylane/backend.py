@@ -26,13 +26,12 @@ from pennylane import numpy as pnp
 
 from qbench.backends.base import Backend
 from qbench.errors import CapabilityError, QBenchError
+from qbench.secrets import is_secret_key
 from qbench_pennylane import capabilities as C
 from qbench_pennylane.translate import (NOISE_CHANNELS, apply_circuit, hamiltonian, is_broadcast,
                                         weight_gate_count)
 
 _NONE = np.zeros(0)
-#: Substrings of ``device_kwargs`` keys that look like credentials (refused: options are stored with results).
-_SECRET_WORDS = ("token", "password", "secret", "apikey", "api_key", "credential")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -111,7 +110,7 @@ class PennyLaneBackend(Backend):
         kwargs = self.options.get("device_kwargs") or {}
         if not isinstance(kwargs, dict):
             raise QBenchError(f"backend {self.name!r}: device_kwargs must be a mapping, got {type(kwargs).__name__}")
-        secret = sorted(k for k in kwargs if any(w in str(k).lower() for w in _SECRET_WORDS))
+        secret = sorted(k for k in kwargs if is_secret_key(str(k)))
         if secret:
             raise QBenchError(f"backend {self.name!r}: device_kwargs {', '.join(secret)} look like credentials; options are "
                               "stored with results, so give credentials through the environment instead")

@@ -71,6 +71,7 @@ def backends() -> int:
 def datasets() -> int:
     """List the registered data sets."""
     for entry in P.host.registries()["dataset"].entries():
+        entry = P.dataset_entry(entry.name)
         source = entry.meta.get("source", "")
         click.echo(f"{entry.name:<20} {source:<24} {(entry.description or '').strip()}")
     return 0

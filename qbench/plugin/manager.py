@@ -293,12 +293,28 @@ def open_backend(name: str, mode: str = "exact", shots: int | None = None, seed:
     return cls(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
 
 
+def _resolved(entry: Entry) -> Entry:
+    """Import an entry registered as ``"module:attr"`` (so listing plugins imports none of them)."""
+    if isinstance(entry.obj, str):
+        module, _, attr = entry.obj.partition(":")
+        try:
+            entry.obj = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise QBenchError(f"plugin {entry.plugin!r}: {entry.name!r} points to {module}:{attr}, which cannot be "
+                              f"loaded: {exc}") from None
+        if not entry.description and entry.obj.__doc__:
+            entry.description = entry.obj.__doc__.strip().splitlines()[0]
+    return entry
+
+
 def dataset_entry(name: str) -> Entry:
-    return host.registries()["dataset"].get(name)
+    """A registered data set; its loader may be given as ``"module:function"``, imported here."""
+    return _resolved(host.registries()["dataset"].get(name))
 
 
 def baseline_entry(name: str) -> Entry:
-    return host.registries()["baseline"].get(name)
+    """A registered baseline; its factory may be given as ``"module:function"``, imported here."""
+    return _resolved(host.registries()["baseline"].get(name))
 
 
 def template_entry(kind: str, name: str) -> Entry:
