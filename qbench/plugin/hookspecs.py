@@ -37,8 +37,9 @@ def qbench_register_datasets(register: RegisterDataset) -> None:
     """Register data sets.
 
     :param register: ``register(name, loader, *, description="", source="generated",
-        defaults=None, aliases=())``.  ``loader(n_samples, n_features, seed, **params)``
-        returns ``(X, y)``; it must be deterministic for a seed and work offline.
+        defaults=None, aliases=())``.  ``loader`` (a function, or ``"module:function"``
+        imported on first use) is called as ``loader(n_samples, n_features, seed, **params)``
+        and returns ``(X, y)``; it must be deterministic for a seed and work offline.
     """
 
 
@@ -47,7 +48,8 @@ def qbench_register_baselines(register: RegisterBaseline) -> None:
     """Register classical baselines.
 
     :param register: ``register(name, factory, *, description="", aliases=())``.
-        ``factory(random_state=None, cv=5, **params)`` returns an unfitted
+        ``factory`` (a function, or ``"module:function"`` imported on first use) is called as
+        ``factory(random_state=None, cv=5, **params)`` and returns an unfitted
         scikit-learn classifier (hyperparameter search included, if any).
     """
 

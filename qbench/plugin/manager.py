@@ -184,10 +184,10 @@ class PluginHost:
         hooks = self.pm.hook
         for hook_name, fill in (
             ("qbench_register_backends", self._backend_register),
-            ("qbench_register_datasets", self._simple_register("dataset")),
-            ("qbench_register_baselines", self._simple_register("baseline")),
+            ("qbench_register_datasets", self._dataset_register),
+            ("qbench_register_baselines", self._baseline_register),
             ("qbench_register_templates", self._template_register),
-            ("qbench_register_drawers", self._simple_register("drawer")),
+            ("qbench_register_drawers", self._drawer_register),
         ):
             for impl in getattr(hooks, hook_name).get_hookimpls():
                 plugin_name = self.pm.get_name(impl.plugin)
@@ -208,12 +208,23 @@ class PluginHost:
         return register
 
     @staticmethod
-    def _simple_register(kind):
-        def outer(regs, plugin_name):
-            def register(name, obj, *, description="", aliases=(), **meta):
-                regs[kind].add(Entry(name, obj, plugin_name, description, tuple(aliases), meta))
-            return register
-        return outer
+    def _dataset_register(regs, plugin_name):
+        def register(name, loader, *, description="", aliases=(), source="generated", defaults=None):
+            meta = {"source": source, "defaults": dict(defaults or {})}
+            regs["dataset"].add(Entry(name, loader, plugin_name, description, tuple(aliases), meta))
+        return register
+
+    @staticmethod
+    def _baseline_register(regs, plugin_name):
+        def register(name, factory, *, description="", aliases=()):
+            regs["baseline"].add(Entry(name, factory, plugin_name, description, tuple(aliases)))
+        return register
+
+    @staticmethod
+    def _drawer_register(regs, plugin_name):
+        def register(framework, drawer, *, requires=(), description=""):
+            regs["drawer"].add(Entry(framework, drawer, plugin_name, description, (), {"requires": tuple(requires)}))
+        return register
 
     @staticmethod
     def _template_register(regs, plugin_name):

@@ -151,3 +151,42 @@ def test_a_plugin_may_name_its_own_install_command():
         install="pip install qbench-own"))
     with plugins.registered(mod, name="own_install"):
         assert plugins.backend_spec("own").install_hint == "pip install qbench-own"
+
+
+# ------------------------------------------------------------ typed callbacks
+def _params(fn) -> list[str]:
+    import inspect
+
+    return [p.name for p in inspect.signature(fn).parameters.values() if p.name != "self"]
+
+
+@pytest.mark.parametrize("hook, protocol, make", [
+    ("qbench_register_backends", "RegisterBackend", lambda: plugins.PluginHost._backend_register({}, "p")),
+    ("qbench_register_datasets", "RegisterDataset", lambda: plugins.PluginHost._dataset_register({}, "p")),
+    ("qbench_register_baselines", "RegisterBaseline", lambda: plugins.PluginHost._baseline_register({}, "p")),
+    ("qbench_register_templates", "RegisterTemplate", lambda: plugins.PluginHost._template_register({}, "p")),
+    ("qbench_register_drawers", "RegisterDrawer", lambda: plugins.PluginHost._drawer_register({}, "p")),
+])
+def test_each_register_callback_matches_its_protocol_the_hookspec_and_the_docs(hook, protocol, make):
+    import ast
+    import inspect
+    import re
+    from pathlib import Path
+
+    from qbench.plugin import callbacks, hookspecs
+
+    typed = _params(getattr(callbacks, protocol).__call__)
+    assert inspect.signature(getattr(hookspecs, hook)).parameters["register"].annotation == protocol
+    # the callback the manager builds accepts every argument of the Protocol, and requires no other
+    real = inspect.signature(make()).parameters
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in real.values())
+    assert all(name in real or takes_any for name in typed), (typed, list(real))
+    assert {n for n, p in real.items() if p.default is p.empty and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)} \
+        <= set(typed)
+    # docs/plugins.md shows the same signature, argument for argument
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "plugins.md").read_text()
+    section = guide.split(f"### {hook}\n", 1)[1]
+    call = re.search(r"```python\n(register\(.*?\))\n```", section, re.S)[1]
+    documented = ast.parse("def f" + call[len("register"):] + ": pass").body[0].args
+    names = [a.arg for a in documented.args + documented.kwonlyargs]
+    assert names == typed, (names, typed)
