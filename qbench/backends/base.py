@@ -71,7 +71,8 @@ class Usage:
 
 
 class Backend:
-    """Base class of every backend.  Construct through :func:`qbench.plugin.manager.open_backend` (``qbench.plugins.open_backend``)."""
+    """Base class of every backend.  Construct through :func:`qbench.plugin.manager.open_backend`
+    (re-exported as ``qbench.plugins.open_backend``)."""
 
     #: Registered name, set by the registry (``numpy``, ``qiskit``, ``pennylane.lightning`` ...).
     name: str = "backend"
