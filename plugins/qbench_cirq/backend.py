@@ -23,8 +23,9 @@ import os
 import cirq
 import numpy as np
 
-from qbench.backends.base import Backend, Capabilities
+from qbench.backends.base import Backend
 from qbench.errors import CapabilityError, QBenchError
+from qbench_cirq import capabilities as C
 from qbench_cirq import noise as N
 from qbench_cirq.adjoint import adjoint_vjp
 from qbench_cirq import translate as T
@@ -42,12 +43,7 @@ class CirqBackend(Backend):
 
     name = "cirq"
     framework = "cirq"
-    capabilities = Capabilities(
-        modes=("exact", "shots", "noisy", "hardware"),
-        gradient_methods=("adjoint", "parameter-shift"),
-        max_qubits=20,
-        atol=1e-8,
-    )
+    capabilities = C.CIRQ
     #: Renormalize final states in double precision (for single-precision simulators).
     _renormalize = False
     #: Options each mode accepts.  Hardware: ``sampler`` (a ``cirq.Sampler`` used instead of the
@@ -245,12 +241,7 @@ class QsimBackend(CirqBackend):
     """qsimcirq.QSimSimulator sweeps in single precision; seeded sampling."""
 
     name = "cirq.qsim"
-    capabilities = Capabilities(
-        modes=("exact", "shots"),
-        gradient_methods=("adjoint", "parameter-shift"),
-        max_qubits=24,
-        atol=1e-5,  # single precision: measured deviation from numpy ~4e-6 over the kit's cases
-    )
+    capabilities = C.QSIM
     MODE_OPTIONS = {"exact": ("threads",), "shots": ("threads",)}
     # qsim's complex64 states have norms 1 +- ~1e-7, which would put kernel diagonals and
     # entries outside [0, 1]; the state is renormalized in double precision.

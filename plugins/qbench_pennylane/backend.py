@@ -24,14 +24,14 @@ import numpy as np
 import pennylane as qml
 from pennylane import numpy as pnp
 
-from qbench.backends.base import Backend, Capabilities
+from qbench.backends.base import Backend
 from qbench.errors import CapabilityError, QBenchError
+from qbench.secrets import is_secret_key
+from qbench_pennylane import capabilities as C
 from qbench_pennylane.translate import (NOISE_CHANNELS, apply_circuit, hamiltonian, is_broadcast,
                                         weight_gate_count)
 
 _NONE = np.zeros(0)
-#: Substrings of ``device_kwargs`` keys that look like credentials (refused: options are stored with results).
-_SECRET_WORDS = ("token", "password", "secret", "apikey", "api_key", "credential")
 
 
 def _one_line(exc: BaseException) -> str:
@@ -54,11 +54,7 @@ class PennyLaneBackend(Backend):
 
     name = "pennylane"
     framework = "pennylane"
-    capabilities = Capabilities(
-        modes=("exact", "shots", "noisy", "hardware"),
-        gradient_methods=("backprop", "parameter-shift", "adjoint", "finite-diff"),
-        max_qubits=20,
-    )
+    capabilities = C.PENNYLANE
     #: The state-vector simulator of the exact and shot modes.
     simulator = "default.qubit"
     #: Options and the mode they act in (any other option is refused).
@@ -66,7 +62,7 @@ class PennyLaneBackend(Backend):
     #: Defaults of the noisy mode.
     default_noise, default_strength = "depolarizing", 0.01
     #: A density matrix has 4**n entries: the noisy mode stops here.
-    noisy_max_qubits = 12
+    noisy_max_qubits = C.PENNYLANE.qubit_limit("noisy")
     #: Complex amplitudes (or density-matrix entries) one broadcast call may hold; larger batches are split.
     amplitude_budget = 2**23
     #: Sampled bits one broadcast call may draw.
@@ -114,7 +110,7 @@ class PennyLaneBackend(Backend):
         kwargs = self.options.get("device_kwargs") or {}
         if not isinstance(kwargs, dict):
             raise QBenchError(f"backend {self.name!r}: device_kwargs must be a mapping, got {type(kwargs).__name__}")
-        secret = sorted(k for k in kwargs if any(w in str(k).lower() for w in _SECRET_WORDS))
+        secret = sorted(k for k in kwargs if is_secret_key(str(k)))
         if secret:
             raise QBenchError(f"backend {self.name!r}: device_kwargs {', '.join(secret)} look like credentials; options are "
                               "stored with results, so give credentials through the environment instead")
@@ -313,11 +309,7 @@ class LightningBackend(PennyLaneBackend):
     """``lightning.qubit``: broadcast batches (split into tapes by PennyLane), adjoint gradients; shots."""
 
     name = "pennylane.lightning"
-    capabilities = Capabilities(
-        modes=("exact", "shots"),
-        gradient_methods=("adjoint", "parameter-shift", "finite-diff"),
-        max_qubits=20,
-    )
+    capabilities = C.LIGHTNING
     simulator = "lightning.qubit"
     mode_options: dict[str, tuple[str, ...]] = {}
 
@@ -326,11 +318,7 @@ class NativeBackend(PennyLaneBackend):
     """The PennyLane demo path: ``qml.kernels`` (one circuit per kernel entry), one QNode call per sample."""
 
     name = "pennylane.native"
-    capabilities = Capabilities(
-        modes=("exact",),
-        gradient_methods=("backprop", "parameter-shift", "adjoint", "finite-diff"),
-        max_qubits=20,
-    )
+    capabilities = C.NATIVE
     mode_options: dict[str, tuple[str, ...]] = {}
 
     def _states(self, circuit, angles, weights):

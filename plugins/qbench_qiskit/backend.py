@@ -29,10 +29,12 @@ import warnings
 
 import numpy as np
 
-from qbench.backends.base import Backend, Capabilities
+from qbench.backends.base import Backend
 from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.errors import CapabilityError, QBenchError
+from qbench.secrets import is_secret_key
 
+from qbench_qiskit import capabilities as C
 from qbench_qiskit import translate as T
 
 #: Options the ``qiskit`` backend understands (``--option key=value``).
@@ -48,7 +50,6 @@ OPTIONS = {
     "account_name": "hardware: name of a saved Qiskit account",
     "account_file": "hardware: file of saved Qiskit accounts (default ~/.qiskit/qiskit-ibm.json)",
 }
-_SECRET = re.compile(r"token|key|secret|password|credential", re.I)
 CREDENTIALS_HINT = ("set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE; optionally QISKIT_IBM_CHANNEL) in the environment, "
                     "or save an account with QiskitRuntimeService.save_account(...)")
 _STATE_BUDGET = 2**24  # amplitudes per Aer run when returning state vectors (256 MiB of complex128)
@@ -56,7 +57,7 @@ _STATE_BUDGET = 2**24  # amplitudes per Aer run when returning state vectors (25
 
 def _check_options(name: str, options: dict, allowed) -> None:
     for key in options:
-        if _SECRET.search(key):
+        if is_secret_key(key):
             raise QBenchError(f"backend {name!r}: credentials are never passed as options ({key!r}); {CREDENTIALS_HINT}")
         if key not in allowed:
             raise QBenchError(f"backend {name!r}: unknown option {key!r}; known options: {', '.join(sorted(allowed)) or 'none'}")
@@ -108,8 +109,7 @@ class QiskitBackend(Backend):
 
     name = "qiskit"
     framework = "qiskit"
-    capabilities = Capabilities(modes=("exact", "shots", "noisy", "hardware"), gradient_methods=("parameter-shift",),
-                                max_qubits=24, default_shots=1024)
+    capabilities = C.QISKIT
 
     def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
                  gradient: str | None = None, **options) -> None:
@@ -439,7 +439,7 @@ class QiskitNativeBackend(Backend):
 
     name = "qiskit.native"
     framework = "qiskit"
-    capabilities = Capabilities(modes=("exact",), gradient_methods=("parameter-shift",), max_qubits=20)
+    capabilities = C.QISKIT_NATIVE
 
     def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
                  gradient: str | None = None, **options) -> None:

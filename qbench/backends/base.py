@@ -41,6 +41,8 @@ class Capabilities:
     #: Agreement with the reference backend in exact mode (1e-8 for double precision).
     atol: float = 1e-8
     default_shots: int = 1024
+    #: Lower qubit limits of some modes (a density matrix's noisy mode, say): ``{"noisy": 12}``.
+    max_qubits_by_mode: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         bad = set(self.modes) - set(MODES)
@@ -49,6 +51,13 @@ class Capabilities:
         bad = set(self.gradient_methods) - set(GRADIENT_METHODS)
         if bad:
             raise ValueError(f"unknown gradient methods {sorted(bad)}; expected a subset of {GRADIENT_METHODS}")
+        bad = set(self.max_qubits_by_mode) - set(self.modes)
+        if bad:
+            raise ValueError(f"max_qubits_by_mode names modes {sorted(bad)} that are not declared")
+
+    def qubit_limit(self, mode: str) -> int:
+        """The widest circuit ``mode`` runs."""
+        return self.max_qubits_by_mode.get(mode, self.max_qubits)
 
 
 @dataclass
@@ -62,7 +71,8 @@ class Usage:
 
 
 class Backend:
-    """Base class of every backend.  Construct through :func:`qbench.backends.open_backend`."""
+    """Base class of every backend.  Construct through :func:`qbench.plugin.manager.open_backend`
+    (re-exported as ``qbench.plugins.open_backend``)."""
 
     #: Registered name, set by the registry (``numpy``, ``qiskit``, ``pennylane.lightning`` ...).
     name: str = "backend"
@@ -220,9 +230,10 @@ class Backend:
             raise CapabilityError(f"backend {self.name!r} does not implement the {task} task")
 
     def _validate(self, circuit: Circuit, angles, weights):
-        if circuit.n_qubits > self.capabilities.max_qubits:
+        limit = self.capabilities.qubit_limit(self.mode)
+        if circuit.n_qubits > limit:
             raise CapabilityError(
-                f"backend {self.name!r} supports at most {self.capabilities.max_qubits} qubits; the circuit has {circuit.n_qubits}")
+                f"backend {self.name!r} supports at most {limit} qubits; the circuit has {circuit.n_qubits}")
         angles = np.asarray(angles, dtype=float)
         if angles.ndim != 2 or angles.shape[1] != circuit.n_data:
             raise QBenchError(f"expected data angles of shape (n_samples, {circuit.n_data}), got {angles.shape}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 from qbench.backends import statevector
-from qbench.backends.base import Backend, Capabilities
+from qbench.backends.base import Backend
+from qbench.backends.capabilities import NUMPY
 
 
 class NumpyBackend(Backend):
@@ -12,11 +13,7 @@ class NumpyBackend(Backend):
 
     name = "numpy"
     framework = "numpy"
-    capabilities = Capabilities(
-        modes=("exact", "shots"),
-        gradient_methods=("adjoint", "parameter-shift"),
-        max_qubits=20,
-    )
+    capabilities = NUMPY
 
     def _states(self, circuit, angles, weights):
         self.count(angles.shape[0])

@@ -2,29 +2,31 @@
 
 ``angle_units=True`` marks a data set whose features are already angles (the ad hoc data, on
 [0, 2 pi]): suites do not rescale it unless they set ``scaling`` themselves.
+
+Loaders are named ``"module:function"`` (imported on first use, so listing plugins imports
+neither SciPy nor scikit-learn); descriptions are their docstrings' first lines.
 """
 
-from qbench.datasets import generators as g
-from qbench.datasets import real as r
+from qbench.plugin.callbacks import RegisterDataset
 from qbench.plugin.hookspecs import hookimpl
+
+_GEN = "qbench.datasets.generators"
+_REAL = "qbench.datasets.real"
+_BOWLES = "Bowles et al. 2024"
 
 
 @hookimpl
-def qbench_register_datasets(register):
-    register("linearly_separable", g.linearly_separable, description=g.linearly_separable.__doc__.splitlines()[0],
-             source="Bowles et al. 2024")
-    register("hidden_manifold", g.hidden_manifold, description=g.hidden_manifold.__doc__.splitlines()[0],
-             source="Bowles et al. 2024")
-    register("two_curves", g.two_curves, description=g.two_curves.__doc__.splitlines()[0], source="Bowles et al. 2024")
-    register("hyperplanes_parity", g.hyperplanes_parity, description=g.hyperplanes_parity.__doc__.splitlines()[0],
-             source="Bowles et al. 2024")
-    register("bars_and_stripes", g.bars_and_stripes, description=g.bars_and_stripes.__doc__.splitlines()[0],
-             source="Bowles et al. 2024")
-    register("ad_hoc", g.havlicek_ad_hoc, description=g.havlicek_ad_hoc.__doc__.splitlines()[0],
-             source="Havlicek et al. 2019", aliases=("havlicek",), angle_units=True)
-    register("moons", r.moons, description=r.moons.__doc__, source="scikit-learn generator")
-    register("circles", r.circles, description=r.circles.__doc__, source="scikit-learn generator")
-    register("iris", r.iris, description=r.iris.__doc__, source="scikit-learn")
-    register("breast_cancer", r.breast_cancer, description=r.breast_cancer.__doc__, source="scikit-learn")
-    register("wine", r.wine, description=r.wine.__doc__, source="scikit-learn")
-    register("digits", r.digits, description=r.digits.__doc__, source="scikit-learn")
+def qbench_register_datasets(register: RegisterDataset) -> None:
+    register("linearly_separable", f"{_GEN}:linearly_separable", source=_BOWLES)
+    register("hidden_manifold", f"{_GEN}:hidden_manifold", source=_BOWLES)
+    register("two_curves", f"{_GEN}:two_curves", source=_BOWLES)
+    register("hyperplanes_parity", f"{_GEN}:hyperplanes_parity", source=_BOWLES)
+    register("bars_and_stripes", f"{_GEN}:bars_and_stripes", source=_BOWLES)
+    register("ad_hoc", f"{_GEN}:havlicek_ad_hoc", source="Havlicek et al. 2019", aliases=("havlicek",),
+             angle_units=True)
+    register("moons", f"{_REAL}:moons", source="scikit-learn generator")
+    register("circles", f"{_REAL}:circles", source="scikit-learn generator")
+    register("iris", f"{_REAL}:iris", source="scikit-learn")
+    register("breast_cancer", f"{_REAL}:breast_cancer", source="scikit-learn")
+    register("wine", f"{_REAL}:wine", source="scikit-learn")
+    register("digits", f"{_REAL}:digits", source="scikit-learn")

@@ -1,11 +1,12 @@
 """Registers the built-in feature maps, ansaetze and observables."""
 
 from qbench.circuits import ansatze, feature_maps, observables
+from qbench.plugin.callbacks import RegisterTemplate
 from qbench.plugin.hookspecs import hookimpl
 
 
 @hookimpl
-def qbench_register_templates(register):
+def qbench_register_templates(register: RegisterTemplate) -> None:
     register("zz", "feature_map", feature_maps.ZZFeatureMap, description="Havlicek et al. 2019 ZZ feature map (reps, entanglement)",
              aliases=("zz_feature_map", "havlicek"))
     register("iqp", "feature_map", feature_maps.IQPFeatureMap, description="IQP embedding as PennyLane's IQPEmbedding (repeats)")

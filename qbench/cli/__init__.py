@@ -2,15 +2,16 @@
 
 Owns: commands and exit codes.  May import: every stage (it is the top of the flow).
 
-Each module in this package defines click commands in a ``COMMANDS`` list; they are
-added to the group automatically.  Errors the user can act on (``QBenchError``)
+Each module in this package defines click commands in a ``COMMANDS`` list, named in
+:data:`COMMAND_MODULES` (a test keeps the two in step).  A module is imported only when
+one of its commands runs, so ``qbench --version`` and ``qbench plugins`` never import
+pandas, scikit-learn or the suite machinery.  Errors the user can act on (``QBenchError``)
 print one line and exit 2; a command's return value is the exit code.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 
 import click
@@ -18,21 +19,33 @@ import click
 from qbench import __version__
 from qbench.errors import QBenchError
 
+#: Command name -> the module of this package that defines it.
+COMMAND_MODULES = {
+    "plugins": "core", "backends": "core", "datasets": "core", "templates": "core", "check": "core",
+    "evaluate": "evaluate", "run": "run", "suites": "run", "results": "results", "report": "report",
+    "draw": "report", "bench": "bench",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module when the command is looked up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands or name not in COMMAND_MODULES:
+            return self.commands.get(name)
+        module = importlib.import_module(f"{__name__}.{COMMAND_MODULES[name]}")
+        for command in module.COMMANDS:
+            self.commands.setdefault(command.name, command)
+        return self.commands.get(name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="qbench")
 def cli() -> None:
     """Benchmark quantum kernels and QNNs across frameworks against classical baselines."""
-
-
-def _add_commands() -> None:
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            cli.add_command(command)
-
-
-_add_commands()
 
 
 def fail(message: str) -> int:

@@ -54,15 +54,16 @@ def plugins() -> int:
 
 @click.command()
 def backends() -> int:
-    """List backends with their declared modes, gradient methods and maximum qubits."""
+    """List backends with their declared modes, gradient methods and maximum qubits (no framework is imported)."""
     for entry in P.host.registries()["backend"].entries():
         spec = entry.obj
         if not spec.available:
             click.echo(f"{entry.name:<22} unavailable: {spec.install_hint}")
             continue
-        caps = spec.load().capabilities
+        caps = spec.declared()
+        limits = "".join(f",{m}:{n}" for m, n in sorted(getattr(caps, "max_qubits_by_mode", {}).items()))
         click.echo(f"{entry.name:<22} modes={','.join(caps.modes):<24} gradients={','.join(caps.gradient_methods) or '-':<28} "
-                   f"max_qubits={caps.max_qubits} atol={caps.atol:g}")
+                   f"max_qubits={caps.max_qubits}{limits} atol={caps.atol:g}")
     return 0
 
 
@@ -70,6 +71,7 @@ def backends() -> int:
 def datasets() -> int:
     """List the registered data sets."""
     for entry in P.host.registries()["dataset"].entries():
+        entry = P.dataset_entry(entry.name)
         source = entry.meta.get("source", "")
         click.echo(f"{entry.name:<20} {source:<24} {(entry.description or '').strip()}")
     return 0

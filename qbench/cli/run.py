@@ -37,38 +37,22 @@ def _raise_interrupt(signum, frame):
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, only, list_jobs, progress) -> int:
     """Run the benchmark SUITE (a TOML file, or the name of a shipped suite)."""
-    from qbench.errors import QBenchError
-    from qbench.run.executors import check_executor, make_executor
-    from qbench.run.runner import open_store_for, prepare, run_jobs
-    from qbench.results.store import Store, default_db, inspect_file
-    from qbench.suite.schema import parse_byte_size
+    from qbench.run.runner import CLI_NAMES, check_arguments, execute, job_statuses
 
-    if timeout is not None and timeout <= 0:
-        raise QBenchError(f"--timeout must be > 0 seconds, got {timeout:g}")
-    limit = parse_byte_size(memory_limit, "--memory-limit") if memory_limit is not None else None
-    check_executor(executor, workers, address)
-    spec, jobs = prepare(suite, list(only))
-    db = db or default_db()
     if list_jobs:
-        statuses = {}
-        if inspect_file(db) is not None:
-            with Store(db, create=False) as store:
-                statuses = store.statuses([j.key for j in jobs])
-        for job in jobs:
-            click.echo(f"{statuses.get(job.key, 'pending'):<8} {job.key}  {job.label}")
+        check_arguments(timeout, memory_limit, executor, workers, address, CLI_NAMES)
+        for status, job in job_statuses(suite, db, list(only)):
+            click.echo(f"{status:<8} {job.key}  {job.label}")
         return 0
-    inspect_file(db)  # refuse a foreign or newer store before connecting to anything
-    ex = make_executor(executor, workers, address)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        with open_store_for(db, ex) as store:
-            summary = run_jobs(spec, jobs, store, ex, timeout=timeout, memory_limit=limit, rerun=rerun,
-                               progress=progress)
+        summary, db = execute(suite, db, workers, executor, address, timeout, rerun, list(only), memory_limit,
+                              progress, names=CLI_NAMES)
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(summary.line(db), err=True)
     if summary.counts["failed"] and not summary.interrupted:
-        click.echo(f"failed jobs: qbench results --db {db} --suite {spec.name} --jobs --status failed", err=True)
+        click.echo(f"failed jobs: qbench results --db {db} --suite {summary.suite} --jobs --status failed", err=True)
     return summary.exit_code
 
 

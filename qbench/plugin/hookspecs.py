@@ -1,53 +1,62 @@
 """Every qbench hook, in one place.  Each is documented in docs/plugins.md.
 
-Registry hooks hand the plugin a ``register`` callback, so the core owns names,
-aliases and duplicate detection.  An implementation may accept a subset of a
-hook's arguments, so hooks only ever gain arguments.
+Registry hooks hand the plugin a ``register`` callback (typed in :mod:`qbench.plugin.callbacks`),
+so the core owns names, aliases and duplicate detection.  An implementation may accept a
+subset of a hook's arguments (each is passed by name), so hooks only ever gain arguments.
 """
 
 from __future__ import annotations
 
 import pluggy
 
+from qbench.plugin.callbacks import (RegisterBackend, RegisterBaseline, RegisterDataset, RegisterDrawer,
+                                     RegisterTemplate)
+
 hookspec = pluggy.HookspecMarker("qbench")
 hookimpl = pluggy.HookimplMarker("qbench")
 
 
 @hookspec
-def qbench_register_backends(register) -> None:
+def qbench_register_backends(register: RegisterBackend) -> None:
     """Register backends: a framework's implementation of the kernel and QNN tasks.
 
-    :param register: ``register(name, loader, *, framework, requires=(), extra=None,
-        description="", aliases=())``.  ``loader`` is ``"module:Class"`` (imported only
-        when the backend is used, so the plugin loads without its framework) or a
-        :class:`qbench.backends.Backend` subclass.  ``requires`` lists importable
-        module names; when one is missing the backend shows as unavailable with the
-        ``pip install "qbench[extra]"`` hint.
+    :param register: ``register(name, loader, *, framework, capabilities, requires=(),
+        install=None, extra=None, description="", aliases=())``.  ``loader`` is
+        ``"module:Class"`` (imported only when the backend is used, so the plugin loads
+        without its framework) or a :class:`qbench.backends.Backend` subclass.
+        ``capabilities`` is the backend's :class:`qbench.backends.Capabilities`, the very
+        object its class uses (required with a ``"module:Class"`` loader), so suites are
+        checked without importing the framework.  ``requires`` lists importable module
+        names; when one is missing the backend shows as unavailable with the ``install``
+        hint (default ``pip install "qbench[extra]"``, or the missing modules).
     """
 
 
 @hookspec
-def qbench_register_datasets(register) -> None:
+def qbench_register_datasets(register: RegisterDataset) -> None:
     """Register data sets.
 
     :param register: ``register(name, loader, *, description="", source="generated",
-        defaults=None, aliases=())``.  ``loader(n_samples, n_features, seed, **params)``
-        returns ``(X, y)``; it must be deterministic for a seed and work offline.
+        defaults=None, aliases=(), angle_units=False)``.  ``loader`` (a function, or ``"module:function"``
+        imported on first use) is called as ``loader(n_samples, n_features, seed, **params)``
+        and returns ``(X, y)``; it must be deterministic for a seed and work offline.  ``angle_units=True``
+        marks features that are already angles: suites do not rescale them by default.
     """
 
 
 @hookspec
-def qbench_register_baselines(register) -> None:
+def qbench_register_baselines(register: RegisterBaseline) -> None:
     """Register classical baselines.
 
     :param register: ``register(name, factory, *, description="", aliases=())``.
-        ``factory(random_state=None, cv=5, **params)`` returns an unfitted
+        ``factory`` (a function, or ``"module:function"`` imported on first use) is called as
+        ``factory(random_state=None, cv=5, **params)`` and returns an unfitted
         scikit-learn classifier (hyperparameter search included, if any).
     """
 
 
 @hookspec
-def qbench_register_templates(register) -> None:
+def qbench_register_templates(register: RegisterTemplate) -> None:
     """Register circuit templates: feature maps, ansaetze and observables.
 
     :param register: ``register(name, kind, factory, *, description="", aliases=())``
@@ -59,7 +68,7 @@ def qbench_register_templates(register) -> None:
 
 
 @hookspec
-def qbench_register_drawers(register) -> None:
+def qbench_register_drawers(register: RegisterDrawer) -> None:
     """Register circuit drawers: how a framework draws a framework-neutral circuit.
 
     :param register: ``register(framework, drawer, *, requires=(), description="")``.

@@ -8,17 +8,21 @@ entry-point names) allow-lists which of them load; unset means all, empty means 
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.metadata as md
 import importlib.util
+import inspect
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Callable
 
 import pluggy
 
 from qbench.plugin import hookspecs
 from qbench.errors import QBenchError, UnavailableError
+from qbench.plugin.callbacks import DeclaredCapabilities
 from qbench.plugin.registry import Entry, Registry
 
 ENTRY_POINT_GROUP = "qbench"
@@ -42,6 +46,10 @@ class BackendSpec:
     requires: tuple[str, ...]
     extra: str | None
     plugin: str
+    #: The declaration the plugin registered: the same object the backend class uses.
+    capabilities: DeclaredCapabilities | None = None
+    #: The command that installs what is missing, when the plugin names its own package.
+    install: str | None = None
 
     @property
     def missing(self) -> list[str]:
@@ -53,9 +61,21 @@ class BackendSpec:
 
     @property
     def install_hint(self) -> str:
+        if self.install:
+            return self.install
         if self.extra:
             return f'pip install "qbench[{self.extra}]"'
         return "pip install " + " ".join(self.missing or self.requires)
+
+    def declared(self) -> DeclaredCapabilities | None:
+        """The registered capabilities, read without importing the framework.
+
+        A plugin written before ``capabilities=`` existed declares them only on its class: that
+        class is loaded here (importing its framework), or ``None`` when it is not installed.
+        """
+        if self.capabilities is None and self.available:
+            return self.load().capabilities
+        return self.capabilities
 
     def load(self) -> type:
         if self.missing:
@@ -68,6 +88,9 @@ class BackendSpec:
             cls = self.loader
         if getattr(cls, "name", None) != self.name:
             raise QBenchError(f"plugin {self.plugin!r}: backend class {cls.__name__} has name {cls.name!r}, registered as {self.name!r}")
+        if self.capabilities is not None and getattr(cls, "capabilities", None) != self.capabilities:
+            raise QBenchError(f"plugin {self.plugin!r}: backend class {cls.__name__} declares capabilities that differ "
+                              f"from those registered for {self.name!r}; use one declaration for both")
         return cls
 
 
@@ -104,7 +127,7 @@ class PluginHost:
             return
         self._loaded = True
         for module in BUILTIN_PLUGINS:
-            self.pm.register(importlib.import_module(module), name=module)
+            self._register_checked(importlib.import_module(module), module)
         allow = os.environ.get(ALLOW_ENV)
         allowed = None if allow is None else {n.strip() for n in allow.split(",") if n.strip()}
         for ep in md.entry_points(group=ENTRY_POINT_GROUP):
@@ -113,17 +136,36 @@ class PluginHost:
             if self.pm.has_plugin(ep.name):
                 continue
             try:
-                self.pm.register(ep.load(), name=ep.name)
+                self._register_checked(ep.load(), ep.name)
                 self.versions[ep.name] = ep.dist.version if ep.dist else "?"
             except Exception as exc:  # a broken plugin must not crash the program
                 self.broken[ep.name] = f"{type(exc).__name__}: {exc}"
-        self.pm.check_pending()
 
     def register(self, plugin, name: str | None = None) -> str:
-        """Register a plugin object or module at run time (tests, notebooks)."""
+        """Register a plugin object or module at run time (tests, notebooks, suite plugin modules).
+
+        Checked like every other plugin: a hook qbench does not define, or a hook argument it
+        does not pass, is a :class:`~qbench.errors.QBenchError` naming the hook and the module,
+        and the plugin is left unregistered.
+        """
         self.load()
-        registered = self.pm.register(plugin, name=name)
+        registered = self._register_checked(plugin, name)
         self._registries = None
+        return registered
+
+    def _register_checked(self, plugin, name: str | None) -> str:
+        where = _describe_plugin(plugin, name)
+        try:
+            registered = self.pm.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:  # an argument the hook does not have
+            raise QBenchError(f"{where}: {' '.join(str(exc).split())}") from None
+        unknown = unknown_hooks(self.pm, plugin)
+        if unknown:
+            self.pm.unregister(plugin)
+            hook = unknown[0]
+            close = difflib.get_close_matches(hook, hook_names(), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; qbench's hooks are {', '.join(hook_names())}"
+            raise QBenchError(f"{where} implements unknown hook {hook!r}{hint}")
         return registered
 
     def unregister(self, name: str) -> None:
@@ -142,30 +184,48 @@ class PluginHost:
         hooks = self.pm.hook
         for hook_name, fill in (
             ("qbench_register_backends", self._backend_register),
-            ("qbench_register_datasets", self._simple_register("dataset")),
-            ("qbench_register_baselines", self._simple_register("baseline")),
+            ("qbench_register_datasets", self._dataset_register),
+            ("qbench_register_baselines", self._baseline_register),
             ("qbench_register_templates", self._template_register),
-            ("qbench_register_drawers", self._simple_register("drawer")),
+            ("qbench_register_drawers", self._drawer_register),
         ):
             for impl in getattr(hooks, hook_name).get_hookimpls():
                 plugin_name = self.pm.get_name(impl.plugin)
-                impl.function(**{a: fill(regs, plugin_name) for a in impl.argnames})
+                call_hookimpl(impl, {"register": fill(regs, plugin_name)})
         return regs
 
     @staticmethod
     def _backend_register(regs, plugin_name):
-        def register(name, loader, *, framework, requires=(), extra=None, description="", aliases=()):
-            spec = BackendSpec(name, loader, framework, tuple(requires), extra, plugin_name)
+        def register(name, loader, *, framework, capabilities=None, requires=(), install=None, extra=None,
+                     description="", aliases=()):
+            if capabilities is None and not isinstance(loader, str):
+                capabilities = getattr(loader, "capabilities", None)
+            if capabilities is not None and not isinstance(capabilities, DeclaredCapabilities):
+                raise QBenchError(f"plugin {plugin_name!r}: backend {name!r}: capabilities= expects a "
+                                  f"qbench.backends.Capabilities, got {type(capabilities).__name__}")
+            spec = BackendSpec(name, loader, framework, tuple(requires), extra, plugin_name, capabilities, install)
             regs["backend"].add(Entry(name, spec, plugin_name, description, tuple(aliases)))
         return register
 
     @staticmethod
-    def _simple_register(kind):
-        def outer(regs, plugin_name):
-            def register(name, obj, *, description="", aliases=(), **meta):
-                regs[kind].add(Entry(name, obj, plugin_name, description, tuple(aliases), meta))
-            return register
-        return outer
+    def _dataset_register(regs, plugin_name):
+        def register(name, loader, *, description="", aliases=(), source="generated", defaults=None,
+                     angle_units=False):
+            meta = {"source": source, "defaults": dict(defaults or {}), "angle_units": bool(angle_units)}
+            regs["dataset"].add(Entry(name, loader, plugin_name, description, tuple(aliases), meta))
+        return register
+
+    @staticmethod
+    def _baseline_register(regs, plugin_name):
+        def register(name, factory, *, description="", aliases=()):
+            regs["baseline"].add(Entry(name, factory, plugin_name, description, tuple(aliases)))
+        return register
+
+    @staticmethod
+    def _drawer_register(regs, plugin_name):
+        def register(framework, drawer, *, requires=(), description=""):
+            regs["drawer"].add(Entry(framework, drawer, plugin_name, description, (), {"requires": tuple(requires)}))
+        return register
 
     @staticmethod
     def _template_register(regs, plugin_name):
@@ -186,6 +246,33 @@ class PluginHost:
             infos.append(PluginInfo(name, version, hooks, builtin))
         infos += [PluginInfo(n, "?", [], False, err) for n, err in self.broken.items()]
         return infos
+
+
+def hook_names() -> list[str]:
+    """Every hook qbench defines."""
+    return sorted(n for n, f in inspect.getmembers(hookspecs, inspect.isfunction) if n.startswith("qbench_"))
+
+
+def unknown_hooks(pm: pluggy.PluginManager, plugin) -> list[str]:
+    """Hooks ``plugin`` implements that have no specification (misspelled names, usually)."""
+    return sorted(c.name for c in pm.get_hookcallers(plugin) or []
+                  if not c.has_spec() and not all(i.optionalhook for i in c.get_hookimpls() if i.plugin is plugin))
+
+
+def call_hookimpl(impl: pluggy.HookImpl, kwargs: dict[str, object]):
+    """Call one implementation with the arguments it names, from all the hook passes.
+
+    So an implementation may take any subset of a hook's arguments, and a hook can gain one
+    without breaking the plugins written before it.
+    """
+    function: Callable = impl.function
+    return function(**{a: kwargs[a] for a in impl.argnames})
+
+
+def _describe_plugin(plugin, name: str | None) -> str:
+    module = getattr(plugin, "__file__", None) or getattr(plugin, "__name__", None) or type(plugin).__name__
+    label = name or getattr(plugin, "__name__", None)
+    return f"plugin {label!r} ({module})" if label and label != module else f"plugin {module!r}"
 
 
 #: The process-wide plugin host.
@@ -218,12 +305,28 @@ def open_backend(name: str, mode: str = "exact", shots: int | None = None, seed:
     return cls(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
 
 
+def _resolved(entry: Entry) -> Entry:
+    """Import an entry registered as ``"module:attr"`` (so listing plugins imports none of them)."""
+    if isinstance(entry.obj, str):
+        module, _, attr = entry.obj.partition(":")
+        try:
+            entry.obj = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as exc:
+            raise QBenchError(f"plugin {entry.plugin!r}: {entry.name!r} points to {module}:{attr}, which cannot be "
+                              f"loaded: {exc}") from None
+        if not entry.description and entry.obj.__doc__:
+            entry.description = entry.obj.__doc__.strip().splitlines()[0]
+    return entry
+
+
 def dataset_entry(name: str) -> Entry:
-    return host.registries()["dataset"].get(name)
+    """A registered data set; its loader may be given as ``"module:function"``, imported here."""
+    return _resolved(host.registries()["dataset"].get(name))
 
 
 def baseline_entry(name: str) -> Entry:
-    return host.registries()["baseline"].get(name)
+    """A registered baseline; its factory may be given as ``"module:function"``, imported here."""
+    return _resolved(host.registries()["baseline"].get(name))
 
 
 def template_entry(kind: str, name: str) -> Entry:

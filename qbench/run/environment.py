@@ -1,7 +1,9 @@
 """The environment a job ran in: Python, qbench and framework versions, CPU model, host and git commit.
 
 Captured once per worker process (where the job actually runs, which on a Dask cluster
-is not the machine that started the suite) and stored with every row.
+is not the machine that started the suite), sent to the runner when the worker starts, and
+turned into columns in one place, :func:`qbench.run.runner.row_for`, for every row: done,
+failed, crashed or skipped.
 """
 
 from __future__ import annotations
@@ -85,9 +87,9 @@ def framework_version(framework: str, env: dict | None = None) -> str | None:
     return env["packages"].get(dist) or _version(dist)
 
 
-def row_fields(framework: str | None = None) -> dict:
-    """The store columns that describe this process's environment."""
-    env = capture()
+def row_fields(framework: str | None = None, env: dict | None = None) -> dict:
+    """The store columns that describe an environment: ``env`` (a worker's :func:`capture`), else this process's."""
+    env = env or capture()
     return {"environment": env, "python_version": env["python"], "qbench_version": env["qbench"],
             "git_commit": env["git_commit"], "cpu_model": env["cpu_model"], "hostname": env["hostname"],
             "framework_version": framework_version(framework, env) if framework else None}

@@ -25,7 +25,6 @@ import uuid
 from multiprocessing.connection import Connection
 from typing import Iterator
 
-from qbench.run.environment import row_fields
 from qbench.errors import QBenchError
 from qbench.suite.jobs import Job
 from qbench.run.worker import now
@@ -80,6 +79,8 @@ class WorkerProcess:
         self.log = None
         self.ready = False
         self.closed = False
+        #: The worker's environment (:func:`qbench.run.environment.capture`), as it reported it on start.
+        self.environment: dict | None = None
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> None:
@@ -108,7 +109,7 @@ class WorkerProcess:
         """``None`` when ready, else a failed result describing why the worker did not start."""
         if self.conn.poll(STARTUP_TIMEOUT):
             try:
-                self.conn.recv()
+                self.environment = self.conn.recv().get("environment")
                 self.ready = True
                 return None
             except (EOFError, OSError):
@@ -148,7 +149,14 @@ class WorkerProcess:
 
     # ------------------------------------------------------------ running
     def run(self, payload: dict, timeout: float | None = None, memory_limit: int | None = None) -> dict:
-        """Run one job to completion; returns its result (failed on crash or timeout), with ``wall_time``."""
+        """Run one job to completion; returns its result (failed on crash or timeout), with ``wall_time`` and
+        the ``environment`` of the worker process that ran it (crashed or not)."""
+        result = self._run(payload, timeout, memory_limit)
+        if self.environment is not None:
+            result.setdefault("environment", self.environment)
+        return result
+
+    def _run(self, payload: dict, timeout: float | None, memory_limit: int | None) -> dict:
         if self.proc is None or self.proc.poll() is not None:
             if self.proc is not None:
                 self.kill()
@@ -184,8 +192,7 @@ class WorkerProcess:
             code = self.kill()
             error_type, message = _describe_exit(code if code is not None else -9)
             result = crash_result(error_type, message, self._log_tail(log_start))
-        framework = payload.get("framework")
-        result.update(wall_time=wall, total_time=wall, started_at=started, finished_at=now(), **row_fields(framework))
+        result.update(wall_time=wall, total_time=wall, started_at=started, finished_at=now())
         return result
 
 

@@ -1,6 +1,7 @@
 """Running a suite: validate it, expand its jobs, skip those already done, run the rest, store each result.
 
-:func:`run_suite` is the Python API behind ``qbench run``.  Every result is written the
+:func:`execute` is the one entry point behind both :func:`run_suite` (the Python API) and
+``qbench run``.  Every result is written the
 moment its job finishes, in its own transaction, so Ctrl-C (or ``kill -9``) loses only
 the jobs still running; the next run picks up where this one stopped.
 """
@@ -16,7 +17,8 @@ from pathlib import Path
 from qbench.run.environment import row_fields
 from qbench.errors import QBenchError
 from qbench.run.executors import check_executor, make_executor
-from qbench.suite.jobs import SCRUBBED, Job, canonical_json, expand, scrub, select
+from qbench.secrets import blank_row, scrub
+from qbench.suite.jobs import Job, canonical_json, expand, select
 from qbench.results.store import COLUMNS, Store, default_db, inspect_file
 from qbench.suite.parse import Suite, load_suite
 from qbench.suite.schema import parse_byte_size
@@ -60,19 +62,10 @@ def row_for(job: Job, result: dict) -> dict:
         "config": json.loads(canonical_json(job.identity())),
     }
     row.update({k: v for k, v in result.items() if k in COLUMNS})
-    return blank_secrets(row, job.secrets())
-
-
-def blank_secrets(row: dict, secrets: list[str]) -> dict:
-    """Replace every credential value that appears anywhere in the row's text (messages, tracebacks)."""
-    if not secrets:
-        return row
-    text = json.dumps(row, default=str)
-    if not any(s in text for s in secrets):
-        return row
-    for s in secrets:
-        text = text.replace(json.dumps(s)[1:-1], SCRUBBED)
-    return json.loads(text)
+    # the one place environment columns are attached: the worker's when it reported one, else this process's
+    # (a worker that never started, a Dask task lost with its worker, a job skipped here)
+    row.update(row_fields(job.framework, result.get("environment")))
+    return blank_row(row, job.secrets())
 
 
 def _progress(total: int, enabled: bool | None, desc: str = ""):
@@ -109,7 +102,7 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
         for job in pending:
             if job.skip_reason:  # a backend whose plugin is not loaded here: nothing to run
                 record(job, {"status": "skipped", "error_type": "Unavailable", "error_message": job.skip_reason,
-                             "artifacts": {"skip_reason": job.skip_reason}, **row_fields(job.framework)})
+                             "artifacts": {"skip_reason": job.skip_reason}})
             else:
                 runnable.append(job)
         if runnable:
@@ -151,6 +144,52 @@ def prepare(path: str | Path, only=None) -> tuple[Suite, list[Job]]:
     return suite, selected
 
 
+#: How :func:`execute` names its arguments in error messages: as the Python API does, or as ``qbench run``.
+API_NAMES = {"timeout": "timeout", "memory_limit": "memory limit"}
+CLI_NAMES = {"timeout": "--timeout", "memory_limit": "--memory-limit"}
+
+
+def check_arguments(timeout: float | None, memory_limit: int | str | None, executor: str, jobs: int,
+                    address: str | None, names: dict[str, str] = API_NAMES) -> int | None:
+    """One-line errors for run arguments that cannot work; returns the memory limit in bytes."""
+    if timeout is not None and timeout <= 0:
+        raise QBenchError(f"{names['timeout']} must be > 0 seconds, got {timeout:g}")
+    limit = parse_byte_size(memory_limit, names["memory_limit"]) if memory_limit is not None else None
+    check_executor(executor, jobs, address)
+    return limit
+
+
+def job_statuses(path: str | Path, db: str | Path | None = None, only=None) -> list[tuple[str, Job]]:
+    """The suite's (selected) jobs with their status in the store (``pending`` when not stored); runs nothing."""
+    _, selected = prepare(path, only)
+    db = Path(db) if db is not None else default_db()
+    statuses = {}
+    if inspect_file(db) is not None:
+        with Store(db, create=False) as store:
+            statuses = store.statuses([j.key for j in selected])
+    return [(statuses.get(j.key, "pending"), j) for j in selected]
+
+
+def execute(path: str | Path, db: str | Path | None = None, jobs: int = 1, executor: str = "local",
+            address: str | None = None, timeout: float | None = None, rerun: bool = False, only=None,
+            memory_limit: int | str | None = None, progress: bool | None = None,
+            names: dict[str, str] = API_NAMES) -> tuple[RunSummary, Path]:
+    """Check the arguments, validate and expand the suite, then run it into the store: ``(summary, db)``.
+
+    Bad input raises :class:`~qbench.errors.QBenchError` before the store is touched; Ctrl-C
+    ends the run with ``summary.interrupted`` set and every finished job kept.
+    """
+    limit = check_arguments(timeout, memory_limit, executor, jobs, address, names)
+    suite, selected = prepare(path, only)
+    db = Path(db) if db is not None else default_db()
+    inspect_file(db)  # refuse a foreign or newer store before connecting to anything
+    ex = make_executor(executor, jobs, address)
+    with open_store_for(db, ex) as store:
+        summary = run_jobs(suite, selected, store, ex, timeout=timeout, memory_limit=limit, rerun=rerun,
+                           progress=progress)
+    return summary, db
+
+
 def run_suite(path: str | Path, db: str | Path | None = None, jobs: int = 1, executor: str = "local",
               address: str | None = None, timeout: float | None = None, rerun: bool = False, only=None,
               memory_limit: int | str | None = None, progress: bool | None = None):
@@ -161,17 +200,7 @@ def run_suite(path: str | Path, db: str | Path | None = None, jobs: int = 1, exe
     """
     from qbench.results.tables import load
 
-    if timeout is not None and timeout <= 0:
-        raise QBenchError(f"timeout must be > 0 seconds, got {timeout}")
-    limit = parse_byte_size(memory_limit) if memory_limit is not None else None
-    check_executor(executor, jobs, address)
-    suite, selected = prepare(path, only)
-    db = Path(db) if db is not None else default_db()
-    inspect_file(db)  # refuse a foreign or newer store before connecting to anything
-    ex = make_executor(executor, jobs, address)
-    with open_store_for(db, ex) as store:
-        summary = run_jobs(suite, selected, store, ex, timeout=timeout, memory_limit=limit, rerun=rerun,
-                           progress=progress)
+    summary, db = execute(path, db, jobs, executor, address, timeout, rerun, only, memory_limit, progress)
     if summary.interrupted:
         print(summary.line(db), file=sys.stderr)
         raise KeyboardInterrupt
@@ -180,4 +209,4 @@ def run_suite(path: str | Path, db: str | Path | None = None, jobs: int = 1, exe
     return df
 
 
-__all__ = ["run_suite", "run_jobs", "prepare", "open_store_for", "RunSummary", "row_for"]
+__all__ = ["run_suite", "execute", "job_statuses", "run_jobs", "prepare", "open_store_for", "RunSummary", "row_for"]

@@ -22,8 +22,9 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
 from qbench.run.artifacts import failure_artifacts
-from qbench.run.environment import capture, row_fields
-from qbench.suite.jobs import SCRUBBED, Job
+from qbench.run.environment import capture
+from qbench.secrets import blank
+from qbench.suite.jobs import Job
 
 
 def now() -> str:
@@ -77,14 +78,6 @@ def memory_limit(extra_bytes: int | None):
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def _blank(text: str | None, secrets: list[str]) -> str | None:
-    if text is None:
-        return None
-    for s in secrets:
-        text = text.replace(s, SCRUBBED)
-    return text
-
-
 def run_job(payload: dict, limit: int | None = None) -> dict:
     """Run one job here and return its result fields; never raises for a job's own errors."""
     job = Job.from_payload(payload)
@@ -102,11 +95,11 @@ def run_job(payload: dict, limit: int | None = None) -> dict:
         if isinstance(exc, MemoryError) and limit:
             message = f"job exceeded its memory limit of {limit / 2**20:.0f} MiB ({message})"
         secrets = job.secrets()
-        message = _blank(message, secrets)
-        tb = _blank(traceback.format_exc(), secrets)
+        message = blank(message, secrets)
+        tb = blank(traceback.format_exc(), secrets)
         result = {"status": "failed", "error_type": error_type, "error_message": message,
                   "artifacts": failure_artifacts(error_type, message, tb), "total_time": time.perf_counter() - t0}
-    result.update(started_at=started, finished_at=now(), peak_memory=peak_memory(), **row_fields(job.framework))
+    result.update(started_at=started, finished_at=now(), peak_memory=peak_memory())
     return result
 
 
@@ -129,7 +122,7 @@ def main(argv: list[str]) -> None:
     import qbench.run.evaluate  # noqa: F401  -- heavy imports before the first job's clock starts
 
     capture()
-    conn.send({"ready": os.getpid()})
+    conn.send({"ready": os.getpid(), "environment": capture()})
     while True:
         try:
             message = conn.recv()

@@ -12,16 +12,13 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-import re
 from dataclasses import asdict, dataclass, field
 
+from qbench.secrets import SCRUBBED, SECRET_KEY, scrub, secret_values  # noqa: F401  -- re-export: the one word list
 from qbench.suite.parse import Suite
 
 #: Backend, framework and mode recorded for classical baselines.
 CLASSICAL = ("classical", "scikit-learn", "classical")
-#: Option keys whose values never leave the process that runs the job (not hashed, not stored).
-SECRET_KEY = re.compile(r"token|api[_-]?key|apikey|password|passwd|secret|credential|auth", re.IGNORECASE)
-SCRUBBED = "***"
 
 
 @dataclass
@@ -104,30 +101,6 @@ def canonical_json(value) -> str:
 
 def job_key(identity: dict) -> str:
     return hashlib.sha256(canonical_json(identity).encode()).hexdigest()[:20]
-
-
-def scrub(value):
-    """A copy with every credential-like key's value replaced (nested tables and lists included)."""
-    if isinstance(value, dict):
-        return {k: (SCRUBBED if isinstance(k, str) and SECRET_KEY.search(k) else scrub(v)) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [scrub(v) for v in value]
-    return value
-
-
-def secret_values(value) -> list[str]:
-    """The credential strings inside ``value`` (to blank them out of error messages and tracebacks)."""
-    out: list[str] = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            if isinstance(k, str) and SECRET_KEY.search(k) and isinstance(v, (str, int)) and len(str(v)) >= 4:
-                out.append(str(v))
-            else:
-                out += secret_values(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            out += secret_values(v)
-    return out
 
 
 def _matches(value, patterns: list) -> bool:

@@ -149,7 +149,7 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     datasets = [_dataset(t, cv) for t in top.tables("datasets", DATASET_KEYS)]
     models = [_model(t) for t in top.tables("models", MODEL_KEYS)]
     _unique(head, "models", [m.name for m in models])
-    backends = _backends(head, required=any(m.kind != "baseline" for m in models))
+    backends = _backends(head, required=any(m.kind != "baseline" for m in models), modes=modes)
     backend_options = _backend_options(head, backends)
     exclude = [_exclude(t) for t in top.tables("exclude", EXCLUDE_KEYS, required=False)]
     return Suite(path=path, name=name, description=description, datasets=datasets, models=models,
@@ -406,7 +406,7 @@ def resolve_backend(name: str) -> BackendRef:
                       f"or {' / '.join(BACKEND_GROUPS)}")
 
 
-def _backends(head: Table, required: bool) -> list[BackendRef]:
+def _backends(head: Table, required: bool, modes: list[ModeSpec] = ()) -> list[BackendRef]:
     names = head.take("backends", one_or_list(string(), "a backend name"), None)
     if names is None:
         if required:
@@ -423,8 +423,25 @@ def _backends(head: Table, required: bool) -> list[BackendRef]:
                 refs = [resolve_backend(name)]
             except QBenchError as exc:
                 head.fail(f"{head.key('backends')}[{i}]", str(exc))
+            if required:
+                _check_declared_modes(head, i, refs[0], modes)
         out += [r for r in refs if r.name not in {o.name for o in out}]
     return out
+
+
+def _check_declared_modes(head: Table, i: int, ref: BackendRef, modes: list[ModeSpec]) -> None:
+    """A backend named in the suite must declare every mode the suite asks for (read from its registration,
+    so no framework is imported).  A group (``all``, ``available``) instead records such jobs as skipped."""
+    if ref.skip_reason:
+        return
+    caps = P.backend_spec(ref.name).declared()
+    if caps is None:
+        return
+    missing = [m.name for m in modes if m.name not in caps.modes]
+    if missing:
+        head.fail(f"{head.key('backends')}[{i}]",
+                  f"backend {ref.name!r} does not support mode {missing[0]!r} (it declares: {', '.join(caps.modes)}); "
+                  f"drop the mode, or use backends = [\"all\"] to record unsupported combinations as skipped")
 
 
 def _modes(head: Table, default_shots: list[int]) -> list[ModeSpec]:

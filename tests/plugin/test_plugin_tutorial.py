@@ -20,6 +20,7 @@ def tutorial_files() -> dict[str, str]:
 
 def test_tutorial_declares_a_whole_package():
     assert set(tutorial_files()) == {"qbench-hello/pyproject.toml", "qbench-hello/qbench_hello/__init__.py",
+                                     "qbench-hello/qbench_hello/capabilities.py",
                                      "qbench-hello/qbench_hello/plugin.py", "qbench-hello/qbench_hello/backend.py"}
 
 

@@ -29,7 +29,8 @@ def test_unknown_names_list_the_valid_ones():
 
 
 def test_duplicate_names_are_refused_naming_both_plugins():
-    dup = _plugin(qbench_register_backends=lambda register: register("numpy", "x:y", framework="x"))
+    dup = _plugin(qbench_register_backends=lambda register: register("numpy", "x:y", framework="x",
+                                                                      capabilities=Capabilities()))
     with plugins.registered(dup, name="dup"):
         with pytest.raises(QBenchError, match="registered twice: by plugin 'qbench.builtins.numpy_backend' and by 'dup'"):
             plugins.host.registries()
@@ -42,7 +43,8 @@ def test_aliases_resolve():
 
 def test_backend_with_missing_framework_is_unavailable_with_install_hint():
     missing = _plugin(qbench_register_backends=lambda register: register(
-        "ghost", "ghost_framework.backend:Ghost", framework="ghost", requires=("ghost_framework_xyz",), extra="ghost"))
+        "ghost", "ghost_framework.backend:Ghost", framework="ghost", capabilities=Capabilities(),
+        requires=("ghost_framework_xyz",), extra="ghost"))
     with plugins.registered(missing, name="ghostplugin"):
         spec = plugins.backend_spec("ghost")
         assert not spec.available
@@ -89,14 +91,13 @@ def test_allow_list_environment_variable_limits_entry_point_plugins():
     assert len(everything.stdout.splitlines()) >= len(out.stdout.splitlines())
 
 
-def test_check_pending_catches_misspelled_hooks():
+def test_misspelled_hooks_are_refused_on_registration():
     bad = types.ModuleType("bad")
     bad.qbench_register_backend = hookimpl(lambda register: None)  # missing the final "s"
     host = plugins.PluginHost()
-    host.load()
-    host.pm.register(bad)
-    with pytest.raises(Exception, match="unknown hook"):
-        host.pm.check_pending()
+    with pytest.raises(QBenchError, match="plugin 'bad'.*unknown hook 'qbench_register_backend'; did you mean"):
+        host.register(bad)
+    host.pm.check_pending()  # nothing unchecked was left behind
 
 
 def test_broken_entry_point_plugin_is_reported_not_fatal(tmp_path):
@@ -117,7 +118,9 @@ def test_plugin_without_its_framework_lists_as_unavailable_with_the_extra(tmp_pa
         "from qbench import hookimpl\n\n"
         "@hookimpl\n"
         "def qbench_register_backends(register):\n"
-        "    register('ghost', 'ghost_fw.backend:Ghost', framework='ghost', requires=('ghost_fw',), extra='ghost')\n")
+        "    from qbench.backends import Capabilities\n"
+        "    register('ghost', 'ghost_fw.backend:Ghost', framework='ghost', capabilities=Capabilities(),\n"
+        "             requires=('ghost_fw',), extra='ghost')\n")
     dist = tmp_path / "qbench_ghostplug-0.2.dist-info"
     dist.mkdir()
     (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: qbench-ghostplug\nVersion: 0.2\n")
