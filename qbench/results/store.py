@@ -55,7 +55,9 @@ def _header_version(path: Path, header: bytes) -> int:
     app_id = int.from_bytes(header[68:72], "big")
     version = int.from_bytes(header[60:64], "big")
     wal = Path(str(path) + "-wal")
-    if wal.exists() and wal.stat().st_size:  # the newest header may still be in the WAL: ask SQLite
+    live_wal = wal.exists() and wal.stat().st_size > 0  # the newest header may still be in the WAL
+    being_created = app_id == 0 and header[18] == 1  # rollback mode, unmarked: maybe another runner's first commit
+    if live_wal or being_created:  # ask SQLite, which waits for the writer (and adds no file in either case)
         try:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
             try:

@@ -80,7 +80,10 @@ def _identities(r: dict) -> tuple[str, str, str]:
         ident = {c: _plain(r.get(c)) for c in CONFIG_COLUMNS}
         data = {c: ident[c] for c in DATA_KEY}
         cid = job_key(ident)
-    ref = job_key({**ident, "backend": REFERENCE_BACKEND, "backend_options": {}})
+    ref = {**ident, "backend": REFERENCE_BACKEND}
+    if "backend_options" in ref:
+        ref["backend_options"] = {}
+    ref = job_key(ref)
     return cid, job_key(data), ref
 
 
