@@ -48,3 +48,26 @@ def sql(db: Path, query: str, args=()) -> list[tuple]:
         return conn.execute(query, args).fetchall()
     finally:
         conn.close()
+
+
+#: The suite that wrote the v1 fixture's done rows (its failed row came from a suite on ``test.raises``).
+V1_SUITE = """
+[suite]
+name = "v1fixture"
+backends = ["numpy"]
+seeds = [0, 1]
+cv = 2
+[[datasets]]
+name = "moons"
+n_samples = 24
+params = { noise = 0.1 }
+[[models]]
+name = "qsvm"
+kind = "kernel"
+params = { feature_map = "zz", feature_map_params = { reps = 1 } }
+grid = { C = [0.5, 5.0] }
+[[models]]
+name = "svc_linear"
+kind = "baseline"
+grid = { C = [0.1, 1.0] }
+"""
