@@ -53,6 +53,7 @@ def load(db: str | Path | None = None, suite: str | None = None, keys=None) -> p
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     for c in INT_COLUMNS:
         df[c] = df[c].astype("Int64")
+    df["config_id"] = df["config_id"].astype(object)
     missing = df["config_id"].isna() & df["config"].map(lambda v: isinstance(v, dict))
     if missing.any():  # rows of a v1 store read without migrating it (a read-only file)
         df.loc[missing, "config_id"] = df.loc[missing, "config"].map(config_id)
