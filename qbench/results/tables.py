@@ -122,7 +122,8 @@ def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
     recs = df.to_dict("records")
     groups: dict[str, list[dict]] = {}
     for r in recs:
-        r["_superseded"] = bool(r.get("superseded", False) is True)
+        flag = r.get("superseded")
+        r["_superseded"] = isinstance(flag, (bool, np.bool_)) and bool(flag)
         if r["_superseded"] and not history:
             continue
         r["_config"], r["_data"], r["_ref"] = _identities(r)
