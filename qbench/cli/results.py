@@ -20,21 +20,29 @@ from qbench.results.tables import FORMATS
 @click.option("--jobs", "raw", is_flag=True, help="One row per job instead of the comparison table.")
 @click.option("--status", type=click.Choice(["done", "failed", "skipped"]),
               help="With --jobs: only jobs with this status.")
-def results(db, suite, fmt, output, raw, status) -> int:
-    """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, fit time."""
+@click.option("--history", is_flag=True,
+              help="Also the configurations of superseded suite definitions (marked superseded).")
+def results(db, suite, fmt, output, raw, status, history) -> int:
+    """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, fit time.
+
+    Groups are configurations (config_id), as each suite is defined now; p-values are Holm-adjusted
+    over the rows of the table, and the verdict uses the adjusted p-value.
+    """
     from qbench.results import tables as R
     from qbench.errors import QBenchError
 
     df = R.load(db, suite=suite)
     if raw:
+        if not history:
+            df = df[~df["superseded"]]
         if status:
             df = df[df["status"] == status]
-        cols = ["job_key", "suite", "label", "status", "test_accuracy", "cv_score", "best_params", "fit_time",
+        cols = ["job_key", "config_id", "suite", "label", "status", "superseded", "test_accuracy", "cv_score", "best_params", "fit_time",
                 "predict_time", "total_time", "peak_memory", "error_type", "error_message"]
         table = R.flat(df) if fmt != "table" else df[cols]
         data = table.to_string(index=False) if fmt == "table" else R.export(table, fmt)
     else:
-        data = R.export(R.compare(df), fmt)
+        data = R.export(R.compare(df, history=history), fmt)
     if isinstance(data, bytes):
         if output is None and sys.stdout.isatty():
             raise QBenchError("parquet is binary; write it to a file with -o FILE")

@@ -3,110 +3,82 @@
 Rows are keyed by the job key, so re-running or resuming a suite replaces a row and never
 duplicates it.  Every row is written in its own short transaction as soon as the job
 finishes, so a killed runner loses at most the jobs that were still running.  The file
-carries ``PRAGMA application_id`` (qbench) and ``PRAGMA user_version`` (the schema
-version); any other SQLite file, or one from a newer qbench, is refused without being
-modified.
+carries ``PRAGMA application_id`` (qbench) and ``PRAGMA user_version`` (the number of
+:mod:`qbench.results.migrations` applied); an older store is migrated when opened for
+writing, any other SQLite file, or one from a newer qbench, is refused without being
+modified and without a file appearing beside it.  A store that cannot be written (a
+read-only mount) is opened read-only for reading, and refused for running.
+
+A runner claims a job before running it: a placeholder row (status ``running``) or the
+existing row gets a lease (owner, expiry) that the runner renews while the job runs; a
+lease expires when it is not renewed, or at once when its owner is a dead process on this
+host.  Readers never see placeholder rows.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Iterable
 
 from qbench.errors import QBenchError
+from qbench.results.migrations import MIGRATIONS, V1_COLUMNS, V2_COLUMNS, migrate, time_split
+from qbench.suite.jobs import config_id, job_key
 
 DEFAULT_DB = Path(".qbench") / "results.db"
 #: 'qbnc' -- marks a SQLite file as a qbench results store.
 APPLICATION_ID = 0x71626E63
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 60_000
 STATUSES = ("done", "failed", "skipped")
+#: Status of a claimed job's placeholder row until its result replaces it.
+RUNNING = "running"
 
 #: Column name -> SQLite type.  JSON columns hold text; ``load`` decodes them.
-COLUMNS: dict[str, str] = {
-    "job_key": "TEXT PRIMARY KEY",
-    "suite": "TEXT NOT NULL",
-    "label": "TEXT",
-    "status": "TEXT NOT NULL",
-    "dataset": "TEXT",
-    "n_samples": "INTEGER",
-    "n_features": "INTEGER",
-    "test_size": "REAL",
-    "dataset_params": "JSON",
-    "preprocess": "JSON",
-    "model": "TEXT",
-    "kind": "TEXT",
-    "baseline": "TEXT",
-    "model_params": "JSON",
-    "grid": "JSON",
-    "cv": "INTEGER",
-    "backend": "TEXT",
-    "framework": "TEXT",
-    "mode": "TEXT",
-    "shots": "INTEGER",
-    "seed": "INTEGER",
-    "n_qubits": "INTEGER",
-    "n_train": "INTEGER",
-    "n_test": "INTEGER",
-    # metrics
-    "test_accuracy": "REAL",
-    "balanced_accuracy": "REAL",
-    "f1": "REAL",
-    "roc_auc": "REAL",
-    "train_accuracy": "REAL",
-    "best_params": "JSON",
-    "cv_score": "REAL",
-    # timings (seconds)
-    "fit_time": "REAL",
-    "refit_time": "REAL",
-    "predict_time": "REAL",
-    "kernel_time": "REAL",
-    "circuit_time": "REAL",
-    "total_time": "REAL",
-    "wall_time": "REAL",
-    # cost
-    "circuit_executions": "INTEGER",
-    "shots_used": "INTEGER",
-    "peak_memory": "INTEGER",
-    # environment
-    "python_version": "TEXT",
-    "qbench_version": "TEXT",
-    "framework_version": "TEXT",
-    "git_commit": "TEXT",
-    "cpu_model": "TEXT",
-    "hostname": "TEXT",
-    "environment": "JSON",
-    # failures and skips
-    "error_type": "TEXT",
-    "error_message": "TEXT",
-    "artifacts": "JSON",
-    "config": "JSON",
-    "started_at": "TEXT",
-    "finished_at": "TEXT",
-}
+COLUMNS: dict[str, str] = dict(V1_COLUMNS + V2_COLUMNS)
 JSON_COLUMNS = tuple(c for c, t in COLUMNS.items() if t == "JSON")
-
-_SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS jobs (\n  " + ",\n  ".join(f"{c} {t}" for c, t in COLUMNS.items()) + "\n)",
-    "CREATE INDEX IF NOT EXISTS jobs_suite ON jobs (suite, status)",
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-]
+TIME_SPLIT = ("quantum_time", "classical_time", "overhead_time")
 
 
 class StoreError(QBenchError):
-    """A results store that cannot be used (not a qbench store, a newer schema, unreadable)."""
+    """A results store that cannot be used (not a qbench store, a newer schema, unreadable, read-only)."""
+
+
+def _header_version(path: Path, header: bytes) -> int:
+    """Schema version from the 100-byte SQLite header, refusing other applications' files."""
+    app_id = int.from_bytes(header[68:72], "big")
+    version = int.from_bytes(header[60:64], "big")
+    wal = Path(str(path) + "-wal")
+    live_wal = wal.exists() and wal.stat().st_size > 0  # the newest header may still be in the WAL
+    being_created = app_id == 0 and header[18] == 1  # rollback mode, unmarked: maybe another runner's first commit
+    if live_wal or being_created:  # ask SQLite, which waits for the writer (and adds no file in either case)
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path} cannot be read as a qbench results store: {exc}") from None
+    if app_id != APPLICATION_ID:
+        raise StoreError(f"{path} is an SQLite database but not a qbench results store; choose another file with --db")
+    return version
 
 
 def inspect_file(path: Path) -> int | None:
     """Schema version of an existing store (``None`` for a missing or empty file); refuses foreign files.
 
-    Reads without writing: a file that is refused is left byte-for-byte unchanged.
+    Reads the file's header without opening it with SQLite (unless a live WAL holds a newer
+    header), so a refused file is left byte-for-byte unchanged and no ``-wal``/``-shm`` appears.
     """
+    path = Path(path)
     if not path.exists():
         return None
     if path.is_dir():
@@ -118,58 +90,100 @@ def inspect_file(path: Path) -> int | None:
         raise StoreError(f"cannot read results store {path}: {exc}") from None
     if not header:
         return None
-    if not header.startswith(SQLITE_MAGIC):
+    if not header.startswith(SQLITE_MAGIC) or len(header) < 100:
         raise StoreError(f"{path} is not a qbench results store (not an SQLite database); "
                          "choose another file with --db")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path} cannot be read as a qbench results store: {exc}") from None
-    if app_id != APPLICATION_ID:
-        raise StoreError(f"{path} is an SQLite database but not a qbench results store; choose another file with --db")
+    version = _header_version(path, header)
     if version > SCHEMA_VERSION:
         raise StoreError(f"{path} was written by a newer qbench (store schema {version}; this qbench reads up to "
                          f"{SCHEMA_VERSION}); upgrade qbench or use another --db")
     return version
 
 
+def writable(path: Path) -> bool:
+    """Whether the store file and its folder can be written (SQLite needs both for its journal)."""
+    folder = path.resolve().parent
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def lease_owner() -> str:
+    """``host:pid:token`` -- one runner's name on the leases it holds."""
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
+
+
+def owner_alive(owner: str) -> bool:
+    """False only for an owner that is a dead process on this host (its lease is void at once)."""
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Store:
-    """An open results store.  Safe to use from several processes at once (WAL, busy timeout)."""
+    """An open results store.  Safe to use from several processes at once (WAL, busy timeout) and threads (a lock).
+
+    ``create=False`` opens an existing store for reading; one that cannot be written is then
+    opened read-only (``readonly``) and not migrated.  Opening for writing a store that
+    cannot be written raises :class:`StoreError`.
+    """
 
     def __init__(self, path: str | Path = DEFAULT_DB, create: bool = True) -> None:
         self.path = Path(path)
+        self.lock = threading.RLock()
         version = inspect_file(self.path)
         if version is None and not create:
             raise StoreError(f"no results store at {self.path}; run a suite first (qbench run SUITE --db {self.path})")
-        if version is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                    check_same_thread=False)
-        self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if version is None or version < SCHEMA_VERSION:
-            self._initialise()
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.readonly = version is not None and not writable(self.path)
+        if self.readonly and create:
+            raise StoreError(f"results store {self.path} is read-only (its file or folder cannot be written); "
+                             "qbench run needs a writable store: copy it somewhere writable or choose another --db")
+        try:
+            if self.readonly:
+                self.conn = self._open_readonly()
+                self.version = version
+                return
+            if version is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                        check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if version is None or version < SCHEMA_VERSION:
+                self._initialise()
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"cannot {'create' if version is None else 'open'} results store {self.path}: "
+                             f"{exc}") from None
+        self.version = SCHEMA_VERSION
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        uri = self.path.resolve().as_uri()
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error:  # a WAL store on a read-only mount has no -shm to share: nobody writes there
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
 
     def _initialise(self) -> None:
         with self.transaction():
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if version >= SCHEMA_VERSION:  # another process got there first
                 return
-            for stmt in _SCHEMA:
-                self.conn.execute(stmt)
+            migrate(self.conn)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            created = time.strftime("%Y-%m-%dT%H:%M:%S")
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('created', ?)", (created,))
 
     def transaction(self):
-        return _Transaction(self.conn)
+        return _Transaction(self.conn, self.lock)
 
     def close(self) -> None:
         self.conn.close()
@@ -180,42 +194,113 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _columns(self) -> set[str]:
+        return {r[1] for r in self.conn.execute("PRAGMA table_info(jobs)")}
+
     # ------------------------------------------------------------ writing
     def record(self, row: dict) -> None:
-        """Insert or replace one job's row (columns not given are NULL)."""
+        """Insert or replace one job's row (columns not given are NULL; the time split derived when not given).
+
+        Replacing a claimed job's row releases its lease.
+        """
         unknown = set(row) - set(COLUMNS)
         if unknown:
             raise ValueError(f"unknown store columns: {sorted(unknown)}")
+        row = dict(row)
+        if row.get("config_id") is None and isinstance(row.get("config"), dict):
+            row["config_id"] = config_id(row["config"])
+        for k, v in time_split(row).items():
+            if row.get(k) is None:
+                row[k] = v
+        row["lease_owner"] = row["lease_expires"] = None
         cols = list(COLUMNS)
         values = [_encode(c, row.get(c)) for c in cols]
         sql = f"INSERT OR REPLACE INTO jobs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         with self.transaction():
             self.conn.execute(sql, values)
 
+    def define(self, suite: str, config_ids: Iterable[str]) -> str:
+        """Record that ``suite`` is now defined by these configurations (its latest definition); returns its hash."""
+        ids = sorted(set(config_ids))
+        definition = job_key(ids)
+        now = time.time()
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO suite_definitions VALUES (?, ?, ?, ?, ?) ON CONFLICT (suite, definition) "
+                "DO UPDATE SET last_run = excluded.last_run", (suite, definition, json.dumps(ids), now, now))
+        return definition
+
+    def current_configs(self) -> dict[str, set[str]]:
+        """suite -> the configuration ids of its latest definition (suites never defined are absent)."""
+        try:
+            cur = self.conn.execute("SELECT suite, config_ids FROM suite_definitions ORDER BY last_run, rowid")
+        except sqlite3.OperationalError:  # a v1 store opened read-only
+            return {}
+        return {suite: set(json.loads(ids)) for suite, ids in cur.fetchall()}
+
+    # ------------------------------------------------------------ leases
+    def claim(self, key: str, suite: str, label: str, config: str, owner: str, seconds: float,
+              since: str, rerun: bool = False) -> str:
+        """Try to take the job ``key`` for ``owner`` for ``seconds``: ``claimed``, ``held`` (by another live
+        runner) or ``done`` (done already, or finished by another runner since ``since``, an ISO time)."""
+        now = time.time()
+        with self.transaction():
+            row = self.conn.execute("SELECT status, lease_owner, lease_expires, finished_at FROM jobs "
+                                    "WHERE job_key = ?", (key,)).fetchone()
+            if row is None:
+                self.conn.execute("INSERT INTO jobs (job_key, suite, label, status, config_id, lease_owner, "
+                                  "lease_expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  (key, suite, label, RUNNING, config, owner, now + seconds))
+                return "claimed"
+            status, holder, expires, finished = row
+            if holder and holder != owner and expires is not None and expires > now and owner_alive(holder):
+                return "held"
+            if status != RUNNING and ((status == "done" and not rerun) or (finished or "") >= since):
+                return "done"
+            self.conn.execute("UPDATE jobs SET lease_owner = ?, lease_expires = ? WHERE job_key = ?",
+                              (owner, now + seconds, key))
+            return "claimed"
+
+    def renew(self, owner: str, seconds: float) -> int:
+        """Extend every lease ``owner`` holds; the number renewed."""
+        with self.transaction():
+            return self.conn.execute("UPDATE jobs SET lease_expires = ? WHERE lease_owner = ?",
+                                     (time.time() + seconds, owner)).rowcount
+
+    def release(self, owner: str) -> None:
+        """Give up ``owner``'s leases: placeholders go, rows with an earlier result keep it."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM jobs WHERE lease_owner = ? AND status = ?", (owner, RUNNING))
+            self.conn.execute("UPDATE jobs SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?",
+                              (owner,))
+
     # ------------------------------------------------------------ reading
     def statuses(self, keys: Iterable[str] | None = None) -> dict[str, str]:
-        """job key -> status, for the given keys (or every row)."""
-        if keys is None:
-            return dict(self.conn.execute("SELECT job_key, status FROM jobs").fetchall())
-        keys = list(keys)
-        out: dict[str, str] = {}
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            q = f"SELECT job_key, status FROM jobs WHERE job_key IN ({', '.join('?' * len(chunk))})"
-            out.update(self.conn.execute(q, chunk).fetchall())
-        return out
+        """job key -> status, for the given keys (or every row); claimed jobs without a result are ``running``."""
+        with self.lock:
+            if keys is None:
+                return dict(self.conn.execute("SELECT job_key, status FROM jobs").fetchall())
+            keys = list(keys)
+            out: dict[str, str] = {}
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                q = f"SELECT job_key, status FROM jobs WHERE job_key IN ({', '.join('?' * len(chunk))})"
+                out.update(self.conn.execute(q, chunk).fetchall())
+            return out
 
     def rows(self, suite: str | None = None, keys: Iterable[str] | None = None) -> list[dict]:
-        """Rows as dicts with JSON columns decoded."""
-        q, args = "SELECT * FROM jobs", []
+        """Rows with a result, as dicts with JSON columns decoded (placeholders of running jobs left out)."""
+        q, args = "SELECT * FROM jobs WHERE status != ?", [RUNNING]
         if suite is not None:
-            q, args = q + " WHERE suite = ?", [suite]
-        cur = self.conn.execute(q + " ORDER BY rowid", args)
-        names = [d[0] for d in cur.description]
+            q, args = q + " AND suite = ?", args + [suite]
+        with self.lock:
+            cur = self.conn.execute(q + " ORDER BY rowid", args)
+            names = [d[0] for d in cur.description]
+            values = cur.fetchall()
         wanted = None if keys is None else set(keys)
         out = []
-        for values in cur.fetchall():
-            row = dict(zip(names, values))
+        for vals in values:
+            row = dict(zip(names, vals))
             if wanted is not None and row["job_key"] not in wanted:
                 continue
             for c in JSON_COLUMNS:
@@ -225,21 +310,32 @@ class Store:
         return out
 
     def suites(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT suite FROM jobs ORDER BY suite")]
+        with self.lock:
+            return [r[0] for r in self.conn.execute("SELECT DISTINCT suite FROM jobs WHERE status != ? ORDER BY suite",
+                                                    (RUNNING,))]
 
 
 class _Transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT``: takes the write lock up front so concurrent writers queue, not deadlock."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, lock) -> None:
         self.conn = conn
+        self.lock = lock
 
     def __enter__(self):
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.lock.acquire()
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
         return self.conn
 
     def __exit__(self, exc_type, *rest) -> None:
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.lock.release()
 
 
 def _encode(column: str, value):

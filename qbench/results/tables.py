@@ -1,11 +1,14 @@
 """Results as tables: every stored job (:func:`load`) and the comparison with classical baselines (:func:`compare`).
 
-The comparison groups jobs by data-set configuration x model x backend x mode (x shots)
-and summarises them over seeds: the mean test accuracy with a 95% t-interval; the
-difference from the best classical baseline on the same splits (the same data set,
-size, test size and seed) with a paired t-test over the seeds both have, read as
-better / worse / indistinguishable at the 5% level; and the mean fit time (hyperparameter
-search included) with its ratio to that baseline and to the ``numpy`` reference backend.
+The comparison groups jobs by their configuration identity (``config_id``: everything that
+determines a result but the seed, whichever suite reached it) and summarises each group
+over its seeds: the mean test accuracy with a 95% t-interval; the paired difference from
+the best classical baseline on the same splits (the same data-set configuration and seed),
+that baseline chosen by its cross-validation score on the training splits (never by test
+accuracy); a two-sided paired t-test, its p-value Holm-adjusted over the rows of the table,
+read as better / worse / indistinguishable at the 5% level; effect sizes with intervals;
+and the mean fit time with its ratio to that baseline and to the ``numpy`` reference backend.
+Rows of superseded suite definitions are left out unless ``history=True``.
 """
 
 from __future__ import annotations
@@ -19,58 +22,43 @@ import pandas as pd
 
 from qbench.errors import QBenchError
 from qbench.results.store import COLUMNS, JSON_COLUMNS, Store, default_db
+from qbench.results.stats import effect_size, holm, mean_interval, paired_test, verdict
+from qbench.suite.jobs import config_id, config_identity, job_key
+
+__all__ = ["load", "compare", "export", "format_table", "flat", "paired_test", "verdict", "holm", "ALPHA"]
 
 ALPHA = 0.05
 REFERENCE_BACKEND = "numpy"
 DATA_KEY = ("dataset", "n_samples", "n_features", "test_size", "dataset_params", "preprocess")
-GROUP = ("model", "kind", "backend", "mode", "shots")
+#: Stored columns that make up a configuration, for rows without a stored ``config`` (frames built by hand).
+CONFIG_COLUMNS = DATA_KEY + ("model", "kind", "baseline", "model_params", "grid", "cv", "backend", "mode", "shots")
 FORMATS = ("table", "csv", "json", "parquet")
+INT_COLUMNS = ("n_samples", "n_features", "shots", "seed", "n_qubits", "cv", "n_train", "n_test",
+               "circuit_executions", "shots_used", "peak_memory")
 
 
 def load(db: str | Path | None = None, suite: str | None = None, keys=None) -> pd.DataFrame:
-    """One row per stored job (JSON columns decoded to dicts); ``suite`` limits it to one suite."""
+    """One row per stored job (JSON columns decoded to dicts); ``suite`` limits it to one suite.
+
+    ``superseded`` is True for rows whose configuration is not in the latest definition their
+    suite was run with (suites never run by this qbench keep every row current).
+    """
     db = Path(db) if db is not None else default_db()
     with Store(db, create=False) as store:
         rows = store.rows(suite, keys)
         if suite is not None and not rows and keys is None:
             names = ", ".join(store.suites()) or "(none)"
             raise QBenchError(f"no results for suite {suite!r} in {db}; suites there: {names}")
+        current = store.current_configs()
     df = pd.DataFrame(rows, columns=list(COLUMNS))
-    for c in ("n_samples", "n_features", "shots", "seed", "n_qubits", "cv", "n_train", "n_test",
-              "circuit_executions", "shots_used", "peak_memory"):
+    for c in INT_COLUMNS:
         df[c] = df[c].astype("Int64")
+    df["config_id"] = df["config_id"].astype(object)
+    missing = df["config_id"].isna() & df["config"].map(lambda v: isinstance(v, dict))
+    if missing.any():  # rows of a v1 store read without migrating it (a read-only file)
+        df.loc[missing, "config_id"] = df.loc[missing, "config"].map(config_id)
+    df["superseded"] = [s in current and c not in current[s] for s, c in zip(df["suite"], df["config_id"])]
     return df
-
-
-def _interval(values: np.ndarray) -> tuple[float, float]:
-    n = len(values)
-    mean = float(np.mean(values)) if n else math.nan
-    if n < 2:
-        return mean, math.nan
-    from scipy import stats
-
-    half = float(stats.t.ppf(0.975, n - 1) * np.std(values, ddof=1) / math.sqrt(n))
-    return mean, half
-
-
-def paired_test(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Mean of ``a - b`` and the two-sided paired t-test p-value (0 or 1 when the differences do not vary)."""
-    d = np.asarray(a, float) - np.asarray(b, float)
-    if len(d) < 2:
-        return (float(d.mean()) if len(d) else math.nan), math.nan
-    if np.allclose(d, d[0]):
-        return float(d.mean()), (1.0 if abs(d[0]) < 1e-12 else 0.0)
-    from scipy import stats
-
-    return float(d.mean()), float(stats.ttest_rel(a, b).pvalue)
-
-
-def verdict(diff: float, p: float, n: int) -> str:
-    if n < 2 or math.isnan(p):
-        return "too few seeds"
-    if p < ALPHA:
-        return "better" if diff > 0 else "worse"
-    return "indistinguishable"
 
 
 def _plain(v):
@@ -81,77 +69,130 @@ def _plain(v):
     return v.item() if hasattr(v, "item") else v
 
 
-def _key(df: pd.DataFrame, cols) -> pd.Series:
-    """One hashable text key per row from the given columns (dict columns included)."""
-    values = df[list(cols)].to_dict("records")
-    return pd.Series([json.dumps([_plain(r[c]) for c in cols], sort_keys=True, default=str) for r in values],
-                     index=df.index)
+def _identities(r: dict) -> tuple[str, str, str]:
+    """(configuration, data-set configuration, same configuration on the numpy reference backend) ids of a row."""
+    config = r.get("config")
+    if isinstance(config, dict):
+        ident = config_identity(config)
+        data = ident.get("dataset")
+        stored = r.get("config_id")
+        cid = stored if isinstance(stored, str) else job_key(ident)
+    else:
+        ident = {c: _plain(r.get(c)) for c in CONFIG_COLUMNS}
+        data = {c: ident[c] for c in DATA_KEY}
+        cid = job_key(ident)
+    ref = {**ident, "backend": REFERENCE_BACKEND}
+    if "backend_options" in ref:
+        ref["backend_options"] = {}
+    ref = job_key(ref)
+    return cid, job_key(data), ref
 
 
-def compare(df: pd.DataFrame) -> pd.DataFrame:
-    """The comparison table: one row per data-set configuration x model x backend x mode x shots.
+def _dedupe(rows: list[dict]) -> list[dict]:
+    """One row per seed: a configuration reached from two suites (or stored twice) counts once; done rows first."""
+    best: dict = {}
+    for r in rows:
+        rank = (r["status"] == "done", str(r.get("finished_at") or ""))
+        seed = r["seed"]
+        if seed not in best or rank > best[seed][0]:
+            best[seed] = (rank, r)
+    return [r for _, r in best.values()]
 
+
+def _mean(rows: list[dict], column: str) -> float:
+    values = [r[column] for r in rows if r.get(column) is not None and not pd.isna(r[column])]
+    return float(np.mean(values)) if values else math.nan
+
+
+COMPARE_COLUMNS = [
+    "dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots", "config_id", "superseded",
+    "seeds", "accuracy", "ci95", "baseline", "baseline_cv_score", "baseline_accuracy", "diff", "diff_ci95",
+    "effect_size", "effect_size_low", "effect_size_high", "p_value", "p_adjusted", "verdict",
+    "fit_time", "fit_vs_baseline", "fit_vs_numpy", "failed", "skipped", "note"]
+
+
+def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
+    """The comparison table: one row per configuration (``config_id``), over its seeds.
+
+    ``history=True`` adds the groups of superseded suite definitions (``superseded`` True).
     One pass over plain records, so the cost stays linear in the number of jobs.
     """
-    columns = ["dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots", "seeds",
-               "accuracy", "ci95", "baseline", "baseline_accuracy", "diff", "p_value", "verdict",
-               "fit_time", "fit_vs_baseline", "fit_vs_numpy", "failed", "skipped", "note"]
     if df.empty:
-        return pd.DataFrame(columns=columns)
-    keep = ["dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots", "status", "seed",
-            "test_accuracy", "fit_time", "error_type", "error_message"]
-    recs = df[keep].assign(_data=_key(df, DATA_KEY), _group=_key(df, GROUP),
-                           _ref=_key(df, ("model", "mode", "shots"))).to_dict("records")
-    groups: dict[tuple, list[dict]] = {}
+        return pd.DataFrame(columns=COMPARE_COLUMNS)
+    recs = df.to_dict("records")
+    groups: dict[str, list[dict]] = {}
     for r in recs:
-        groups.setdefault((r["_data"], r["_group"]), []).append(r)
-    # best baseline per data configuration (first model with the highest mean accuracy, in order of appearance)
-    base_acc: dict[str, dict[str, list]] = {}
-    for r in recs:
-        if r["status"] == "done" and r["kind"] == "baseline":
-            base_acc.setdefault(r["_data"], {}).setdefault(r["model"], []).append(r)
-    best = {}
-    for data, models in base_acc.items():
-        means = {m: np.mean([x["test_accuracy"] for x in rows]) for m, rows in models.items()}
-        name = max(means, key=lambda m: (means[m], -list(means).index(m)))
-        best[data] = (name, models[name])
-    ref_fit: dict[tuple, list] = {}
-    for r in recs:
-        if r["status"] == "done" and r["backend"] == REFERENCE_BACKEND:
-            ref_fit.setdefault((r["_data"], r["_ref"]), []).append(r["fit_time"])
+        flag = r.get("superseded")
+        r["_superseded"] = isinstance(flag, (bool, np.bool_)) and bool(flag)
+        if r["_superseded"] and not history:
+            continue
+        r["_config"], r["_data"], r["_ref"] = _identities(r)
+        groups.setdefault(r["_config"], []).append(r)
+    groups = {cid: _dedupe(rows) for cid, rows in groups.items()}
+    superseded = {cid: all(r["_superseded"] for r in rows) for cid, rows in groups.items()}
+    done = {cid: sorted((r for r in rows if r["status"] == "done"), key=lambda r: r["seed"])
+            for cid, rows in groups.items()}
+
+    # the best baseline per data-set configuration: highest mean CV score on the training splits
+    candidates: dict[str, list[str]] = {}
+    for cid, rows in groups.items():
+        if rows[0]["kind"] == "baseline" and done[cid]:
+            candidates.setdefault(rows[0]["_data"], []).append(cid)
+    best: dict[str, str | None] = {}
+    for data, cids in candidates.items():
+        live = [c for c in cids if not superseded[c]] or cids
+        scored = [(c, _mean(done[c], "cv_score")) for c in live]
+        scored = [(c, s) for c, s in scored if not math.isnan(s)]
+        best[data] = max(scored, key=lambda cs: cs[1])[0] if scored else None  # max keeps the first of equals
+    ref_fit = {cid: _mean(rows, "fit_time") for cid, rows in done.items()
+               if rows and rows[0]["backend"] == REFERENCE_BACKEND}
+
     out = []
-    for (data, _), rows in groups.items():
-        first = rows[0]
-        ok = sorted((r for r in rows if r["status"] == "done"), key=lambda r: r["seed"])
+    for cid, rows in groups.items():
+        first, ok = rows[0], done[cid]
         acc = np.array([r["test_accuracy"] for r in ok], float)
-        mean, half = _interval(acc)
-        fit = float(np.mean([r["fit_time"] for r in ok])) if ok else math.nan
-        row = {c: first[c] for c in ("dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots")}
-        row.update(seeds=len(ok), accuracy=mean, ci95=half, fit_time=fit,
+        mean, half = mean_interval(acc)
+        fit = _mean(ok, "fit_time")
+        row = {c: _plain(first.get(c)) for c in ("dataset", "n_samples", "n_features", "model", "kind", "backend",
+                                                  "mode", "shots")}
+        row.update(config_id=cid, superseded=superseded[cid], seeds=len(ok), accuracy=mean, ci95=half, fit_time=fit,
                    failed=sum(r["status"] == "failed" for r in rows), skipped=sum(r["status"] == "skipped" for r in rows),
-                   baseline=None, baseline_accuracy=math.nan, diff=math.nan, p_value=math.nan, verdict="",
-                   fit_vs_baseline=math.nan, fit_vs_numpy=math.nan, note="")
+                   baseline=None, baseline_cv_score=math.nan, baseline_accuracy=math.nan, diff=math.nan,
+                   diff_ci95=math.nan, effect_size=math.nan, effect_size_low=math.nan, effect_size_high=math.nan,
+                   p_value=math.nan, p_adjusted=math.nan, verdict="", fit_vs_baseline=math.nan,
+                   fit_vs_numpy=math.nan, note="")
         bad = [r for r in rows if r["status"] != "done"]
         if bad:
             row["note"] = f"{bad[0]['error_type']}: {bad[0]['error_message']}"
-        if first["kind"] != "baseline" and ok and data in best:
-            name, base = best[data]
-            by_seed: dict = {}
-            for b in base:
-                by_seed.setdefault(b["seed"], []).append(b["test_accuracy"])
-            pairs = [(r["test_accuracy"], b) for r in ok for b in by_seed.get(r["seed"], [])]
+        quantum = first["kind"] != "baseline"
+        data = first["_data"]
+        if quantum and ok and data in best and best[data] is None and not row["note"]:
+            row["note"] = "no baseline with a cross-validation score to compare with"
+        if quantum and ok and best.get(data):
+            base = done[best[data]]
+            by_seed = {b["seed"]: b["test_accuracy"] for b in base}
+            pairs = [(r["test_accuracy"], by_seed[r["seed"]]) for r in ok if r["seed"] in by_seed]
             a = np.array([p[0] for p in pairs], float)
             b = np.array([p[1] for p in pairs], float)
             diff, p = paired_test(a, b)
-            row.update(baseline=name, baseline_accuracy=float(np.mean([x["test_accuracy"] for x in base])), diff=diff,
-                       p_value=p, verdict=verdict(diff, p, len(pairs)),
-                       fit_vs_baseline=fit / float(np.mean([x["fit_time"] for x in base])))
-        if first["kind"] != "baseline" and ok:
-            ref = ref_fit.get((data, first["_ref"]))
-            if ref:
-                row["fit_vs_numpy"] = fit / float(np.mean(ref))
+            d_half = mean_interval(a - b)[1]
+            es, lo, hi = effect_size(a - b)
+            row.update(baseline=base[0]["model"], baseline_cv_score=_mean(base, "cv_score"),
+                       baseline_accuracy=_mean(base, "test_accuracy"), diff=diff, diff_ci95=d_half,
+                       effect_size=es, effect_size_low=lo, effect_size_high=hi, p_value=p,
+                       fit_vs_baseline=fit / _mean(base, "fit_time"), _pairs=len(pairs))
+        if quantum and ok and first["_ref"] in ref_fit:
+            row["fit_vs_numpy"] = fit / ref_fit[first["_ref"]]
         out.append(row)
-    table = pd.DataFrame(out, columns=columns)
+    # one family per table: the current rows, and (with history) the superseded rows on their own
+    for flag in (False, True):
+        family = [r for r in out if r["superseded"] == flag and not math.isnan(r["p_value"])]
+        for r, adj in zip(family, holm([r["p_value"] for r in family])):
+            r["p_adjusted"] = adj
+    for r in out:
+        if "_pairs" in r:
+            r["verdict"] = verdict(r["diff"], r["p_adjusted"], r.pop("_pairs"), ALPHA)
+    table = pd.DataFrame(out, columns=COMPARE_COLUMNS)
     for c in ("shots", "n_samples", "n_features"):
         table[c] = table[c].astype("Int64")
     return table
@@ -176,11 +217,13 @@ def format_table(table: pd.DataFrame) -> str:
             acc += f" ± {r.ci95:.3f}"
         vs = ""
         if r.kind != "baseline" and not pd.isna(r.baseline) and r.seeds:
-            p = f", p={r.p_value:.2g}" if not math.isnan(r.p_value) else ""
-            vs = f"{r.diff:+.3f} vs {r.baseline} ({r.verdict}{p})"
+            p = f", p={r.p_value:.2g}, Holm {r.p_adjusted:.2g}" if not math.isnan(r.p_value) else ""
+            ci = f" ± {r.diff_ci95:.3f}" if not math.isnan(r.diff_ci95) else ""
+            vs = f"{r.diff:+.3f}{ci} vs {r.baseline} ({r.verdict}{p})"
         classical = r.kind == "baseline"
         rows.append({
-            "data set": r.dataset + (f"[{size}]" if size else ""), "model": r.model,
+            "data set": r.dataset + (f"[{size}]" if size else ""),
+            "model": r.model + (f" [{r.config_id[:8]}, superseded]" if r.superseded else ""),
             "backend": "(classical)" if classical else r.backend, "mode": "" if classical else mode,
             "seeds": r.seeds, "accuracy (95% CI)": acc, "vs best baseline": vs,
             "fit s": _fmt(r.fit_time, ".3g"), "x baseline": _fmt(r.fit_vs_baseline, ".3g", ""),

@@ -231,6 +231,19 @@ class JobBoard:
             return pick
 
 
+def _claimed(claim, job: Job, done: queue.Queue) -> bool:
+    """Ask ``claim`` for the job; a refused job is reported as ``(job, None)`` so the run still counts it."""
+    if claim is None:
+        return True
+    try:
+        if claim(job):
+            return True
+        done.put((job, None))
+    except Exception as exc:  # the store could not be written: report it like any runner error
+        done.put((job, crash_result("RunnerError", f"could not claim the job in the store: {exc}")))
+    return False
+
+
 class LocalExecutor:
     """``-j N`` worker processes on this machine, one thread each feeding its worker from a :class:`JobBoard`."""
 
@@ -243,7 +256,10 @@ class LocalExecutor:
         self.workers: list[WorkerProcess] = []
         self._stop = threading.Event()
 
-    def run(self, jobs: list[Job], timeout: float | None, memory_limit: int | None) -> Iterator[tuple[Job, dict]]:
+    def run(self, jobs: list[Job], timeout: float | None, memory_limit: int | None,
+            claim=None) -> Iterator[tuple[Job, dict]]:
+        """Results as jobs finish; ``claim(job)`` (if given) is asked just before each job starts, and a job
+        it refuses is not run."""
         board = JobBoard(jobs)
         done: queue.Queue = queue.Queue()
         n = min(self.jobs, len(jobs))
@@ -256,6 +272,8 @@ class LocalExecutor:
                 job = board.take(index)
                 if job is None:
                     break
+                if not _claimed(claim, job, done):
+                    continue
                 try:
                     result = worker.run(job.payload(), timeout, memory_limit)
                 except Exception as exc:  # a bug here must not hang the run
@@ -278,7 +296,8 @@ class LocalExecutor:
                     break
                 continue
             received += 1
-            yield item
+            if item[1] is not None:
+                yield item
 
     def shutdown(self) -> None:
         """Stop: running jobs are abandoned, their workers killed."""
@@ -344,8 +363,12 @@ class DaskExecutor:
                 self.cluster.close()
             raise QBenchError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
 
-    def run(self, jobs: list[Job], timeout: float | None, memory_limit: int | None) -> Iterator[tuple[Job, dict]]:
+    def run(self, jobs: list[Job], timeout: float | None, memory_limit: int | None,
+            claim=None) -> Iterator[tuple[Job, dict]]:
+        """Results as jobs finish; every job is claimed (``claim``, if given) when it is submitted."""
         from distributed import as_completed
+
+        jobs = [job for job in jobs if claim is None or claim(job)]
 
         token = uuid.uuid4().hex[:8]
         self.futures = {self.client.submit(run_on_dask_worker, job.payload(), timeout, memory_limit,

@@ -9,7 +9,9 @@ the jobs still running; the next run picks up where this one stopped.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,7 @@ from qbench.errors import QBenchError
 from qbench.run.executors import check_executor, make_executor
 from qbench.secrets import blank_row, scrub
 from qbench.suite.jobs import Job, canonical_json, expand, select
-from qbench.results.store import COLUMNS, Store, default_db, inspect_file
+from qbench.results.store import COLUMNS, Store, default_db, inspect_file, lease_owner
 from qbench.suite.parse import Suite, load_suite
 from qbench.suite.schema import parse_byte_size
 
@@ -35,6 +37,7 @@ class RunSummary:
     interrupted: bool = False
     seconds: float = 0.0
     keys: list[str] = field(default_factory=list)
+    elsewhere: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -46,6 +49,7 @@ class RunSummary:
         c = self.counts
         ran = f"{c['done']} done, {c['failed']} failed, {c['skipped']} skipped"
         prior = f", {self.already_done} already done" if self.already_done else ""
+        prior += f", {self.elsewhere} run by another runner" if self.elsewhere else ""
         stop = " -- interrupted, finished jobs kept" if self.interrupted else ""
         return f"{self.suite}: {self.total} jobs: {ran}{prior} in {self.seconds:.1f} s{stop}; results in {db}"
 
@@ -59,7 +63,7 @@ def row_for(job: Job, result: dict) -> dict:
         "kind": job.kind, "baseline": job.baseline, "model_params": scrub(job.model_params), "grid": scrub(job.grid),
         "cv": job.cv,
         "backend": job.backend, "framework": job.framework, "mode": job.mode, "shots": job.shots, "seed": job.seed,
-        "config": json.loads(canonical_json(job.identity())),
+        "config": json.loads(canonical_json(job.identity())), "config_id": job.config_id,
     }
     row.update({k: v for k, v in result.items() if k in COLUMNS})
     # the one place environment columns are attached: the worker's when it reported one, else this process's
@@ -90,6 +94,7 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
     timeout = suite.timeout if timeout is None else timeout
     memory_limit = suite.memory_limit if memory_limit is None else memory_limit
     bar = _progress(len(pending), progress, suite.name)
+    leases = None
 
     def record(job: Job, result: dict) -> None:
         store.record(row_for(job, result))
@@ -98,6 +103,8 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
         bar.update(1)
 
     try:
+        define_suite(store, suite)
+        leases = Leases(store, rerun)
         runnable = []
         for job in pending:
             if job.skip_reason:  # a backend whose plugin is not loaded here: nothing to run
@@ -106,7 +113,10 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
             else:
                 runnable.append(job)
         if runnable:
-            for job, result in executor.run(runnable, timeout, memory_limit):
+            for job, result in executor.run(runnable, timeout, memory_limit, claim=leases.claim):
+                record(job, result)
+        while leases.held:  # jobs another runner holds: wait until they are done or their lease lapses
+            for job, result in executor.run(leases.wait_for_held(), timeout, memory_limit):
                 record(job, result)
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -116,9 +126,77 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
         raise
     finally:
         executor.close()
+        if leases is not None:
+            leases.close()
+            summary.elsewhere = leases.elsewhere
         bar.close()
         summary.seconds = time.perf_counter() - t_start
     return summary
+
+
+def define_suite(store: Store, suite: Suite) -> None:
+    """Record the suite's configurations as its latest definition (rows of other configurations become superseded)."""
+    store.define(suite.name, [j.config_id for j in expand(suite)])
+
+
+def lease_seconds() -> float:
+    """How long a claim lasts without renewal: ``$QBENCH_LEASE_SECONDS``, default 60 (renewed every third of it)."""
+    try:
+        seconds = float(os.environ.get("QBENCH_LEASE_SECONDS", 60))
+    except ValueError:
+        raise QBenchError(f"QBENCH_LEASE_SECONDS must be a number of seconds, got "
+                          f"{os.environ['QBENCH_LEASE_SECONDS']!r}") from None
+    if seconds <= 0:
+        raise QBenchError(f"QBENCH_LEASE_SECONDS must be > 0, got {seconds:g}")
+    return seconds
+
+
+class Leases:
+    """This runner's claims on jobs, so runners sharing a store split the work: each job is claimed before
+    it runs, its lease renewed while it runs and released at the end; a dead runner's leases lapse."""
+
+    def __init__(self, store: Store, rerun: bool = False) -> None:
+        from qbench.run.worker import now
+
+        self.store, self.rerun = store, rerun
+        self.seconds = lease_seconds()
+        self.owner = lease_owner()
+        self.since = now()
+        self.held: list[Job] = []
+        self.elsewhere = 0
+        self._stop = threading.Event()
+        self._renewer = threading.Thread(target=self._renew, name="qbench-leases", daemon=True)
+        self._renewer.start()
+
+    def claim(self, job: Job) -> bool:
+        """Take the job (True), or leave it: done by another runner, or held by one (tried again later)."""
+        state = self.store.claim(job.key, job.suite, job.label, job.config_id, self.owner, self.seconds,
+                                 self.since, self.rerun)
+        if state == "held":
+            self.held.append(job)
+        self.elsewhere += state == "done"
+        return state == "claimed"
+
+    def wait_for_held(self) -> list[Job]:
+        """Block until some held jobs can be claimed (returned, claimed) or none is left held (empty list)."""
+        while True:
+            waiting, self.held = self.held, []
+            taken = [job for job in waiting if self.claim(job)]
+            if taken or not self.held:
+                return taken
+            time.sleep(min(1.0, self.seconds / 4))
+
+    def _renew(self) -> None:
+        while not self._stop.wait(self.seconds / 3):
+            try:
+                self.store.renew(self.owner, self.seconds)
+            except Exception:  # a busy or closed store: the next renewal tries again
+                pass
+
+    def close(self) -> None:
+        self._stop.set()
+        self._renewer.join(5)
+        self.store.release(self.owner)
 
 
 def open_store_for(db: Path, executor) -> Store:

@@ -67,6 +67,11 @@ class Job:
         }
 
     @property
+    def config_id(self) -> str:
+        """The configuration's identity without the suite and seed: what groups this job's seeds in a comparison."""
+        return config_id(self.identity())
+
+    @property
     def label(self) -> str:
         """A readable id that ``--only`` patterns match: ``data set[n=..,d=..]/model/backend/mode/seed=..``."""
         size = ",".join(f"{k}={v}" for k, v in (("n", self.n_samples), ("d", self.n_features)) if v is not None)
@@ -101,6 +106,20 @@ def canonical_json(value) -> str:
 
 def job_key(identity: dict) -> str:
     return hashlib.sha256(canonical_json(identity).encode()).hexdigest()[:20]
+
+
+#: Identity entries that do not change a result: the suite a job was reached from, and the seed (paired on apart).
+NOT_CONFIG = ("suite", "seed")
+
+
+def config_identity(identity: dict) -> dict:
+    """A job identity (:meth:`Job.identity`, or the stored ``config``) without the suite and seed."""
+    return {k: v for k, v in identity.items() if k not in NOT_CONFIG}
+
+
+def config_id(identity: dict) -> str:
+    """Hash of :func:`config_identity`: equal for the seeds of one configuration, whichever suite reached it."""
+    return job_key(config_identity(identity))
 
 
 def _matches(value, patterns: list) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,8 @@ def job(model, kind, backend, seed, acc, fit, status="done", mode="exact", datas
             "preprocess": {"scaling": "minmax"}, "model": model, "kind": kind, "backend": backend, "mode": mode,
             "shots": None, "seed": seed, "status": status, "test_accuracy": acc if status == "done" else None,
             "fit_time": fit if status == "done" else None, "error_type": None if status == "done" else "Timeout",
-            "error_message": None if status == "done" else "too slow"}
+            "error_message": None if status == "done" else "too slow",
+            "cv_score": acc - 0.02 if status == "done" else None}
 
 
 def frame():
@@ -71,7 +73,8 @@ def test_exports():
     assert len(json.loads(export(table, "json"))) == len(table)
     assert pd.read_parquet(io.BytesIO(export(table, "parquet"))).shape[0] == len(table)
     text = export(table, "table")
-    assert "+0.095 vs svc (better, p=" in text and "-0.202 vs svc (worse" in text and "Timeout: too slow" in text
+    assert re.search(r"\+0\.095 ± 0\.\d{3} vs svc \(better, p=\S+, Holm ", text), text
+    assert re.search(r"-0\.202 ± 0\.\d{3} vs svc \(worse", text) and "Timeout: too slow" in text
 
 
 def test_quickstart_runs_and_results_prints_the_table(cli, tmp_path):

@@ -36,7 +36,8 @@ def finished(db) -> dict[str, str]:
     try:
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
         try:
-            return dict(conn.execute("SELECT job_key, finished_at FROM jobs"))
+            # a claimed job's placeholder row (status running) is not a result
+            return dict(conn.execute("SELECT job_key, finished_at FROM jobs WHERE status != 'running'"))
         finally:
             conn.close()
     except sqlite3.OperationalError:  # the store is still being created
@@ -99,6 +100,8 @@ def test_ctrl_c_then_kill_9_then_resume(write_suite, tmp_path):
     statuses = {s for (s,) in conn.execute("SELECT status FROM jobs")}
     seeds = sorted(s for (s,) in conn.execute("SELECT seed FROM jobs"))
     final = dict(conn.execute("SELECT job_key, finished_at FROM jobs"))
+    leases = conn.execute("SELECT count(*) FROM jobs WHERE lease_owner IS NOT NULL").fetchone()[0]
     conn.close()
+    assert leases == 0  # the killed runner's claim was taken over, the last runner released its own
     assert len(keys) == len(set(keys)) == N_JOBS and statuses == {"done"} and seeds == list(range(N_JOBS))
     assert all(final[k] == v for k, v in after_kill.items())  # finished jobs were kept, not run again
