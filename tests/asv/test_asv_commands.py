@@ -44,6 +44,7 @@ def test_config_points_into_dot_asv_and_compares_framework_versions():
 
 
 @pytest.mark.slow
+@pytest.mark.integration
 def test_asv_check_passes(tmp_path):
     proc = subprocess.run([*ASV, "check", "--python=same"], cwd=ROOT, env=asv_env(tmp_path),
                           capture_output=True, text=True, timeout=300)
@@ -62,6 +63,7 @@ def _clone_with_working_tree_files(dest: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.integration
 def test_asv_run_and_publish_one_benchmark_in_a_fresh_clone(tmp_path):
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         if os.environ.get("CI"):  # CI runs in a clone: no checkout there is a failure, not a skip

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from requires import require
 from runner_helpers import BASELINE, KERNEL, QNN, TINY_DATA, suite_text
 
 from qbench.run.runner import run_suite
 
-pytest.importorskip("distributed")
+require("distributed", "dask")
 
 SUITE = suite_text("dask", """
     backends = ["numpy"]
