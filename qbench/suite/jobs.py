@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from qbench.suite.parse import Suite
+from qbench.suite.schema import SuiteError
 
 #: Backend, framework and mode recorded for classical baselines.
 CLASSICAL = ("classical", "scikit-learn", "classical")
@@ -174,6 +175,8 @@ def expand(suite: Suite) -> list[Job]:
                                 continue
                             seen.add(job.key)
                             jobs.append(job)
+    if not jobs and suite.exclude:
+        raise SuiteError(f"{suite.path}: the [[exclude]] rules remove every job of the suite; nothing would run")
     return jobs
 
 
