@@ -1,7 +1,12 @@
 import numpy as np
 import pytest
+from requires import check_requires
 
 from qbench.cli import main
+
+
+def pytest_runtest_setup(item):
+    check_requires(item)
 
 
 @pytest.fixture

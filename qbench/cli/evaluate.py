@@ -11,16 +11,6 @@ from qbench.cli.core import _parse_options
 from qbench.errors import DataError
 
 
-def _load_csv(path: str):
-    try:
-        table = np.genfromtxt(path, delimiter=",", dtype=float)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"cannot read {path}: {exc}") from None
-    if table.ndim != 2 or table.shape[1] < 2:
-        raise DataError(f"{path}: expected numeric columns with the label last")
-    return table[:, :-1], table[:, -1]
-
-
 @click.command()
 @click.option("--dataset", help="A registered data set (see `qbench datasets`).")
 @click.option("--data", "csv", type=click.Path(dir_okay=False), help="A CSV file of numeric features, label last.")
@@ -40,12 +30,12 @@ def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backen
              params) -> int:
     """Fit a quantum model and an RBF SVC on the same stratified split; print test accuracy and fit time."""
     from qbench.models.baselines import make_baseline
-    from qbench.datasets import check_data, load_dataset, split
+    from qbench.datasets import check_data, load_csv, load_dataset, split
     from qbench.models import QNNClassifier, QuantumKernelClassifier
 
     if bool(dataset) == bool(csv):
         raise DataError("give exactly one of --dataset NAME or --data FILE.csv")
-    X, y = _load_csv(csv) if csv else load_dataset(dataset, samples, features, seed)
+    X, y = load_csv(csv) if csv else load_dataset(dataset, samples, features, seed)
     check_data(X, y, what=csv or f"data set {dataset!r}")
     X_train, X_test, y_train, y_test = split(X, y, 0.25, seed)
     common = dict(backend=backend, mode=mode, shots=shots, n_qubits=n_qubits, reduction="pca" if pca else None,

@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from qbench.errors import DataError
+from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.plugin.manager import make_observable, make_template
 
@@ -115,6 +115,8 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         return float(np.mean(np.var(grads, axis=0)))
 
     def fit(self, X, y):
+        if "gradient" in (self.backend_options or {}):
+            raise QBenchError("QNNClassifier takes the gradient method as gradient=..., not in backend_options")
         X, y, self.classes_ = self._validate_fit(X, y)
         if len(self.classes_) != 2:
             raise DataError(f"Only binary classification is supported by QNNClassifier; got {len(self.classes_)} classes")

@@ -249,7 +249,7 @@ def export(table: pd.DataFrame, fmt: str) -> str | bytes:
         try:
             table.to_parquet(buf, index=False)
         except ImportError:
-            raise QBenchError("parquet output needs pyarrow; install with: pip install pyarrow") from None
+            raise QBenchError('parquet output needs pyarrow: pip install -e ".[parquet]" (or ".[all]")') from None
         return buf.getvalue()
     raise QBenchError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 
 from qbench.secrets import SCRUBBED, SECRET_KEY, scrub, secret_values  # noqa: F401  -- re-export: the one word list
 from qbench.suite.parse import Suite
+from qbench.suite.schema import SuiteError
 
 #: Backend, framework and mode recorded for classical baselines.
 CLASSICAL = ("classical", "scikit-learn", "classical")
@@ -166,6 +167,8 @@ def expand(suite: Suite) -> list[Job]:
                                 continue
                             seen.add(job.key)
                             jobs.append(job)
+    if not jobs and suite.exclude:
+        raise SuiteError(f"{suite.path}: the [[exclude]] rules remove every job of the suite; nothing would run")
     return jobs
 
 

@@ -25,6 +25,7 @@ def test_tutorial_declares_a_whole_package():
 
 
 @pytest.mark.slow
+@pytest.mark.integration
 def test_tutorial_plugin_installs_and_passes_qbench_check(tmp_path):
     for rel, body in tutorial_files().items():
         path = tmp_path / rel

@@ -2,6 +2,7 @@ import re
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -80,15 +81,39 @@ def _run_qbench(args, env_extra):
     return subprocess.run([sys.executable, "-m", "qbench", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
-def test_allow_list_environment_variable_limits_entry_point_plugins():
-    out = _run_qbench(["plugins"], {"QBENCH_PLUGINS": ""})
-    assert out.returncode == 0
-    names = [line.split()[0] for line in out.stdout.splitlines() if line and not line.startswith(" ")]
-    assert "qiskit" not in names and "pennylane" not in names
-    assert all(n.startswith("qbench.builtins") or n == "backends:" for n in names), out.stdout
-    everything = _run_qbench(["plugins"], {})
-    assert everything.returncode == 0
-    assert len(everything.stdout.splitlines()) >= len(out.stdout.splitlines())
+def _entry_point_plugin(root: Path, name: str) -> None:
+    """A plugin package installed the way pip would (a dist-info with a ``qbench`` entry point) under ``root``."""
+    (root / f"qbench_{name}.py").write_text(
+        "from qbench import hookimpl\n\n"
+        "@hookimpl\n"
+        "def qbench_register_datasets(register):\n"
+        f"    register('{name}_data', lambda n_samples=8, n_features=2, seed=0: None)\n")
+    dist = root / f"qbench_{name}-0.3.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: qbench-{name}\nVersion: 0.3\n")
+    (dist / "entry_points.txt").write_text(f"[qbench]\n{name} = qbench_{name}\n")
+
+
+def test_allow_list_environment_variable_limits_entry_point_plugins(tmp_path):
+    """Two entry-point plugins are installed for the test, so the allow-list has something to leave out."""
+    import os
+
+    _entry_point_plugin(tmp_path, "epalpha")
+    _entry_point_plugin(tmp_path, "epbeta")
+    path = {"PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+
+    def listed(allow: str | None) -> list[str]:
+        env = dict(path) if allow is None else {**path, "QBENCH_PLUGINS": allow}
+        out = _run_qbench(["plugins"], env)
+        assert out.returncode == 0, out.stderr
+        return [line.split()[0] for line in out.stdout.split("\nbackends:")[0].splitlines()
+                if line and not line.startswith(" ")]
+
+    everything, none, alpha = listed(None), listed(""), listed("epalpha")
+    assert {"epalpha", "epbeta"} <= set(everything)
+    assert all(n.startswith("qbench.builtins") for n in none), none
+    assert [n for n in alpha if not n.startswith("qbench.builtins")] == ["epalpha"], alpha
+    assert set(none) < set(alpha) < set(everything)
 
 
 def test_misspelled_hooks_are_refused_on_registration():

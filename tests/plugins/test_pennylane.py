@@ -9,7 +9,10 @@ import sys
 import numpy as np
 import pytest
 
-qml = pytest.importorskip("pennylane", reason="the PennyLane plugin needs pennylane (pip install \"qbench[pennylane]\")")
+from requires import require  # noqa: E402
+
+qml = require("pennylane", "pennylane")
+require("pennylane_lightning", "pennylane")
 
 from qbench.circuits import (AngleFeatureMap, HardwareEfficientAnsatz, IQPFeatureMap, ZZFeatureMap,  # noqa: E402
                              parity_observable, z_observable)

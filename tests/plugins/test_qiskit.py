@@ -10,10 +10,11 @@ import sys
 import numpy as np
 import pytest
 
-qiskit = pytest.importorskip("qiskit", reason="the Qiskit plugin needs qiskit (pip install 'qbench[qiskit]')")
-pytest.importorskip("qiskit_aer", reason="the Qiskit plugin needs qiskit-aer (pip install 'qbench[qiskit]')")
-pytest.importorskip("qiskit_machine_learning", reason="the Qiskit plugin needs qiskit-machine-learning")
-pytest.importorskip("qiskit_ibm_runtime", reason="the Qiskit plugin needs qiskit-ibm-runtime")
+from requires import require  # noqa: E402
+
+qiskit = require("qiskit", "qiskit")
+for _module in ("qiskit_aer", "qiskit_machine_learning", "qiskit_ibm_runtime"):
+    require(_module, "qiskit")
 
 from qiskit.circuit.library import zz_feature_map  # noqa: E402
 from qiskit.quantum_info import Statevector  # noqa: E402

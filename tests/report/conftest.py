@@ -3,7 +3,6 @@ with hostile strings added through the store API, the site built from it, and he
 
 from __future__ import annotations
 
-import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from report_helpers import CHROMIUM, CHROMIUM_ARGS, EVIL_DATASET, EVIL_MODEL, EVIL_SUITE, HERE, SUITE, SUITE_TOML, Visit
+from requires import skip_or_fail
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +43,7 @@ def site(store_path, tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):  # CI installs it: a missing browser there is a failure, not a skip
-            pytest.fail(f"{CHROMIUM} is not installed, but .ci/run should have installed it")
-        pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium; .ci/run installs it)")
+        skip_or_fail(f"{CHROMIUM} is not installed (Debian package chromium; .ci/run installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import xml.etree.ElementTree as ET
 
 import pytest
+from requires import needs
 
 from qbench.plugin import manager as P
 from qbench.circuits.ir import Circuit, Gate, const, data, weight
 from qbench.circuits.drawing import angle_label, draw, template_circuit, text_diagram
-
-
-def has(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 def assert_one_line_error(code, err, fragment):
@@ -96,7 +92,7 @@ def test_draw_bad_input(cli, args, fragment, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(not has("qiskit"), reason="qiskit not installed")
+@needs("qiskit", "qiskit")
 def test_qiskit_drawer_keeps_qbench_wire_numbers(cli, tmp_path):
     from qbench_qiskit.drawing import qiskit_circuit
 
@@ -113,7 +109,7 @@ def test_qiskit_drawer_keeps_qbench_wire_numbers(cli, tmp_path):
     assert ET.parse(tmp_path / "zz.svg").getroot().tag == "{http://www.w3.org/2000/svg}svg"
 
 
-@pytest.mark.skipif(not has("cirq"), reason="cirq not installed")
+@needs("cirq", "cirq")
 def test_cirq_drawer(cli, tmp_path):
     code, out, err = cli("draw", "hea", "--qubits", "2", "--param", "layers=1", "--backend", "cirq")
     assert code == 0, err
@@ -123,7 +119,7 @@ def test_cirq_drawer(cli, tmp_path):
     assert_one_line_error(code, err, "the cirq drawer writes text or SVG")
 
 
-@pytest.mark.skipif(not has("pennylane"), reason="pennylane not installed")
+@needs("pennylane", "pennylane")
 def test_pennylane_drawer(cli):
     code, out, err = cli("draw", "iqp", "--qubits", "2", "--backend", "pennylane")
     assert code == 0, err

@@ -125,9 +125,39 @@ def test_quickstart_runs_and_results_prints_the_table(cli, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.integration
 def test_full_quickstart(cli, tmp_path):
-    """Every installed framework (about a minute on 2 cores); frameworks not installed are skipped."""
-    code, out, err = cli("run", "quickstart", "--db", tmp_path / "qs.db", "-j", "2")
+    """Every framework backend of the quickstart runs (a skipped one fails the test: CI installs them all), and
+    the same circuits give the same scores: exact kernels and the core's QNN training agree across frameworks."""
+    from qbench.results.tables import load
+    from qbench.suite.catalog import find_suite
+    from qbench.suite.parse import load_suite
+
+    backends = [b.name for b in load_suite(find_suite("quickstart")).backends]
+    assert {"numpy", "qiskit", "pennylane", "cirq"} <= set(backends)
+    db = tmp_path / "qs.db"
+    code, out, err = cli("run", "quickstart", "--db", db, "-j", "2")
     assert code == 0, err
-    code, out, err = cli("results", "--db", tmp_path / "qs.db")
-    assert code == 0 and "qsvm" in out
+    df = load(db, suite="quickstart")
+    not_done = df[df["status"] != "done"]
+    assert not_done.empty, not_done[["backend", "model", "status", "error_message"]].to_string()
+    quantum = df[df["kind"] != "baseline"]
+    assert set(quantum["backend"]) == set(backends)
+    assert len(quantum) == len(backends) * 2 * 3  # qsvm and qnn, 3 seeds
+    for model in ("qsvm", "qnn"):
+        scores = quantum[quantum["model"] == model].pivot(index="seed", columns="backend", values="test_accuracy")
+        assert scores.notna().all().all() and ((scores >= 0) & (scores <= 1)).all().all(), scores
+        assert (scores.nunique(axis=1) == 1).all(), f"{model} scores differ across frameworks:\n{scores}"
+    # what determines the kernel scores: the same Gram matrix from every framework
+    kernels = quantum[quantum["model"] == "qsvm"]
+    for seed, rows in kernels.groupby("seed"):
+        reference = np.asarray(rows[rows["backend"] == "numpy"].iloc[0]["artifacts"]["kernel_sample"])
+        for _, row in rows.iterrows():
+            sample = np.asarray(row["artifacts"]["kernel_sample"])
+            assert sample.shape == reference.shape and np.allclose(sample, reference, atol=1e-6), (seed, row["backend"])
+    code, out, err = cli("results", "--db", db, "--suite", "quickstart", "--format", "json")
+    assert code == 0, err
+    records = json.loads(out)
+    assert {(r["model"], r["backend"]) for r in records if r["model"] in ("qsvm", "qnn")} == \
+        {(m, b) for m in ("qsvm", "qnn") for b in backends}
+    assert all(r["seeds"] == 3 and not r["skipped"] and not r["failed"] for r in records)
