@@ -130,7 +130,8 @@ class Store:
     """An open results store.  Safe to use from several processes at once (WAL, busy timeout) and threads (a lock).
 
     ``create=False`` opens an existing store for reading; one that cannot be written is then
-    opened read-only (``readonly``) and not migrated.  Opening for writing a store that
+    opened read-only (``readonly``) and not migrated.  A reader leaves a current store's bytes as
+    they are (its journal mode included); an older, writable one is migrated first.  Opening for writing a store that
     cannot be written raises :class:`StoreError`.
     """
 
@@ -156,7 +157,8 @@ class Store:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if version is None or version < SCHEMA_VERSION:
                 self._initialise()
-            self.conn.execute("PRAGMA journal_mode = WAL")
+            if create or version is None or version < SCHEMA_VERSION:
+                self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"cannot {'create' if version is None else 'open'} results store {self.path}: "

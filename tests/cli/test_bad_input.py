@@ -21,7 +21,6 @@ from requires import skip_or_fail
 
 from qbench.errors import QBenchError
 
-STORE_OPENING = pytest.mark.xfail(strict=True, reason="store opening: fixed with the store migrations")
 
 SUITE_HEAD = '[suite]\nname = "{name}"\nbackends = ["numpy"]\n'
 DATA = '[[datasets]]\nname = "moons"\nn_samples = 30\nparams = { noise = 0.1 }\n'
@@ -136,18 +135,18 @@ CLI_CASES = [
     # qbench run: the store
     (["run", "good.toml", "--db", "foreign.db"], "is not a qbench results store"),
     (["run", "good.toml", "--db", "newer.db"], "written by a newer qbench"),
-    pytest.param(["run", "good.toml", "--db", "newer-wal.db"], "written by a newer qbench", marks=STORE_OPENING,
+    pytest.param(["run", "good.toml", "--db", "newer-wal.db"], "written by a newer qbench",
                  id="run-newer-wal-store"),
-    pytest.param(["run", "good.toml", "--db", "readonly/new.db"], "readonly/new.db", marks=STORE_OPENING,
+    pytest.param(["run", "good.toml", "--db", "readonly/new.db"], "readonly/new.db",
                  id="run-db-in-read-only-folder"),
     # qbench results
     (["results", "--db", "absent.db"], "no results store at"),
     (["results", "--db", "store.db", "--suite", "nope"], "no results for suite 'nope'"),
-    pytest.param(["results", "--db", "journal.db", "--suite", "nope"], "no results for suite 'nope'", marks=STORE_OPENING,
+    pytest.param(["results", "--db", "journal.db", "--suite", "nope"], "no results for suite 'nope'",
                  id="results-rollback-journal-store-kept-as-is"),
     (["results", "--db", "foreign.db"], "is not a qbench results store"),
     (["results", "--db", "newer.db"], "written by a newer qbench"),
-    pytest.param(["results", "--db", "newer-wal.db"], "written by a newer qbench", marks=STORE_OPENING,
+    pytest.param(["results", "--db", "newer-wal.db"], "written by a newer qbench",
                  id="results-newer-wal-store"),
     # qbench report
     (["report", "--db", "absent.db", "--out", "site"], "no results store at"),
@@ -199,7 +198,6 @@ def test_cli_bad_input(cli, work, args, fragment):
     assert _snapshot(work) == before, "the working folder changed"
 
 
-@STORE_OPENING
 def test_results_reads_a_valid_store_on_a_read_only_mount(cli, work):
     """Not bad input at all: a store nobody may write is still readable, so ``qbench results`` shows it."""
     before = _snapshot(work)
