@@ -20,9 +20,13 @@ from qbench.results.tables import FORMATS
 @click.option("--jobs", "raw", is_flag=True, help="One row per job instead of the comparison table.")
 @click.option("--status", type=click.Choice(["done", "failed", "skipped"]),
               help="With --jobs: only jobs with this status.")
-def results(db, suite, fmt, output, raw, status) -> int:
+@click.option("--wide", is_flag=True, help="Every column (fit time and its ratios, classical and harness seconds, "
+              "notes); the default table fits 120 columns.")
+def results(db, suite, fmt, output, raw, status, wide) -> int:
     """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, fit time."""
     from qbench.results import tables as R
+    from qbench.results.display import baselines_first, text_table
+    from qbench.results.timesplit import add_time_split
     from qbench.errors import QBenchError
 
     df = R.load(db, suite=suite)
@@ -30,11 +34,12 @@ def results(db, suite, fmt, output, raw, status) -> int:
         if status:
             df = df[df["status"] == status]
         cols = ["job_key", "suite", "label", "status", "test_accuracy", "cv_score", "best_params", "fit_time",
-                "predict_time", "total_time", "peak_memory", "error_type", "error_message"]
+                "predict_time", "quantum_time", "classical_time", "overhead_time", "total_time", "peak_memory", "error_type", "error_message"]
         table = R.flat(df) if fmt != "table" else df[cols]
         data = table.to_string(index=False) if fmt == "table" else R.export(table, fmt)
     else:
-        data = R.export(R.compare(df), fmt)
+        table = baselines_first(add_time_split(R.compare(df), df))
+        data = text_table(table, wide=wide) if fmt == "table" else R.export(table, fmt)
     if isinstance(data, bytes):
         if output is None and sys.stdout.isatty():
             raise QBenchError("parquet is binary; write it to a file with -o FILE")

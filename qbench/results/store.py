@@ -69,6 +69,10 @@ COLUMNS: dict[str, str] = {
     "circuit_time": "REAL",
     "total_time": "REAL",
     "wall_time": "REAL",
+    # where a job's seconds went: inside the backend, in classical code (SVM, optimiser, search), in the harness
+    "quantum_time": "REAL",
+    "classical_time": "REAL",
+    "overhead_time": "REAL",
     # cost
     "circuit_executions": "INTEGER",
     "shots_used": "INTEGER",
