@@ -40,6 +40,12 @@ def _seconds(v) -> str:
     return "" if _missing(v) else f"{v:.3g}"
 
 
+def _ratio(v) -> str:
+    if _missing(v):
+        return ""
+    return f"{v:.2f}" if v < 10 else f"{v:.1f}" if v < 100 else f"{v:.0f}"
+
+
 def _rows(table: pd.DataFrame, wide: bool) -> list[dict]:
     adjusted = "p_adjusted" in table.columns
     several_modes = table.loc[table["kind"] != "baseline", "mode"].astype(str).nunique() > 1
@@ -57,12 +63,12 @@ def _rows(table: pd.DataFrame, wide: bool) -> list[dict]:
         if wide or several_modes:
             row["mode"] = "" if classical else mode
         row.update({
-            "seeds": str(r["seeds"]), "accuracy (95% CI)": acc,
+            "seeds": str(r["seeds"]), "accuracy ± 95%": acc,
             "Δ": "" if classical else _fmt(r["diff"], "+.3f"),
             "verdict": "" if classical else str(r["verdict"] or ""),
             ("p adj" if adjusted else "p"): "" if classical else _fmt(p, ".2g"),
             "quantum s": "" if classical else _seconds(r.get("quantum_time")),
-            "x numpy": _fmt(r.get("quantum_vs_numpy"), ".3g"),
+            "x numpy": _ratio(r.get("quantum_vs_numpy")),
         })
         if wide:
             if adjusted:
@@ -82,7 +88,7 @@ def _rows(table: pd.DataFrame, wide: bool) -> list[dict]:
 
 
 #: Columns the narrow form may shorten, in the order they give up characters, with the least each keeps.
-SHRINKABLE = (("data set", 10), ("model", 8), ("backend", 10), ("verdict", 7))
+SHRINKABLE = (("model", 8), ("backend", 12), ("data set", 16), ("verdict", 7))
 
 
 def _render(rows: list[dict], widths: dict[str, int]) -> str:
@@ -93,7 +99,12 @@ def _render(rows: list[dict], widths: dict[str, int]) -> str:
     def cell(text: str, c: str) -> str:
         w = widths[c]
         if len(text) > w:
-            text = text[:w - 1] + ELLIPSIS
+            name, bracket, size = text.partition("[")
+            keep = len(size) + 1 if bracket and c == "data set" else 0  # the size says which row it is: keep it
+            if keep and w - keep >= 4:
+                text = name[:w - keep - 1] + ELLIPSIS + bracket + size
+            else:
+                text = text[:w - 1] + ELLIPSIS
         return text.rjust(w) if c in numeric else text.ljust(w)
 
     lines = [" ".join(cell(c, c) for c in cols)]
