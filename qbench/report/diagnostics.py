@@ -35,8 +35,10 @@ def variance_against_qubits(suite: SuiteData, kind: str, key: str, fig_id: str, 
         })
     for model, sub in jobs.groupby(jobs["model"].astype(str), sort=True):
         med = sub.groupby("_qubits")["_var"].median().sort_index()
+        backends = sorted(sub["backend"].astype(str).unique())
+        colour = backend_colour(backends[0]) if len(backends) == 1 else shared_colour()
         traces.append({"type": "scatter", "mode": "lines", "name": ptext(f"{model} (median over backends)"),
-                       "legendgroup": ptext(model), "meta": backend_meta(sorted(sub["backend"].astype(str).unique())),
+                       "legendgroup": ptext(model), "meta": backend_meta(backends),
                        "x": [float(v) for v in med.index], "y": [float(v) for v in med],
-                       "line": {"color": shared_colour(), "width": 1.5, "dash": "dot"}, "hoverinfo": "skip"})
+                       "line": {"color": colour, "width": 1.5, "dash": "dot"}, "hoverinfo": "skip"})
     return Figure(fig_id, title, traces, layout(title, "qubits", ylabel, ylog=True), caption=caption)

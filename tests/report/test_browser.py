@@ -183,10 +183,10 @@ def test_every_backend_has_one_colour_across_the_site(site, visit):
     assert not shared & set(single)  # a curve that stands for several backends wears none of their colours
     # identical loss curves are drawn once per seed and named with each backend; the distinct one stands alone
     assert qnn_loss is not None
-    seeds = 2
-    assert len(qnn_loss) == 2 * seeds, [t["name"] for t in qnn_loss]
+    runs = 2 * 2  # 2 seeds x 2 data-set sizes: 6 backends each, 24 jobs
+    assert len(qnn_loss) == 2 * runs, [t["name"] for t in qnn_loss]
     together = [t for t in qnn_loss if len(t["meta"]["backends"]) > 1]
-    assert len(together) == seeds
+    assert len(together) == runs
     for t in together:
         assert set(t["meta"]["backends"]) == set(PALETTE_BACKENDS) - {DISTINCT_BACKEND}
         assert all(b in t["name"] for b in t["meta"]["backends"])
