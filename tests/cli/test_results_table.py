@@ -90,20 +90,39 @@ def test_time_split_adds_up_per_job(store, cli):
             assert r["quantum_time"] == pytest.approx(min(r["circuit_time"], r["quantum_time"] + r["classical_time"]))
 
 
-def test_bench_numpy_row_is_one_by_construction(cli):
-    code, out, err = cli("bench", "kernel", "--qubits", "2", "--samples", "8", "--repeat", "2",
+def test_bench_times_numpy_and_backends_in_one_interleaved_loop(cli, monkeypatch):
+    from qbench.cli import workloads
+
+    calls = []
+    order = []
+    real = workloads.interleaved
+
+    def spy(steps, repeat):
+        calls.append(list(steps))
+        wrapped = {name: (lambda fn=fn, name=name: (order.append(name), fn())) for name, fn in steps.items()}
+        return real(wrapped, repeat)
+
+    monkeypatch.setattr(workloads, "interleaved", spy)
+    code, out, err = cli("bench", "kernel", "--qubits", "2", "--qubits", "3", "--samples", "8", "--repeat", "2",
                          "--backend", "numpy", "--backend", "pennylane")
     assert code == 0, err
-    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
-    assert rows["numpy"][-1] == "1.00"
-    assert float(rows["pennylane"][-1]) > 0
+    # one loop per width, numpy and the backend taking turns in every round
+    assert calls == [["numpy", "pennylane"], ["numpy", "pennylane"]]
+    assert order == ["numpy", "pennylane"] * 4
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert [r[0] for r in rows] == ["numpy", "pennylane"] * 2
+    for r in rows:
+        if r[0] == "numpy":
+            assert r[-1] == "1.00"
+        else:
+            assert float(r[-1]) > 0
 
 
 @pytest.mark.parametrize("args, fragment", [
     (["--repeat", "0"], "--repeat must be at least 1"),
     (["--samples", "0"], "--samples must be at least 1"),
     (["--qubits", "0"], "--qubits must be at least 1"),
-    (["--qubits", "99"], "above backend"),
+    (["--qubits", "99"], "above backend 'numpy''s maximum"),
     (["--backend", "nope"], "nope"),
 ])
 def test_bench_nonsense_values_exit_2_with_one_line(cli, args, fragment):
