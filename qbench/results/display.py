@@ -2,7 +2,7 @@
 
 Rows keep the table's data-set order with each data set's classical baselines first, so a
 quantum row reads against the baselines just above it.  The narrow form keeps what decides
-(accuracy, difference, verdict, quantum time, x numpy) and shortens long names with "…" until
+(accuracy, difference, verdict, quantum time, x numpy; the p-values are in ``wide``) and shortens long names with "…" until
 the lines fit; ``wide`` adds the fit time and its ratios, the classical and harness seconds,
 failures and notes.
 """
@@ -66,13 +66,13 @@ def _rows(table: pd.DataFrame, wide: bool) -> list[dict]:
             "seeds": str(r["seeds"]), "accuracy ± 95%": acc,
             "Δ": "" if classical else _fmt(r["diff"], "+.3f"),
             "verdict": "" if classical else str(r["verdict"] or ""),
-            ("p adj" if adjusted else "p"): "" if classical else _fmt(p, ".2g"),
             "quantum s": "" if classical else _seconds(r.get("quantum_time")),
             "x numpy": _ratio(r.get("quantum_vs_numpy")),
         })
         if wide:
+            row["p"] = "" if classical else _fmt(r["p_value"], ".2g")
             if adjusted:
-                row["p"] = "" if classical else _fmt(r["p_value"], ".2g")
+                row["p adj"] = "" if classical else _fmt(p, ".2g")
             row.update({
                 "baseline": "" if classical or _missing(r["baseline"]) else str(r["baseline"]),
                 "classical s": _seconds(r.get("classical_time")), "overhead s": _seconds(r.get("overhead_time")),
@@ -88,7 +88,7 @@ def _rows(table: pd.DataFrame, wide: bool) -> list[dict]:
 
 
 #: Columns the narrow form may shorten, in the order they give up characters, with the least each keeps.
-SHRINKABLE = (("model", 8), ("backend", 12), ("data set", 16), ("verdict", 7))
+SHRINKABLE = (("data set", 16), ("backend", 12), ("model", 8), ("verdict", 7))
 
 
 def _render(rows: list[dict], widths: dict[str, int]) -> str:
