@@ -22,13 +22,16 @@ from qbench.results.tables import FORMATS
               help="With --jobs: only jobs with this status.")
 @click.option("--history", is_flag=True,
               help="Also the configurations of superseded suite definitions (marked superseded).")
-def results(db, suite, fmt, output, raw, status, history) -> int:
-    """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, fit time.
+@click.option("--wide", is_flag=True, help="Every column (fit time and its ratios, p-values, classical and harness "
+              "seconds, notes); the default table fits 120 columns.")
+def results(db, suite, fmt, output, raw, status, history, wide) -> int:
+    """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, time split.
 
     Groups are configurations (config_id), as each suite is defined now; p-values are Holm-adjusted
     over the rows of the table, and the verdict uses the adjusted p-value.
     """
     from qbench.results import tables as R
+    from qbench.results.display import baselines_first, text_table
     from qbench.errors import QBenchError
 
     df = R.load(db, suite=suite)
@@ -37,12 +40,14 @@ def results(db, suite, fmt, output, raw, status, history) -> int:
             df = df[~df["superseded"]]
         if status:
             df = df[df["status"] == status]
-        cols = ["job_key", "config_id", "suite", "label", "status", "superseded", "test_accuracy", "cv_score", "best_params", "fit_time",
-                "predict_time", "total_time", "peak_memory", "error_type", "error_message"]
+        cols = ["job_key", "config_id", "suite", "label", "status", "superseded", "test_accuracy", "cv_score",
+                "best_params", "fit_time", "predict_time", "quantum_time", "classical_time", "overhead_time",
+                "total_time", "peak_memory", "error_type", "error_message"]
         table = R.flat(df) if fmt != "table" else df[cols]
         data = table.to_string(index=False) if fmt == "table" else R.export(table, fmt)
     else:
-        data = R.export(R.compare(df, history=history), fmt)
+        table = baselines_first(R.compare(df, history=history))
+        data = text_table(table, wide=wide) if fmt == "table" else R.export(table, fmt)
     if isinstance(data, bytes):
         if output is None and sys.stdout.isatty():
             raise QBenchError("parquet is binary; write it to a file with -o FILE")

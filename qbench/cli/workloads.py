@@ -21,20 +21,43 @@ def _best_of(fn, repeat: int) -> float:
     return best
 
 
-def kernel_time(backend: str, n_qubits: int, n_samples: int = 200, repeat: int = 3, mode: str = "exact",
-                seed: int = 0, **options) -> float:
-    """Best-of-``repeat`` seconds for the symmetric Gram matrix of the ZZ map (reps 2, full entanglement)."""
+def kernel_step(backend: str, n_qubits: int, n_samples: int = 200, mode: str = "exact", seed: int = 0, **options):
+    """One symmetric Gram matrix of the ZZ map (reps 2, full entanglement) on ``backend``, as a callable."""
     fm = ZZFeatureMap(reps=2, entanglement="full")
     rng = np.random.default_rng(seed)
     angles = fm.angles(rng.uniform(0, np.pi, size=(n_samples, n_qubits)))
     circuit = fm.circuit(n_qubits)
     b = open_backend(backend, mode=mode, seed=seed, **options)
-    return _best_of(lambda: b.kernel(circuit, angles), repeat)
+    return lambda: b.kernel(circuit, angles)
+
+
+def kernel_time(backend: str, n_qubits: int, n_samples: int = 200, repeat: int = 3, mode: str = "exact",
+                seed: int = 0, **options) -> float:
+    """Best-of-``repeat`` seconds for the symmetric Gram matrix of the ZZ map (reps 2, full entanglement)."""
+    return _best_of(kernel_step(backend, n_qubits, n_samples, mode, seed, **options), repeat)
+
+
+def interleaved(steps: dict, repeat: int) -> dict:
+    """Best-of-``repeat`` seconds of each callable, timed in turn within each round, so a slow spell of a shared
+    machine falls on every backend alike and ratios between them survive it."""
+    best = {name: float("inf") for name in steps}
+    for _ in range(repeat):
+        for name, fn in steps.items():
+            t0 = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return best
 
 
 def qnn_time(backend: str, n_qubits: int = 6, layers: int = 3, n_samples: int = 100, repeat: int = 3,
              mode: str = "exact", seed: int = 0, **options) -> float:
     """Best-of-``repeat`` seconds for one forward pass plus one VJP (angle map + hardware-efficient ansatz, parity)."""
+    return _best_of(qnn_step(backend, n_qubits, layers, n_samples, mode, seed, **options), repeat)
+
+
+def qnn_step(backend: str, n_qubits: int = 6, layers: int = 3, n_samples: int = 100, mode: str = "exact",
+             seed: int = 0, **options):
+    """One forward pass plus one VJP (angle map + hardware-efficient ansatz, parity) on ``backend``, as a callable."""
     fm, an = AngleFeatureMap("Y"), HardwareEfficientAnsatz(layers=layers)
     circuit = fm.circuit(n_qubits).then(an.circuit(n_qubits))
     rng = np.random.default_rng(seed)
@@ -48,7 +71,7 @@ def qnn_time(backend: str, n_qubits: int = 6, layers: int = 3, n_samples: int = 
         b.expval(circuit, angles, weights, obs)
         b.vjp(circuit, angles, weights, obs, cot)
 
-    return _best_of(step, repeat)
+    return step
 
 
 def machine_limits(size_mb: int = 256, repeat: int = 5) -> dict:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qbench.report.figures import ptext, Figure, colour_for, empty, finite, layout, series_colours, symbol_for
+from qbench.report.figures import (CLASSICAL, Figure, backend_colour, backend_meta, empty, finite, layout, model_symbol,
+                                   ptext)
 from qbench.report.suite_data import SuiteData
 
 #: At most this many per-data-set figures on a page (the table has every group).
@@ -12,26 +13,29 @@ MAX_DATASET_FIGURES = 24
 
 
 def accuracy_vs_time(suite: SuiteData) -> Figure:
-    """One point per finished job: test accuracy against fit time (log), colour = framework, symbol = mode."""
+    """One point per finished job: test accuracy against fit time (log), colour = backend, symbol = model."""
     title = "Accuracy against fit time"
     done = suite.done
     done = done[done["test_accuracy"].notna() & (done["fit_time"].astype(float) > 0)]
     if done.empty:
         return empty("accuracy-time", title, "no finished job with an accuracy and a fit time")
+    done = done.assign(_backend=[CLASSICAL if k == "baseline" else str(b) for k, b in zip(done["kind"], done["backend"])])
+    several_modes = done.loc[done["kind"] != "baseline", "mode"].astype(str).nunique() > 1
     traces = []
-    for (framework, mode), sub in done.groupby(["framework", "mode"], sort=True, dropna=False):
-        framework, mode = str(framework), str(mode)
+    for (backend, model, mode), sub in done.groupby(["_backend", "model", "mode"], sort=True, dropna=False):
+        backend, model, mode = str(backend), str(model), str(mode)
+        name = f"{model} · {backend}" + (f" · {mode}" if several_modes and backend != CLASSICAL else "")
         traces.append({
-            "type": "scatter", "mode": "markers", "name": ptext(f"{framework} · {mode}"),
+            "type": "scatter", "mode": "markers", "name": ptext(name), "meta": backend_meta([backend]),
             "x": [finite(v) for v in sub["fit_time"]], "y": [finite(v) for v in sub["test_accuracy"]],
             "text": [ptext(v) for v in sub["label"]],
             "hovertemplate": "%{text}<br>accuracy %{y:.3f}<br>fit %{x:.3g} s<extra></extra>",
-            "marker": {"color": colour_for(framework), "symbol": symbol_for(mode), "size": 8, "opacity": 0.75,
+            "marker": {"color": backend_colour(backend), "symbol": model_symbol(model), "size": 9, "opacity": 0.8,
                        "line": {"width": 0.5, "color": "white"}},
         })
     return Figure("accuracy-time", title, traces,
                   layout(title, "fit time (s, log; hyperparameter search included)", "test accuracy", xlog=True),
-                  caption="Each point is one job (one seed). Colour: framework; symbol: mode.", wide=True)
+                  caption="Each point is one job (one seed). Colour: backend; symbol: model.", wide=True)
 
 
 def _config(row) -> str:
@@ -62,10 +66,10 @@ def versus_baseline(suite: SuiteData) -> tuple[list[Figure], str]:
             continue
         labels = [ptext(_group_label(r)) for r in quantum.to_dict("records")]
         traces = []
-        colours = series_colours(list(dict.fromkeys(quantum["backend"].astype(str))))
-        for backend, part in quantum.groupby("backend", sort=False):
+        for (backend, model), part in quantum.groupby(["backend", "model"], sort=False):
             traces.append({
-                "type": "scatter", "mode": "markers", "name": ptext(backend),
+                "type": "scatter", "mode": "markers", "name": ptext(f"{model} · {backend}"),
+                "meta": backend_meta([backend]),
                 "x": [ptext(_group_label(r)) for r in part.to_dict("records")],
                 "y": [finite(v) for v in part["accuracy"]],
                 "error_y": {"type": "data", "array": [finite(v) or 0 for v in part["ci95"]], "visible": True,
@@ -73,7 +77,7 @@ def versus_baseline(suite: SuiteData) -> tuple[list[Figure], str]:
                 "customdata": [[int(s), finite(c)] for s, c in zip(part["seeds"], part["ci95"])],
                 "hovertemplate": "%{x}<br>accuracy %{y:.3f} ± %{customdata[1]:.3f} (95%, %{customdata[0]} seeds)"
                                  "<extra></extra>",
-                "marker": {"size": 10, "color": colours[str(backend)]},
+                "marker": {"size": 10, "color": backend_colour(backend), "symbol": model_symbol(model)},
             })
         shapes = []
         if not base.empty:
@@ -83,12 +87,12 @@ def versus_baseline(suite: SuiteData) -> tuple[list[Figure], str]:
             row = row.iloc[0] if len(row) else base.loc[base["accuracy"].idxmax()]
             acc, ci = finite(row["accuracy"]), finite(row["ci95"]) or 0.0
             traces.append({"type": "scatter", "mode": "lines", "name": ptext(f"best baseline: {name}"),
-                           "x": labels, "y": [acc] * len(labels),
-                           "line": {"color": colour_for("scikit-learn"), "dash": "dash", "width": 2},
+                           "x": labels, "y": [acc] * len(labels), "meta": backend_meta([CLASSICAL]),
+                           "line": {"color": backend_colour(CLASSICAL), "dash": "dash", "width": 2},
                            "hovertemplate": f"{ptext(name)}: %{{y:.3f}} ± {ci:.3f}<extra></extra>"})
             if acc is not None and ci:
                 shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
-                               "y0": acc - ci, "y1": acc + ci, "fillcolor": colour_for("scikit-learn"),
+                               "y0": acc - ci, "y1": acc + ci, "fillcolor": backend_colour(CLASSICAL),
                                "opacity": 0.12, "line": {"width": 0}, "layer": "below"})
         lows = [a - (c or 0) for a, c in zip(quantum["accuracy"], quantum["ci95"].fillna(0)) if finite(a) is not None]
         bottom = max(0.0, min(lows, default=0.0) - 0.05)

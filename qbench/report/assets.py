@@ -120,8 +120,15 @@ JS = r"""/* qbench dashboard: draws the page's plotly figures, makes tables sort
     });
   }
 
+  function makeToggle(box) {
+    var table = document.getElementById(box.getAttribute("data-table"));
+    if (!table) { return; }
+    box.addEventListener("change", function () { table.classList.toggle("show-all", box.checked); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     each(document.querySelectorAll("table.sortable"), makeSortable);
+    each(document.querySelectorAll("input.show-columns"), makeToggle);
     each(document.querySelectorAll("input.table-filter"), makeFilterable);
     renderPlots();
   });
@@ -171,4 +178,18 @@ pre { background: #f8f9fa; border: 1px solid var(--line); border-radius: 6px; pa
 .circuit-block { margin-bottom: 1rem; }
 code { background: #eef1f5; padding: 0 0.25rem; border-radius: 3px; }
 a.suite-link { color: var(--accent); font-weight: 600; }
+table.collapsible .extra { display: none; }
+table.collapsible.show-all .extra { display: table-cell; }
+.column-toggle { margin-left: 1rem; color: var(--muted); }
+tr.baseline td { background: #f3faf6; }
+td.verdict.good, td.verdict.bad { font-weight: 600; }
+.verdicts td.better { background: #e3f4e8; color: #1e6b31; font-weight: 600; }
+.verdicts td.worse { background: #fbe6e6; color: #a61e1e; font-weight: 600; }
+.verdicts td.indistinguishable { background: #eef1f5; color: #44505c; }
+.answer { display: grid; grid-template-columns: repeat(auto-fit, minmax(230px, 1fr)); gap: 0.8rem; margin: 0.6rem 0 1rem; }
+.answer .card { border: 1px solid var(--line); border-radius: 8px; padding: 0.6rem 0.8rem; background: #fafbfc; }
+.answer .card b { font-size: 1.4rem; display: block; }
+.answer .card.better b { color: var(--good); } .answer .card.worse b { color: var(--bad); }
+.swatch { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 2px; margin-right: 0.35rem;
+          vertical-align: -1px; }
 """

@@ -1,26 +1,30 @@
 """Circuit diagrams of every feature map and ansatz a suite's quantum models use.
 
-The templates are read from each job's model parameters (and grid-search winners),
-falling back to the estimator's defaults for those not set.  Each distinct template and
-parameter set is drawn once, on the smallest qubit count the suite used it with: by
-Qiskit's text drawer when Qiskit (and qbench's Qiskit plugin) is installed, else by
-qbench's own text diagram.
+The templates are read from what each stored row carries: the fitted model's templates in its
+artifacts (defaults filled in), else its model parameters and grid-search winners.  Each
+distinct template and parameter set is drawn once, on the smallest qubit count the suite used
+it with: by Qiskit's text drawer when Qiskit (and qbench's Qiskit plugin) is installed, else by
+qbench's own text diagram.  A wide or deep circuit is cut to its first :data:`MAX_QUBITS` qubits
+and :data:`MAX_LAYERS` layers (with a note), so a page stays small and quick at any width.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 from dataclasses import dataclass
 
 import pandas as pd
 
 from qbench.circuits.drawing import template_circuit, text_diagram
+from qbench.circuits.ir import Circuit
 from qbench.plugin.manager import drawer_for
 from qbench.report.page import esc, no_data
 from qbench.report.suite_data import SuiteData
 
 MAX_DIAGRAMS = 20
+#: A drawn circuit keeps at most this many qubits (the first) and layers (the first).
+MAX_QUBITS = 8
+MAX_LAYERS = 16
 #: Estimator parameter naming each drawable template, and the parameter holding its options.
 TEMPLATE_PARAMS = {"feature_map": "feature_map_params", "ansatz": "ansatz_params"}
 
@@ -33,21 +37,45 @@ class TemplateUse:
     qubits: set
 
 
-def _estimator_defaults(kind: str) -> dict:
-    from qbench.models import QNNClassifier, QuantumKernelClassifier
+def truncated(circuit: Circuit, max_qubits: int = MAX_QUBITS, max_layers: int = MAX_LAYERS) -> tuple[Circuit, str]:
+    """The circuit's first qubits and layers, and a note saying what was left out ("" when nothing was)."""
+    if circuit.n_qubits <= max_qubits and circuit.depth <= max_layers:
+        return circuit, ""
+    keep_q = min(circuit.n_qubits, max_qubits)
+    level = [0] * circuit.n_qubits
+    kept = []
+    for g in circuit.gates:
+        d = max(level[w] for w in g.wires) + 1
+        for w in g.wires:
+            level[w] = d
+        if d <= max_layers and all(w < keep_q for w in g.wires):
+            kept.append(g)
+    cut = Circuit(keep_q, tuple(kept), circuit.n_data, circuit.n_weights, circuit.name)
+    note = (f"truncated: the first {keep_q} of {circuit.n_qubits} qubits and {min(circuit.depth, max_layers)} of "
+            f"{circuit.depth} layers; gates that reach the hidden qubits are left out")
+    return cut, note
 
-    cls = {"kernel": QuantumKernelClassifier, "qnn": QNNClassifier}.get(kind)
-    if cls is None:
-        return {}
-    return {n: p.default for n, p in inspect.signature(cls).parameters.items() if p.default is not inspect.Parameter.empty}
+
+def _templates(row) -> dict:
+    """Template name and options per template kind, as the row stores them."""
+    artifacts = row["artifacts"] if isinstance(row["artifacts"], dict) else {}
+    values = {**(row["model_params"] if isinstance(row["model_params"], dict) else {}),
+              **(row["best_params"] if isinstance(row["best_params"], dict) else {})}
+    out = {}
+    for tkind, pkey in TEMPLATE_PARAMS.items():
+        stored = artifacts.get(tkind)
+        if isinstance(stored, dict) and isinstance(stored.get("name"), str):
+            out[tkind] = (stored["name"], stored.get("params") or {})
+        elif isinstance(values.get(tkind), str):
+            out[tkind] = (values[tkind], values.get(pkey) or {})
+    return out
 
 
 def templates_used(suite: SuiteData) -> list[TemplateUse]:
     """Distinct (kind, name, parameters) of the feature maps and ansaetze in the suite, with the qubit counts used."""
     uses: dict[str, TemplateUse] = {}
-    defaults: dict[str, dict] = {}
     quantum = suite.jobs[suite.jobs["kind"].isin(["kernel", "qnn"])]
-    cols = ["kind", "model_params", "best_params", "n_qubits", "preprocess", "n_features"]
+    cols = ["kind", "model_params", "best_params", "n_qubits", "preprocess", "n_features", "artifacts"]
     seen: set[str] = set()
     for row in quantum[cols].to_dict("records"):
         fingerprint = json.dumps(row, sort_keys=True, default=str)
@@ -55,21 +83,16 @@ def templates_used(suite: SuiteData) -> list[TemplateUse]:
             continue
         seen.add(fingerprint)
         kind = str(row["kind"])
-        if kind not in defaults:
-            defaults[kind] = _estimator_defaults(kind)
-        values = {**defaults[kind], **(row["model_params"] if isinstance(row["model_params"], dict) else {}),
-                  **(row["best_params"] if isinstance(row["best_params"], dict) else {})}
+        templates = _templates(row)
         qubits = row["n_qubits"]
         if qubits is None or pd.isna(qubits):
             pre = row["preprocess"] if isinstance(row["preprocess"], dict) else {}
             qubits = pre.get("n_qubits") or row["n_features"]
         if qubits is None or pd.isna(qubits):
             continue
-        for tkind, pkey in TEMPLATE_PARAMS.items():
-            name = values.get(tkind)
-            if not isinstance(name, str) or (tkind == "ansatz" and kind != "qnn"):
+        for tkind, (name, params) in templates.items():
+            if tkind == "ansatz" and kind != "qnn":
                 continue
-            params = values.get(pkey) or {}
             if not isinstance(params, dict):
                 continue
             key = json.dumps([tkind, name, params], sort_keys=True, default=str)
@@ -81,15 +104,16 @@ def templates_used(suite: SuiteData) -> list[TemplateUse]:
 PREFERRED_DRAWER = "qiskit"
 
 
-def diagram(use: TemplateUse, n_qubits: int, drawer) -> tuple[str, str]:
-    """``(text, drawer name)`` for one template on ``n_qubits`` qubits."""
+def diagram(use: TemplateUse, n_qubits: int, drawer) -> tuple[str, str, str]:
+    """``(text, drawer name, truncation note)`` for one template on ``n_qubits`` qubits."""
     _, circuit = template_circuit(use.name, n_qubits, use.params, kind=use.kind)
+    circuit, cut = truncated(circuit)
     if drawer is not None:
         try:
-            return drawer(circuit, "text"), f"{PREFERRED_DRAWER.capitalize()} text drawer"
+            return drawer(circuit, "text"), f"{PREFERRED_DRAWER.capitalize()} text drawer", cut
         except Exception:  # the plugin cannot translate it: fall back rather than lose the diagram
             pass
-    return text_diagram(circuit), "qbench text diagram"
+    return text_diagram(circuit), "qbench text diagram", cut
 
 
 def circuits_html(suite: SuiteData) -> tuple[str, str]:
@@ -105,8 +129,8 @@ def circuits_html(suite: SuiteData) -> tuple[str, str]:
         params = ", ".join(f"{k}={json.dumps(v, default=str)}" for k, v in sorted(use.params.items())) or "defaults"
         used = ", ".join(str(q) for q in sorted(use.qubits))
         try:
-            text, drawn_by = diagram(use, n, drawer)
-            body = f'<pre class="circuit">{esc(text)}</pre>'
+            text, drawn_by, cut = diagram(use, n, drawer)
+            body = (f'<p class="note truncated">{esc(cut)}</p>' if cut else "") + f'<pre class="circuit">{esc(text)}</pre>'
         except Exception as exc:  # an unknown template (plugin not installed here) must not sink the page
             drawn_by = "not drawn"
             body = no_data(f"cannot build {use.name!r} here: {type(exc).__name__}: {exc}")

@@ -15,33 +15,70 @@ from dataclasses import dataclass, field
 
 from qbench.report.page import esc, no_data
 
-#: Framework -> colour (others get the next of :data:`PALETTE`).
-FRAMEWORK_COLOURS = {"numpy": "#3b3b3b", "qiskit": "#6929c4", "pennylane": "#d4a017", "cirq": "#1192e8",
-                     "scikit-learn": "#2a9d3f"}
-PALETTE = ("#e8590c", "#c2255c", "#0b7285", "#5f3dc4", "#862e9c", "#364fc7", "#2b8a3e", "#a61e4d", "#495057")
-#: Mode -> marker symbol (classical baselines are recorded with mode "classical").
-MODE_SYMBOLS = {"exact": "circle", "shots": "square", "noisy": "diamond", "hardware": "star", "classical": "x"}
-SYMBOLS = ("triangle-up", "triangle-down", "pentagon", "hexagon", "cross", "star-triangle-up")
+#: Okabe-Ito colour-blind-safe hues, one per framework; a framework's backends are shades of its hue.
+FRAMEWORK_HUES = {"numpy": "#4d4d4d", "qiskit": "#cc79a7", "pennylane": "#e69f00", "cirq": "#0072b2",
+                  "scikit-learn": "#009e73"}
+#: Hues for frameworks not listed above, picked by name.
+SPARE_HUES = ("#d55e00", "#56b4e9", "#8c6bb1", "#b8a200")
+#: Shade factors for a framework's variants: < 1 darkens towards black, > 1 lightens towards white.
+SHADES = (0.62, 1.45, 0.8, 1.25, 0.5, 1.6)
+#: Known variants keep their shade whichever backends a page shows.
+VARIANT_SHADE = {"lightning": 0, "qsim": 0, "aer": 0, "native": 1}
+CLASSICAL = "(classical)"
+#: Model name -> marker symbol (the models of the bundled suites; others get one by name).
+MODEL_SYMBOLS = {"qsvm": "circle", "qnn": "diamond", "svc_rbf": "x", "svc_linear": "cross",
+                 "logreg": "triangle-down"}
+SYMBOLS = ("square", "triangle-up", "pentagon", "hexagon", "star", "star-triangle-up", "hourglass", "bowtie")
 REFERENCE_BACKEND = "numpy"
 
 
+def _stable(name: str) -> int:
+    return sum((i + 1) * ord(ch) for i, ch in enumerate(str(name)))
+
+
+def _shade(hex_colour: str, factor: float) -> str:
+    rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+    if factor <= 1:
+        rgb = [round(c * factor) for c in rgb]
+    else:
+        rgb = [round(c + (255 - c) * (factor - 1)) for c in rgb]
+    return "#" + "".join(f"{min(255, max(0, c)):02x}" for c in rgb)
+
+
+def backend_colour(backend: str) -> str:
+    """The one colour of a backend on every plot: its framework's hue, shaded for a variant (``cirq.qsim``).
+
+    Classical baselines (``(classical)``, ``scikit-learn``) share the classical green.
+    """
+    name = str(backend)
+    if name in (CLASSICAL, "classical", "baseline"):
+        name = "scikit-learn"
+    framework, _, variant = name.partition(".")
+    hue = FRAMEWORK_HUES.get(framework) or SPARE_HUES[_stable(framework) % len(SPARE_HUES)]
+    if not variant:
+        return hue
+    index = VARIANT_SHADE.get(variant, _stable(variant) % len(SHADES))
+    return _shade(hue, SHADES[index])
+
+
 def colour_for(name: str) -> str:
-    """A stable colour per framework: the known ones, else one picked from the palette by the name."""
-    return FRAMEWORK_COLOURS.get(name) or PALETTE[sum(map(ord, str(name))) % len(PALETTE)]
+    """Kept for callers that colour by framework or backend name: the same as :func:`backend_colour`."""
+    return backend_colour(name)
 
 
-def series_colours(names) -> dict[str, str]:
-    """Distinct colours for a list of series names (backends, models) in this figure."""
-    out = {}
-    for i, n in enumerate(names):
-        out[n] = FRAMEWORK_COLOURS.get(n) or PALETTE[i % len(PALETTE)]
-    return out
+def model_symbol(model: str) -> str:
+    """The one marker symbol of a model on every plot."""
+    return MODEL_SYMBOLS.get(str(model)) or SYMBOLS[_stable(model) % len(SYMBOLS)]
 
 
-def symbol_for(mode: str) -> str:
-    if mode in MODE_SYMBOLS:
-        return MODE_SYMBOLS[mode]
-    return SYMBOLS[sum(map(ord, mode)) % len(SYMBOLS)]
+def shared_colour() -> str:
+    """The colour of a trace that stands for several backends at once (no backend's own colour)."""
+    return "#000000"
+
+
+def backend_meta(backends) -> dict:
+    """A trace's ``meta``: the backends it stands for, read by the site's tests (one colour per backend)."""
+    return {"backends": [str(b) for b in backends]}
 
 
 def ptext(value) -> str:

@@ -1,4 +1,5 @@
-"""The overview page: every suite with its job counts and a link, and the environments the jobs ran in."""
+"""The landing page: the answer first (verdicts per data set, backend speed against numpy, with plots), then every
+suite with its job counts and a link, and the environments the jobs ran in."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import json
 
 import pandas as pd
 
-from qbench.report.page import esc, no_data, section
+from qbench.report import answer
+from qbench.report.figures import grid, specs
+from qbench.report.page import esc, json_script, no_data, section
 from qbench.report.suite_data import SuiteData
 
 MAX_ENVIRONMENTS = 20
@@ -78,12 +81,32 @@ def environments_table(suites: list[SuiteData]) -> tuple[str, str]:
     return "".join(blocks), note
 
 
-def overview_body(suites: list[SuiteData], pages: dict[str, str], db_name: str) -> str:
+FIGURES_ID = "qbench-figures"
+
+
+def overview_body(suites: list[SuiteData], pages: dict[str, str], db_name: str) -> tuple[str, str]:
+    """``(body HTML, JSON data block)`` of the landing page."""
     total = sum(len(s.jobs) for s in suites)
     counts = {k: sum(s.counts()[k] for s in suites) for k in ("done", "failed", "skipped")}
     env_html, env_note = environments_table(suites)
     summary = (f'<p class="lead">{len(suites)} suite{"s" if len(suites) != 1 else ""}, {total} jobs: '
                f'<span class="good">{counts["done"]} done</span>, <span class="{"bad" if counts["failed"] else ""}">{counts["failed"]} failed</span>, '
                f'{counts["skipped"]} skipped. Store: <code>{esc(db_name)}</code>.</p>')
-    return ("<h1>qbench results</h1>" + summary + section("suites", "Suites", suites_table(suites, pages))
+    rows = answer.verdict_rows(suites)
+    ratios = answer.speed_ratios(suites)
+    figures = [answer.difference_figure(rows), answer.speed_figure(ratios)]
+    verdict_note = ("Per data set of each suite: the quantum model with the highest mean test accuracy against the "
+                    "best classical baseline on the same splits. Δ is the mean paired difference over seeds with its "
+                    "95% t-interval; the verdict is the comparison table's (5% level"
+                    + ("; Holm-adjusted p" if any(r["adjusted"] for r in rows) else "") + ").")
+    speed_note = ("Seconds inside the backend (kernel, forward and gradient evaluations) over numpy's on the same "
+                  "configuration and seed; geometric mean over jobs. Lower is faster; the fit time, mostly classical "
+                  "search on small problems, is in each suite's table.")
+    body = ("<h1>qbench results</h1>" + summary
+            + section("verdict", "Is a quantum model better than the classical baselines?", answer.verdict_html(rows, pages),
+                      verdict_note)
+            + section("speed", "Which backend is fastest?", answer.speed_html(ratios), speed_note)
+            + section("answer-plots", "At a glance", grid(figures))
+            + section("suites", "Suites", suites_table(suites, pages))
             + section("environment", "Environment", env_html, env_note))
+    return body, json_script(specs(figures), FIGURES_ID)

@@ -84,8 +84,8 @@ def build_site(db: str | Path, out: str | Path, suite: str | None = None) -> Sit
     pages = {s.name: page_name(s.name) for s in suites}
     written = []
     index = out / INDEX
-    index.write_text(shell("qbench results", overview_body(suites, pages, db.name), _nav(suites, pages, None)),
-                     encoding="utf-8")
+    body, data = overview_body(suites, pages, db.name)
+    index.write_text(shell("qbench results", body, _nav(suites, pages, None), data=data, plots=True), encoding="utf-8")
     written.append(index)
     for s in suites:
         body, data = suite_body(s)

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from qbench.results import tables as results
+from qbench.results.display import baselines_first
+
 @dataclass
 class SuiteData:
     """One suite: its jobs (one row per job) and its comparison table (one row per result group)."""
@@ -49,7 +51,7 @@ def load_suites(db: str | Path, suite: str | None = None, timings: dict | None =
     out = []
     for name, sub in jobs.groupby("suite", sort=True):
         sub = sub.reset_index(drop=True)
-        out.append(SuiteData(str(name), sub, results.compare(sub)))
+        out.append(SuiteData(str(name), sub, baselines_first(results.compare(sub)).reset_index(drop=True)))
     if timings is not None:
         timings.update(load=t1 - t0, compare=time.perf_counter() - t1)
     return out

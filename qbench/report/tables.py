@@ -40,26 +40,46 @@ def _fmt(value, spec: str, empty: str = "") -> str:
     return empty if v is None else format(v, spec)
 
 
-def _filterable(table_id: str, rows: int, head: str, body: str, placeholder: str) -> str:
+def _filterable(table_id: str, rows: int, head: str, body: str, placeholder: str, toggle: str = "") -> str:
+    cls = "sortable collapsible" if toggle else "sortable"
+    tools = (f' <label class="column-toggle"><input type="checkbox" class="show-columns" data-table="{table_id}"> '
+             f'{esc(toggle)}</label>') if toggle else ""
     return (f'<div class="table-tools"><input type="search" class="table-filter" data-table="{table_id}" '
             f'placeholder="{esc(placeholder)}" aria-label="filter table"> '
-            f'<span class="table-count" data-table="{table_id}">{rows} rows</span></div>'
-            f'<div class="table-wrap"><table class="sortable" id="{table_id}"><thead><tr>{head}</tr></thead>'
+            f'<span class="table-count" data-table="{table_id}">{rows} rows</span>{tools}</div>'
+            f'<div class="table-wrap"><table class="{cls}" id="{table_id}"><thead><tr>{head}</tr></thead>'
             f'<tbody>{body}</tbody></table></div>')
 
 
+#: (header, sort type, decisive): decisive columns come first and always show; the others fold away.
 COMPARISON_HEADERS = [
-    ("data set", "text"), ("n", "num"), ("d", "num"), ("model", "text"), ("kind", "text"), ("backend", "text"),
-    ("mode", "text"), ("seeds", "num"), ("accuracy ± 95% CI", "num"), ("best baseline", "text"),
-    ("Δ vs baseline", "num"), ("p", "num"), ("verdict", "text"), ("fit time (s)", "num"), ("× baseline", "num"),
-    ("× numpy", "num"), ("failed", "num"), ("skipped", "num"), ("note", "text"),
+    ("data set", "text", True), ("model", "text", True), ("backend", "text", True), ("mode", "text", True),
+    ("seeds", "num", True), ("accuracy ± 95% CI", "num", True), ("Δ vs baseline", "num", True),
+    ("verdict", "text", True), ("quantum time (s)", "num", True), ("× numpy", "num", True),
+    ("n", "num", False), ("d", "num", False), ("kind", "text", False), ("best baseline", "text", False),
+    ("p", "num", False), ("p adjusted", "num", False), ("fit time (s)", "num", False),
+    ("fit × baseline", "num", False), ("fit × numpy", "num", False), ("classical time (s)", "num", False),
+    ("overhead (s)", "num", False), ("failed", "num", False), ("skipped", "num", False), ("note", "text", False),
 ]
+DECISIVE = [h for h, _, d in COMPARISON_HEADERS if d]
+
+
+def _dataset_text(r) -> str:
+    size = ", ".join(f"{k}={int(v)}" for k, v in (("n", r["n_samples"]), ("d", r["n_features"])) if _num(v) is not None)
+    return f"{r['dataset']}" + (f" [{size}]" if size else "")
 
 
 def comparison_table(suite: SuiteData) -> str:
-    """One row per result group of :func:`qbench.results.tables.compare`."""
+    """One row per result group of :func:`qbench.results.tables.compare`, baselines first within a data set.
+
+    The deciding columns (accuracy, difference, verdict, quantum time, x numpy) come first; the rest are
+    folded away behind "all columns".  ``p adjusted`` shows when the table carries it.
+    """
     table = suite.table
-    head = "".join(f'<th data-type="{t}" tabindex="0">{esc(h)}</th>' for h, t in COMPARISON_HEADERS)
+    adjusted = "p_adjusted" in table.columns
+    headers = [h for h in COMPARISON_HEADERS if adjusted or h[0] != "p adjusted"]
+    extra_cls = ' class="extra"'
+    head = "".join(f'<th data-type="{t}" tabindex="0"{"" if d else extra_cls}>{esc(h)}</th>' for h, t, d in headers)
     rows = []
     for r in table.to_dict("records"):
         baseline = r["kind"] == "baseline"
@@ -70,19 +90,34 @@ def comparison_table(suite: SuiteData) -> str:
         verdict = r["verdict"] or ""
         vcls = {"better": "good", "worse": "bad"}.get(verdict, "")
         note = str(r["note"] or "")
-        rows.append("<tr>" + "".join([
-            _cell(r["dataset"]), _cell(_fmt(r["n_samples"], ".0f"), _num(r["n_samples"])),
-            _cell(_fmt(r["n_features"], ".0f"), _num(r["n_features"])), _cell(r["model"]), _cell(r["kind"]),
-            _cell("(classical)" if baseline else r["backend"]), _cell(mode), _cell(r["seeds"], _num(r["seeds"])),
-            _cell(acc_text, acc), _cell("" if baseline or _isna(r["baseline"]) else r["baseline"]),
-            _cell(_fmt(r["diff"], "+.3f"), _num(r["diff"])), _cell(_fmt(r["p_value"], ".2g"), _num(r["p_value"])),
-            _cell(verdict, cls=vcls), _cell(_fmt(r["fit_time"], ".3g"), _num(r["fit_time"])),
-            _cell(_fmt(r["fit_vs_baseline"], ".3g"), _num(r["fit_vs_baseline"])),
-            _cell(_fmt(r["fit_vs_numpy"], ".3g"), _num(r["fit_vs_numpy"])),
-            _cell(r["failed"] or "", _num(r["failed"])), _cell(r["skipped"] or "", _num(r["skipped"])),
-            _cell(note[:300] + ("…" if len(note) > 300 else ""), cls="msg"),
-        ]) + "</tr>")
-    return _filterable("table-comparison", len(rows), head, "".join(rows), "filter rows, e.g. qiskit exact")
+        q = _num(r.get("quantum_time"))
+        decisive = [
+            _cell(_dataset_text(r)), _cell(r["model"]), _cell("(classical)" if baseline else r["backend"]),
+            _cell(mode), _cell(r["seeds"], _num(r["seeds"])), _cell(acc_text, acc),
+            _cell(_fmt(r["diff"], "+.3f"), _num(r["diff"])), _cell(verdict, cls=f"verdict {vcls}".strip()),
+            _cell("" if baseline or q is None else f"{q:.3g}", None if baseline else q),
+            _cell(_fmt(r.get("quantum_vs_numpy"), ".3g"), _num(r.get("quantum_vs_numpy"))),
+        ]
+        extra = [
+            (_fmt(r["n_samples"], ".0f"), _num(r["n_samples"])), (_fmt(r["n_features"], ".0f"), _num(r["n_features"])),
+            (r["kind"], None), ("" if baseline or _isna(r["baseline"]) else r["baseline"], None),
+            (_fmt(r["p_value"], ".2g"), _num(r["p_value"])),
+        ]
+        if adjusted:
+            extra.append((_fmt(r["p_adjusted"], ".2g"), _num(r["p_adjusted"])))
+        extra += [
+            (_fmt(r["fit_time"], ".3g"), _num(r["fit_time"])),
+            (_fmt(r["fit_vs_baseline"], ".3g"), _num(r["fit_vs_baseline"])),
+            (_fmt(r["fit_vs_numpy"], ".3g"), _num(r["fit_vs_numpy"])),
+            (_fmt(r.get("classical_time"), ".3g"), _num(r.get("classical_time"))),
+            (_fmt(r.get("overhead_time"), ".3g"), _num(r.get("overhead_time"))),
+            (r["failed"] or "", _num(r["failed"])), (r["skipped"] or "", _num(r["skipped"])),
+        ]
+        cells = decisive + [_cell(t, v, cls="extra") for t, v in extra]
+        cells.append(_cell(note[:300] + ("…" if len(note) > 300 else ""), cls="extra msg"))
+        rows.append(f'<tr class="{"baseline" if baseline else "quantum"}">' + "".join(cells) + "</tr>")
+    return _filterable("table-comparison", len(rows), head, "".join(rows), "filter rows, e.g. qiskit exact",
+                       toggle="all columns")
 
 
 def _isna(v) -> bool:

@@ -7,7 +7,9 @@ the best classical baseline on the same splits (the same data-set configuration 
 that baseline chosen by its cross-validation score on the training splits (never by test
 accuracy); a two-sided paired t-test, its p-value Holm-adjusted over the rows of the table,
 read as better / worse / indistinguishable at the 5% level; effect sizes with intervals;
-and the mean fit time with its ratio to that baseline and to the ``numpy`` reference backend.
+the mean quantum / classical / harness seconds (``quantum_time``... the speed rankings use the quantum
+time, which on small problems is a small part of the fit time) with ``quantum_vs_numpy``, the ratio to
+the same configuration on the ``numpy`` reference backend; and the mean fit time with its ratios.
 Rows of superseded suite definitions are left out unless ``history=True``.
 """
 
@@ -25,7 +27,7 @@ from qbench.results.store import COLUMNS, JSON_COLUMNS, Store, default_db
 from qbench.results.stats import effect_size, holm, mean_interval, paired_test, verdict
 from qbench.suite.jobs import config_id, config_identity, job_key
 
-__all__ = ["load", "compare", "export", "format_table", "flat", "paired_test", "verdict", "holm", "ALPHA"]
+__all__ = ["load", "compare", "identities", "export", "format_table", "flat", "paired_test", "verdict", "holm", "ALPHA"]
 
 ALPHA = 0.05
 REFERENCE_BACKEND = "numpy"
@@ -69,7 +71,7 @@ def _plain(v):
     return v.item() if hasattr(v, "item") else v
 
 
-def _identities(r: dict) -> tuple[str, str, str]:
+def identities(r: dict) -> tuple[str, str, str]:
     """(configuration, data-set configuration, same configuration on the numpy reference backend) ids of a row."""
     config = r.get("config")
     if isinstance(config, dict):
@@ -108,7 +110,10 @@ COMPARE_COLUMNS = [
     "dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots", "config_id", "superseded",
     "seeds", "accuracy", "ci95", "baseline", "baseline_cv_score", "baseline_accuracy", "diff", "diff_ci95",
     "effect_size", "effect_size_low", "effect_size_high", "p_value", "p_adjusted", "verdict",
+    "quantum_time", "classical_time", "overhead_time", "quantum_vs_numpy",
     "fit_time", "fit_vs_baseline", "fit_vs_numpy", "failed", "skipped", "note"]
+#: Where a job's seconds went: inside the backend, in classical code (SVM, optimiser, search), in the harness.
+TIME_COLUMNS = ("quantum_time", "classical_time", "overhead_time")
 
 
 def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
@@ -126,7 +131,7 @@ def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
         r["_superseded"] = isinstance(flag, (bool, np.bool_)) and bool(flag)
         if r["_superseded"] and not history:
             continue
-        r["_config"], r["_data"], r["_ref"] = _identities(r)
+        r["_config"], r["_data"], r["_ref"] = identities(r)
         groups.setdefault(r["_config"], []).append(r)
     groups = {cid: _dedupe(rows) for cid, rows in groups.items()}
     superseded = {cid: all(r["_superseded"] for r in rows) for cid, rows in groups.items()}
@@ -146,6 +151,8 @@ def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
         best[data] = max(scored, key=lambda cs: cs[1])[0] if scored else None  # max keeps the first of equals
     ref_fit = {cid: _mean(rows, "fit_time") for cid, rows in done.items()
                if rows and rows[0]["backend"] == REFERENCE_BACKEND}
+    ref_quantum = {cid: _mean(rows, "quantum_time") for cid, rows in done.items()
+                   if rows and rows[0]["backend"] == REFERENCE_BACKEND}
 
     out = []
     for cid, rows in groups.items():
@@ -160,7 +167,8 @@ def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
                    baseline=None, baseline_cv_score=math.nan, baseline_accuracy=math.nan, diff=math.nan,
                    diff_ci95=math.nan, effect_size=math.nan, effect_size_low=math.nan, effect_size_high=math.nan,
                    p_value=math.nan, p_adjusted=math.nan, verdict="", fit_vs_baseline=math.nan,
-                   fit_vs_numpy=math.nan, note="")
+                   fit_vs_numpy=math.nan, quantum_vs_numpy=math.nan, note="",
+                   **{c: _mean(ok, c) for c in TIME_COLUMNS})
         bad = [r for r in rows if r["status"] != "done"]
         if bad:
             row["note"] = f"{bad[0]['error_type']}: {bad[0]['error_message']}"
@@ -183,6 +191,9 @@ def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
                        fit_vs_baseline=fit / _mean(base, "fit_time"), _pairs=len(pairs))
         if quantum and ok and first["_ref"] in ref_fit:
             row["fit_vs_numpy"] = fit / ref_fit[first["_ref"]]
+            ref_q = ref_quantum[first["_ref"]]
+            if ref_q > 0 and not math.isnan(row["quantum_time"]):
+                row["quantum_vs_numpy"] = row["quantum_time"] / ref_q
         out.append(row)
     # one family per table: the current rows, and (with history) the superseded rows on their own
     for flag in (False, True):

@@ -17,7 +17,7 @@ from qbench.datasets import load_dataset, split
 from qbench.errors import QBenchError
 from qbench.plugin.suite_modules import register_plugin_modules
 from qbench.suite.jobs import Job
-from qbench.run.metrics import evaluate_model
+from qbench.run.metrics import evaluate_model, time_split
 from qbench.run.fit import UsageMeter, fit
 
 
@@ -108,6 +108,8 @@ def evaluate(job: Job) -> dict:
     artifacts["fits"] = meter.fits
     # seconds spent on the data and on the extra predictions scoring needs (ROC AUC, train accuracy)
     artifacts["timings"] = {"data": data_time, "scoring": scores["scoring_time"]}
+    artifacts = bound(artifacts)
+    total_time = time.perf_counter() - t_start
     return {
         "status": "done",
         **{k: scores[k] for k in ("test_accuracy", "balanced_accuracy", "f1", "roc_auc", "train_accuracy")},
@@ -123,8 +125,9 @@ def evaluate(job: Job) -> dict:
         "n_qubits": artifacts.get("n_qubits", n_qubits if job.kind != "baseline" else None),
         "n_train": int(len(y_train)),
         "n_test": int(len(y_test)),
-        "artifacts": bound(artifacts),
-        "total_time": time.perf_counter() - t_start,
+        "artifacts": artifacts,
+        "total_time": total_time,
+        **time_split(job.kind, meter.circuit_time, info["fit_time"], scores, total_time),
     }
 
 

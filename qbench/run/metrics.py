@@ -99,3 +99,16 @@ def evaluate_model(model, X_train, y_train, X_test, y_test) -> dict:
     out["train_accuracy"] = accuracy(y_train, model.predict(X_train))
     out["scoring_time"] = time.perf_counter() - t1
     return out
+
+
+def time_split(kind: str, circuit_time: float, fit_time: float, scores: dict, total_time: float) -> dict:
+    """A job's seconds split three ways: ``quantum_time`` inside the backend (kernel, forward and gradient
+    evaluations), ``classical_time`` in the rest of fit and predict (SVM fits, optimiser, hyperparameter search,
+    calibration), ``overhead_time`` in the harness outside fit and predict (data, artifacts, bookkeeping).
+
+    The three add up to ``total_time``; a baseline spends no quantum time.
+    """
+    fit_predict = fit_time + scores["predict_time"] + scores["scoring_time"]
+    quantum = 0.0 if kind == "baseline" else min(float(circuit_time), fit_predict)
+    return {"quantum_time": quantum, "classical_time": fit_predict - quantum,
+            "overhead_time": max(total_time - fit_predict, 0.0)}

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from report_helpers import CHROMIUM, CHROMIUM_ARGS, EVIL_DATASET, EVIL_MODEL, EVIL_SUITE, HERE, SUITE, SUITE_TOML, Visit
+from report_helpers import (CHROMIUM, CHROMIUM_ARGS, DISTINCT_BACKEND, EVIL_DATASET, EVIL_MODEL, EVIL_SUITE, HERE,
+                            PALETTE_BACKENDS, PALETTE_SUITE, SUITE, SUITE_TOML, WIDE_QUBITS, WIDE_SUITE, Visit)
 from requires import skip_or_fail
 
 
@@ -30,6 +31,23 @@ def store_path(tmp_path_factory) -> Path:
             if row["model"] == "qsvm":
                 evil.update(model=EVIL_MODEL, dataset=EVIL_DATASET)
             store.record(evil)
+            if row["backend"] == "numpy":
+                for backend, framework in PALETTE_BACKENDS.items():
+                    copy = dict(row, suite=PALETTE_SUITE, job_key=f"palette-{backend}-{row['job_key']}",
+                                backend=backend, framework=framework)
+                    curve = (row["artifacts"] or {}).get("loss_curve")
+                    if backend == DISTINCT_BACKEND and curve:
+                        copy["artifacts"] = dict(row["artifacts"], loss_curve=[v * 1.01 for v in curve])
+                    store.record(copy)
+            elif row["kind"] == "baseline":
+                store.record(dict(row, suite=PALETTE_SUITE, job_key="palette-" + row["job_key"]))
+            if row["model"] == "qsvm" and row["status"] == "done":
+                artifacts = dict(row["artifacts"], n_qubits=WIDE_QUBITS,
+                                 feature_map={"name": "zz", "params": {"reps": 2, "entanglement": "full"}})
+                store.record(dict(row, suite=WIDE_SUITE, job_key="wide-" + row["job_key"], n_qubits=WIDE_QUBITS,
+                                  n_features=WIDE_QUBITS, artifacts=artifacts,
+                                  model_params={"feature_map": "zz",
+                                                "feature_map_params": {"reps": 2, "entanglement": "full"}}))
     return db
 
 

@@ -11,6 +11,15 @@ EVIL_SUITE = "<script>window.__pwned=1</script>"
 EVIL_DATASET = 'moons"><svg onload=window.__pwned5=1>'
 EVIL_MODEL = "qsvm<img src=x onerror=window.__pwned6=1>"
 PWNED = ["__pwned", "__pwned3", "__pwned4", "__pwned5", "__pwned6"]
+#: The dash run's rows re-recorded under several backends (to check one colour per backend and that identical
+#: loss curves are drawn once), and its kernel rows as a 60-qubit ZZ kernel (to check a wide page stays small).
+PALETTE_SUITE = "palette"
+PALETTE_BACKENDS = {"numpy": "numpy", "qiskit": "qiskit", "pennylane": "pennylane",
+                    "pennylane.lightning": "pennylane", "cirq": "cirq", "cirq.qsim": "cirq"}
+#: This backend's copies get a slightly different loss curve, so they are drawn on their own.
+DISTINCT_BACKEND = "cirq.qsim"
+WIDE_SUITE = "wide"
+WIDE_QUBITS = 60
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

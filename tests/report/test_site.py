@@ -16,7 +16,7 @@ from qbench.results import tables as results
 from qbench.report.page import json_script
 from qbench.report.site import MARKER, page_name
 from qbench.results.store import Store
-from report_helpers import EVIL_SUITE, SUITE
+from report_helpers import EVIL_SUITE, PALETTE_SUITE, SUITE, WIDE_SUITE
 
 
 def assert_one_line_error(code, err, fragment):
@@ -30,7 +30,8 @@ def test_site_files_and_one_shared_plotly(site):
 
     names = sorted(p.relative_to(site.out).as_posix() for p in site.out.rglob("*") if p.is_file())
     assert names == sorted([MARKER, "assets/plotly.min.js", "assets/qbench.css", "assets/qbench.js", "index.html",
-                            page_name(SUITE), page_name(EVIL_SUITE)])
+                            page_name(SUITE), page_name(EVIL_SUITE), page_name(PALETTE_SUITE),
+                            page_name(WIDE_SUITE)])
     bundled = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     assert (site.out / "assets/plotly.min.js").read_bytes() == bundled.read_bytes()
     for page in site.pages:
@@ -38,8 +39,7 @@ def test_site_files_and_one_shared_plotly(site):
         assert len(text) < 1_000_000  # plotly.js is linked, never inlined
         # no absolute URL to any host is loaded (links to the SVG namespace aside)
         assert not re.search(r'(src|href)="(https?:)?//', text), page
-        if page.name != "index.html":
-            assert '<script src="assets/plotly.min.js"></script>' in text
+        assert '<script src="assets/plotly.min.js"></script>' in text
 
 
 def test_hostile_strings_are_escaped_in_markup_and_json(site):
@@ -111,8 +111,9 @@ def test_bad_input_is_one_line_and_exit_2(store_path, tmp_path, cli):
 def test_site_table_matches_compare(site, store_path):
     table = results.compare(results.load(store_path, suite=SUITE))
     html = (site.out / page_name(SUITE)).read_text(encoding="utf-8")
-    body = re.search(r'<table class="sortable" id="table-comparison">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
-    assert body.count("<tr>") == len(table) > 0
+    body = re.search(r'<table class="sortable collapsible" id="table-comparison">.*?<tbody>(.*?)</tbody>', html,
+                     re.S).group(1)
+    assert body.count("<tr ") == len(table) > 0
 
 
 def test_serve_binds_localhost_and_stops_on_ctrl_c(store_path, tmp_path):

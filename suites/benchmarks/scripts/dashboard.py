@@ -80,7 +80,7 @@ def synthetic_rows(n_jobs: int, suite: str = "synthetic", seed: int = 0):
                         artifacts.update(kernel_sample=np.round(k, 6).tolist(), kernel_offdiag_variance=float(2.0 ** -q))
                     elif kind == "qnn":
                         artifacts.update(loss_curve=[float(0.7 * np.exp(-i / 60) + 0.2) for i in range(200)],
-                                         loss_curve_epochs=200, initial_gradient_variance=float(2.0 ** -q))
+                                         loss_curve_epochs=200, gradient_variance_over_inits=float(2.0 ** -q))
                     row.update(status="done", test_accuracy=acc, balanced_accuracy=acc, f1=acc, roc_auc=acc,
                                train_accuracy=min(1.0, acc + 0.05), fit_time=base * (1 + 0.1 * rng.random()),
                                predict_time=base / 10, total_time=base * 1.2,
