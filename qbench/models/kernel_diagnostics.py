@@ -1,0 +1,152 @@
+"""Gram-matrix diagnostics that explain a kernel result: alignment, spectrum, geometric difference, model complexity.
+
+Pure NumPy on training-set Gram matrices, so the runner (which stores the numbers) and the
+results tables (which pair quantum with classical kernels) compute them the same way.
+Formulas and papers: docs/diagnostics.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics.pairwise import linear_kernel, polynomial_kernel, rbf_kernel
+
+from qbench.errors import QBenchError
+
+#: Ridge regulariser of the geometric difference and model complexity (kernels normalised to trace N).
+GD_LAMBDA = 1e-2
+#: Eigenvalues kept in the stored spectrum.
+SPECTRUM_SIZE = 16
+#: gamma values of the classical kernels paired with a quantum kernel: the baselines' default grid.
+PANEL_GAMMAS = ("scale", 0.01, 0.1, 1.0)
+
+
+def _square(k: np.ndarray, what: str = "Gram matrix") -> np.ndarray:
+    k = np.asarray(k, dtype=float)
+    if k.ndim != 2 or k.shape[0] != k.shape[1] or k.shape[0] == 0:
+        raise QBenchError(f"{what}: expected a non-empty square matrix, got shape {k.shape}")
+    return (k + k.T) / 2.0
+
+
+def normalise_trace(k: np.ndarray) -> np.ndarray:
+    """K scaled so that tr K = N (Huang et al. 2021 compare kernels at this normalisation)."""
+    k = _square(k)
+    tr = float(np.trace(k))
+    if not tr > 0:
+        raise QBenchError("Gram matrix has a non-positive trace; it cannot be normalised")
+    return k * (len(k) / tr)
+
+
+def psd_sqrt(k: np.ndarray) -> np.ndarray:
+    """Symmetric square root of the PSD part of K (negative eigenvalues from round-off or shots set to 0)."""
+    w, v = np.linalg.eigh(_square(k))
+    return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
+
+
+def geometric_difference(k_classical: np.ndarray, k_quantum: np.ndarray, lam: float = GD_LAMBDA) -> float:
+    """g(K_C || K_Q) = sqrt(|| sqrt(K_Q) sqrt(K_C) (K_C + lam I)^-2 sqrt(K_C) sqrt(K_Q) ||_inf), both at trace N.
+
+    The regularised form of Huang et al. (2021), Supplementary Information; ``lam -> 0`` gives
+    sqrt(|| sqrt(K_Q) K_C^-1 sqrt(K_Q) ||_inf).  The spectral norm of a PSD matrix is its largest eigenvalue.
+    """
+    if not lam >= 0:
+        raise QBenchError(f"geometric difference: the regulariser must be >= 0, got {lam}")
+    kc, kq = normalise_trace(k_classical), normalise_trace(k_quantum)
+    if kc.shape != kq.shape:
+        raise QBenchError(f"geometric difference: Gram matrices of shapes {kc.shape} and {kq.shape} differ")
+    n = len(kc)
+    sq, sc = psd_sqrt(kq), psd_sqrt(kc)
+    if lam == 0:
+        m = sq @ np.linalg.pinv(kc, hermitian=True) @ sq
+    else:
+        inv = np.linalg.inv(kc + lam * np.eye(n))
+        m = sq @ sc @ inv @ inv @ sc @ sq
+    return float(np.sqrt(max(float(np.linalg.eigvalsh(_square(m)).max()), 0.0)))
+
+
+def model_complexity(k: np.ndarray, y, lam: float = GD_LAMBDA) -> float:
+    """s_lam(N) = || sqrt(K) (K + lam I)^-1 y ||^2 at trace N, labels as +-1: the squared RKHS norm of the ridge fit.
+
+    Huang et al. (2021) bound the prediction error by ~ sqrt(s/N); ``lam -> 0`` gives y^T K^-1 y.
+    """
+    k = normalise_trace(k)
+    t = signed_labels(y)
+    if len(t) != len(k):
+        raise QBenchError(f"model complexity: {len(t)} labels for a {len(k)} x {len(k)} Gram matrix")
+    alpha = np.linalg.solve(k + lam * np.eye(len(k)), t)
+    return float(alpha @ k @ alpha)
+
+
+def signed_labels(y) -> np.ndarray:
+    """Binary labels as -1 / +1 (the second sorted class is +1); more classes are refused."""
+    y = np.asarray(y)
+    classes = np.unique(y)
+    if len(classes) != 2:
+        raise QBenchError(f"these kernel diagnostics need two classes, got {len(classes)}")
+    return np.where(y == classes[1], 1.0, -1.0)
+
+
+def target_alignment(k: np.ndarray, y) -> float:
+    """Kernel-target alignment A(K, y y^T) = <K, y y^T>_F / (||K||_F ||y y^T||_F) (Cristianini et al. 2001)."""
+    k = _square(k)
+    t = signed_labels(y)
+    norm = float(np.linalg.norm(k))
+    if norm == 0:
+        return 0.0
+    return float(t @ k @ t / (norm * len(t)))
+
+
+def spectrum(k: np.ndarray, size: int = SPECTRUM_SIZE) -> list[float]:
+    """The largest eigenvalues of K / tr K, descending (they sum to at most 1)."""
+    w = np.clip(np.linalg.eigvalsh(normalise_trace(k)), 0.0, None)[::-1] / len(k)
+    return [float(v) for v in w[:size]]
+
+
+def effective_dimension(k: np.ndarray) -> float:
+    """Participation ratio (sum lambda)^2 / sum lambda^2 of the PSD spectrum: 1 for rank one, N for K = I."""
+    w = np.clip(np.linalg.eigvalsh(_square(k)), 0.0, None)
+    denom = float(np.sum(w**2))
+    return float(np.sum(w) ** 2 / denom) if denom > 0 else 0.0
+
+
+def classical_panel(Z: np.ndarray, degree: int = 3) -> dict[str, np.ndarray]:
+    """Training Gram matrices of the classical kernel baselines at their default grid points, as SVC computes them.
+
+    Keys are :func:`panel_key` strings (``rbf:gamma=0.1``); ``gamma = "scale"`` is 1 / (d var Z) as in SVC.
+    """
+    Z = np.asarray(Z, dtype=float)
+    scale = 1.0 / (Z.shape[1] * Z.var()) if Z.var() > 0 else 1.0
+    out = {panel_key("linear"): linear_kernel(Z)}
+    for g in PANEL_GAMMAS:
+        value = scale if g == "scale" else float(g)
+        out[panel_key("rbf", g)] = rbf_kernel(Z, gamma=value)
+        out[panel_key("poly", g, degree)] = polynomial_kernel(Z, degree=degree, gamma=value, coef0=0.0)
+    return out
+
+
+def panel_key(kernel: str, gamma=None, degree: int | None = None) -> str:
+    """The name of one classical kernel setting: ``linear``, ``rbf:gamma=scale``, ``poly:gamma=0.1,degree=3``."""
+    if kernel == "linear":
+        return "linear"
+    g = "scale" if gamma in (None, "scale") else repr(float(gamma))
+    return f"{kernel}:gamma={g}" + (f",degree={int(degree)}" if kernel == "poly" else "")
+
+
+def kernel_summary(k: np.ndarray, y) -> dict:
+    """Alignment, spectrum, effective dimension and model complexity of one training Gram matrix."""
+    out = {"spectrum": spectrum(k), "effective_dimension": effective_dimension(k)}
+    if len(np.unique(np.asarray(y))) == 2:
+        out["alignment"] = target_alignment(k, y)
+        out["model_complexity"] = model_complexity(k, y)
+    return out
+
+
+def quantum_vs_classical(k_quantum: np.ndarray, Z: np.ndarray, y, lam: float = GD_LAMBDA) -> dict:
+    """g(K_C || K_Q) and s(K_C) for every classical kernel of the panel on the same training inputs."""
+    out = {}
+    binary = len(np.unique(np.asarray(y))) == 2
+    for key, kc in classical_panel(Z).items():
+        entry = {"g": geometric_difference(kc, k_quantum, lam)}
+        if binary:
+            entry["model_complexity"] = model_complexity(kc, y, lam)
+        out[key] = entry
+    return out
