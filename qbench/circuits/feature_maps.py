@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
@@ -56,15 +56,19 @@ class ZZFeatureMap(FeatureMap):
 
     reps: int = 2
     entanglement: str = "full"
+    #: False: the separable ablation, without the two-qubit ZZ blocks (Bowles et al. 2024).
+    entangling: bool = True
     name = "zz"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.entangling, bool):
+            raise TemplateError(f"zz: entangling must be true or false, got {self.entangling!r}")
         if self.reps < 1:
             raise TemplateError(f"zz: reps must be >= 1, got {self.reps}")
         entangler_pairs(2, self.entanglement)
 
     def circuit(self, n_qubits: int) -> Circuit:
-        pairs = entangler_pairs(n_qubits, self.entanglement)
+        pairs = entangler_pairs(n_qubits, self.entanglement) if self.entangling else []
         gates: list[Gate] = []
         for _ in range(self.reps):
             gates += [Gate("H", (q,)) for q in range(n_qubits)]
@@ -75,7 +79,7 @@ class ZZFeatureMap(FeatureMap):
 
     def angles(self, X: np.ndarray) -> np.ndarray:
         X = self._check_width(X)
-        pairs = entangler_pairs(X.shape[1], self.entanglement)
+        pairs = entangler_pairs(X.shape[1], self.entanglement) if self.entangling else []
         cols = [2.0 * X] + [2.0 * ((np.pi - X[:, [i]]) * (np.pi - X[:, [j]])) for i, j in pairs]
         return np.hstack(cols)
 
@@ -85,14 +89,18 @@ class IQPFeatureMap(FeatureMap):
     """IQP embedding as PennyLane's ``IQPEmbedding``: H, RZ(x_i), then RZZ(x_i x_j) on every pair; ``repeats`` times."""
 
     repeats: int = 1
+    #: False: the separable ablation, without the RZZ gates (Bowles et al. 2024).
+    entangling: bool = True
     name = "iqp"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.entangling, bool):
+            raise TemplateError(f"iqp: entangling must be true or false, got {self.entangling!r}")
         if self.repeats < 1:
             raise TemplateError(f"iqp: repeats must be >= 1, got {self.repeats}")
 
     def circuit(self, n_qubits: int) -> Circuit:
-        pairs = list(combinations(range(n_qubits), 2))
+        pairs = list(combinations(range(n_qubits), 2)) if self.entangling else []
         gates: list[Gate] = []
         for _ in range(self.repeats):
             gates += [Gate("H", (q,)) for q in range(n_qubits)]
@@ -102,7 +110,7 @@ class IQPFeatureMap(FeatureMap):
 
     def angles(self, X: np.ndarray) -> np.ndarray:
         X = self._check_width(X)
-        pairs = list(combinations(range(X.shape[1]), 2))
+        pairs = list(combinations(range(X.shape[1]), 2)) if self.entangling else []
         return np.hstack([X] + [X[:, [i]] * X[:, [j]] for i, j in pairs])
 
 
@@ -111,9 +119,13 @@ class AngleFeatureMap(FeatureMap):
     """Angle encoding: one RX (or RY) rotation by x_i on qubit i."""
 
     rotation: str = "Y"
+    #: Only here to refuse the separable-ablation flag with a clear message: this map has no two-qubit gates.
+    entangling: bool | None = field(default=None, repr=False)
     name = "angle"
 
     def __post_init__(self) -> None:
+        if self.entangling is not None:
+            raise TemplateError("angle: the feature map has no two-qubit gates, so it has no entangling/separable variant")
         if self.rotation not in ("X", "Y"):
             raise TemplateError(f"angle: rotation must be 'X' or 'Y', got {self.rotation!r}")
 

@@ -317,6 +317,8 @@ FALLBACK_CONSTRAINTS = {
     "reuploads": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
     "class_weight": ('"balanced" or a table of class weights', lambda v: v == "balanced" or isinstance(v, dict)),
     "cache": ("true or false", lambda v: isinstance(v, bool)),
+    "gamma": ("a number > 0 (the projected kernel's bandwidth)", lambda v: _is_number(v) and v > 0),
+    "kernel": ('"fidelity" or "projected"', lambda v: v in ("fidelity", "projected")),
 }
 
 
