@@ -1,6 +1,7 @@
 """Registers the built-in classical baselines."""
 
 from qbench.models import baselines as b
+from qbench.models.surrogate import fourier_surrogate
 from qbench.plugin.hookspecs import hookimpl
 
 
@@ -12,3 +13,4 @@ def qbench_register_baselines(register):
     register("logistic_regression", b.logistic_regression, description=b.logistic_regression.__doc__,
              aliases=("logreg",))
     register("mlp", b.mlp, description=b.mlp.__doc__)
+    register("fourier_surrogate", fourier_surrogate, description=fourier_surrogate.__doc__, aliases=("surrogate",))
