@@ -150,3 +150,51 @@ def quantum_vs_classical(k_quantum: np.ndarray, Z: np.ndarray, y, lam: float = G
             entry["model_complexity"] = model_complexity(kc, y, lam)
         out[key] = entry
     return out
+
+
+def fitted_diagnostics(model, X_train, y_train) -> dict:
+    """The diagnostics of a fitted model's training Gram matrix, for the job's artifacts ({} when it has none).
+
+    Quantum kernel models: alignment, spectrum, effective dimension, model complexity, and the geometric
+    difference to every classical kernel of the panel, on the inputs the classical baselines see.
+    SVC baselines: the same summary of their own Gram matrix and the panel key of the kernel CV chose.
+    """
+    y_train = np.asarray(y_train)
+    gram = getattr(model, "train_kernel_", None)
+    if gram is not None:
+        out = {"kernel_diagnostics": kernel_summary(np.asarray(gram), y_train)}
+        if X_train is not None and len(np.unique(y_train)) == 2 and hasattr(model, "n_qubits_"):
+            from qbench.models.preprocessing import make_preprocessor
+
+            pca = model.n_qubits_ if model.reduction == "pca" else None
+            Z = make_preprocessor(pca, scaling=model.scaling).fit_transform(np.asarray(X_train, dtype=float))
+            out["geometric_difference"] = {"lambda": GD_LAMBDA, "classical": quantum_vs_classical(gram, Z, y_train)}
+        return out
+    svc, pre = _svc_of(model)
+    if svc is None or X_train is None:
+        return {}
+    Z = pre.transform(np.asarray(X_train, dtype=float)) if pre is not None else np.asarray(X_train, dtype=float)
+    if svc.kernel == "linear":
+        gram, key = linear_kernel(Z), panel_key("linear")
+    elif svc.kernel == "rbf":
+        gram, key = rbf_kernel(Z, gamma=svc._gamma), panel_key("rbf", svc.gamma)
+    elif svc.kernel == "poly":
+        gram = polynomial_kernel(Z, degree=svc.degree, gamma=svc._gamma, coef0=svc.coef0)
+        key = panel_key("poly", svc.gamma, svc.degree) if svc.coef0 == 0 else None
+    else:
+        return {}
+    return {"kernel_diagnostics": kernel_summary(gram, y_train), "classical_kernel": key}
+
+
+def _svc_of(model):
+    """(fitted SVC, fitted preprocessing) inside a baseline pipeline, or (None, None)."""
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.svm import SVC
+
+    pre = None
+    if isinstance(model, Pipeline):
+        pre, model = (model[:-1] if len(model.steps) > 1 else None), model.steps[-1][1]
+    if isinstance(model, GridSearchCV):
+        model = model.best_estimator_
+    return (model, pre) if isinstance(model, SVC) and model.kernel in ("linear", "rbf", "poly") else (None, None)

@@ -3,7 +3,8 @@
 Kernel models: a <= 16 x 16 sample of the training Gram matrix (rows ordered by class) and
 the variance of its off-diagonal entries (exponential concentration shows as a variance
 near zero).  QNNs: the loss curve (<= 200 points) and the variance of the loss gradient
-at initialisation (a barren-plateau diagnostic).  Both: qubits, depth and two-qubit gate
+at initialisation (a barren-plateau diagnostic).  Kernel models and SVC baselines: the
+Gram-matrix diagnostics of :mod:`qbench.models.kernel_diagnostics` (docs/diagnostics.md).  Both: qubits, depth and two-qubit gate
 count of the model's circuit, and the grid-search scores.  Failures: error type, message
 and traceback.  The whole document is kept under :data:`MAX_BYTES`.
 """
@@ -40,9 +41,11 @@ def downsample(values, points: int = LOSS_POINTS) -> list[float]:
     return [values[i] for i in idx]
 
 
-def model_artifacts(model, y_train) -> dict:
+def model_artifacts(model, y_train, X_train=None) -> dict:
     """What a fitted quantum or classical model offers; attributes it lacks are left out."""
-    out: dict = {}
+    from qbench.models.kernel_diagnostics import fitted_diagnostics
+
+    out: dict = fitted_diagnostics(model, X_train, y_train)
     circuit = getattr(model, "circuit_", None)
     if circuit is not None:
         out["n_qubits"] = int(circuit.n_qubits)
