@@ -20,13 +20,21 @@ from qbench.results.tables import FORMATS
 @click.option("--jobs", "raw", is_flag=True, help="One row per job instead of the comparison table.")
 @click.option("--status", type=click.Choice(["done", "failed", "skipped"]),
               help="With --jobs: only jobs with this status.")
-def results(db, suite, fmt, output, raw, status) -> int:
+@click.option("--diagnostics", "diagnostics", type=click.Choice(["geometry", "kernels", "ablation"]),
+              help="A diagnostics table instead (docs/diagnostics.md): geometric difference to the best classical "
+                   "kernel, kernel alignment/spectrum, or entangled minus separable.")
+def results(db, suite, fmt, output, raw, status, diagnostics) -> int:
     """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, fit time."""
     from qbench.results import tables as R
     from qbench.errors import QBenchError
 
     df = R.load(db, suite=suite)
-    if raw:
+    if diagnostics:
+        from qbench.results.diagnostics import view
+
+        table = view(df, diagnostics)
+        data = table.to_string(index=False, float_format=lambda v: f"{v:.3g}") if fmt == "table" else R.export(table, fmt)
+    elif raw:
         if status:
             df = df[df["status"] == status]
         cols = ["job_key", "suite", "label", "status", "test_accuracy", "cv_score", "best_params", "fit_time",

@@ -91,3 +91,15 @@ def test_bad_input():
         D.geometric_difference(np.eye(3), np.eye(3), -1.0)
     with pytest.raises(QBenchError, match="two classes"):
         D.target_alignment(np.eye(3), [0, 1, 2])
+
+
+def test_training_error_is_the_ridge_residual(grams):
+    kc, kq, _ = grams
+    n, lam = len(kc), 0.01
+    a, b = kc * n / np.trace(kc), kq * n / np.trace(kq)
+    # the worst unit-norm v: residual of the ridge fit to y = sqrt(K_Q) v, maximised by the top eigenvector
+    sq = sqrtm(b).real
+    r = lam * np.linalg.inv(a + lam * np.eye(n)) @ sq
+    want = np.linalg.norm(r, 2) ** 2
+    assert D.classical_training_error(kc, kq, lam) == pytest.approx(want, rel=1e-6)
+    assert D.classical_training_error(kq, kq, 1e-8) < 1e-6  # a kernel fits its own labels
