@@ -45,11 +45,11 @@ def _against_qubits(kern: pd.DataFrame, column: str, fig_id: str, title: str, yl
     traces = []
     for name, sub in kern.groupby("_series", sort=False):
         sub = sub.sort_values("qubits")
-        traces.append({"type": "scatter", "mode": "markers+lines", "name": ptext(name),
+        traces.append({"type": "scatter", "mode": "markers", "name": ptext(name),
                        "x": [finite(v) for v in sub["qubits"]], "y": [finite(v) for v in sub[column]],
                        "text": [ptext(v) for v in sub["dataset"]],
                        "hovertemplate": f"%{{text}}<br>qubits %{{x}}<br>{ptext(ylabel)} %{{y:.3g}}<extra></extra>",
-                       "marker": {"color": colours[name], "size": 7}, "line": {"color": colours[name], "width": 1}})
+                       "marker": {"color": colours[name], "size": 8, "opacity": 0.75}})
     return Figure(fig_id, title, traces, layout(title, "qubits (features for classical kernels)", ylabel),
                   caption="One point per data set and model (mean over seeds); the bandwidth is in the legend.")
 
