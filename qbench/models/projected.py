@@ -20,6 +20,11 @@ from qbench.circuits.observables import z_observable
 from qbench.errors import QBenchError
 
 KERNELS = ("fidelity", "projected")
+#: What ``qbench templates`` prints for the kernels a ``kind = "kernel"`` model can use.
+KERNEL_DESCRIPTIONS = {
+    "fidelity": "|<phi(x)|phi(x')>|^2 of the feature map's states (the default)",
+    "projected": "Huang et al. 2021 projected kernel exp(-gamma sum_k ||rho_k(x) - rho_k(x')||_F^2) (gamma > 0)",
+}
 BASES = ("X", "Y", "Z")
 
 

@@ -94,3 +94,8 @@ def test_estimator_projected_kernel():
 def test_conformance_kit_has_projected_checks():
     names = {c.name for c in backend_checks("numpy", ["exact"])}
     assert {"projected_kernel_matches_reference", "projected_kernel_symmetric_psd_unit_diagonal"} <= names
+
+
+def test_templates_lists_the_projected_kernel(cli):
+    code, out, _ = cli("templates")
+    assert code == 0 and "projected" in out and "Huang et al. 2021" in out
