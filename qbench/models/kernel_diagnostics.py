@@ -8,6 +8,7 @@ Formulas and papers: docs/diagnostics.md.
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import eigh
 from sklearn.metrics.pairwise import linear_kernel, polynomial_kernel, rbf_kernel
 
 from qbench.errors import QBenchError
@@ -42,6 +43,48 @@ def psd_sqrt(k: np.ndarray) -> np.ndarray:
     return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
 
 
+def _psd(k: np.ndarray) -> np.ndarray:
+    """The PSD part of a trace-N-normalised K (negative eigenvalues from round-off or shots set to 0)."""
+    w, v = np.linalg.eigh(normalise_trace(k))
+    return (v * np.clip(w, 0.0, None)) @ v.T
+
+
+def _top(m: np.ndarray) -> float:
+    """Largest eigenvalue of a symmetric matrix (the spectral norm of a PSD one)."""
+    n = len(m)
+    return max(float(eigh(_square(m), eigvals_only=True, subset_by_index=[n - 1, n - 1])[0]), 0.0)
+
+
+class _Classical:
+    """One eigendecomposition K_C = U diag(c) U^T (trace N) serves g, the training error and s_C.
+
+    sqrt(K_Q) f(K_C) sqrt(K_Q) has the spectral norm of diag(h) U^T K_Q U diag(h) with h^2 = f(c)
+    (A^T A and A A^T share their non-zero eigenvalues), so no square root of K_Q is needed.
+    """
+
+    def __init__(self, k_classical: np.ndarray, lam: float) -> None:
+        if not lam > 0:
+            raise QBenchError(f"geometric difference: the regulariser must be > 0 here, got {lam}")
+        c, self.u = np.linalg.eigh(normalise_trace(k_classical))
+        self.c, self.lam = np.clip(c, 0.0, None), lam
+
+    def _norm(self, kq: np.ndarray, h: np.ndarray) -> float:
+        if kq.shape != (len(self.c), len(self.c)):
+            raise QBenchError(f"geometric difference: Gram matrices of shapes {self.u.shape} and {kq.shape} differ")
+        b = self.u.T @ kq @ self.u
+        return _top(h[:, None] * b * h[None, :])
+
+    def g(self, kq: np.ndarray) -> float:
+        return float(np.sqrt(self._norm(kq, np.sqrt(self.c) / (self.c + self.lam))))
+
+    def training_error(self, kq: np.ndarray) -> float:
+        return float(self.lam**2 * self._norm(kq, 1.0 / (self.c + self.lam)))
+
+    def complexity(self, t: np.ndarray) -> float:
+        p = self.u.T @ t
+        return float(np.sum(self.c * p**2 / (self.c + self.lam) ** 2))
+
+
 def geometric_difference(k_classical: np.ndarray, k_quantum: np.ndarray, lam: float = GD_LAMBDA) -> float:
     """g(K_C || K_Q) = sqrt(|| sqrt(K_Q) sqrt(K_C) (K_C + lam I)^-2 sqrt(K_C) sqrt(K_Q) ||_inf), both at trace N.
 
@@ -50,27 +93,20 @@ def geometric_difference(k_classical: np.ndarray, k_quantum: np.ndarray, lam: fl
     """
     if not lam >= 0:
         raise QBenchError(f"geometric difference: the regulariser must be >= 0, got {lam}")
-    kc, kq = normalise_trace(k_classical), normalise_trace(k_quantum)
+    kc, kq = _square(k_classical, "classical Gram matrix"), _square(k_quantum, "quantum Gram matrix")
     if kc.shape != kq.shape:
         raise QBenchError(f"geometric difference: Gram matrices of shapes {kc.shape} and {kq.shape} differ")
-    n = len(kc)
-    sq, sc = psd_sqrt(kq), psd_sqrt(kc)
     if lam == 0:
-        m = sq @ np.linalg.pinv(kc, hermitian=True) @ sq
-    else:
-        inv = np.linalg.inv(kc + lam * np.eye(n))
-        m = sq @ sc @ inv @ inv @ sc @ sq
-    return float(np.sqrt(max(float(np.linalg.eigvalsh(_square(m)).max()), 0.0)))
+        sq = psd_sqrt(normalise_trace(kq))
+        return float(np.sqrt(_top(sq @ np.linalg.pinv(normalise_trace(kc), hermitian=True) @ sq)))
+    return _Classical(kc, lam).g(_psd(kq))
 
 
 def classical_training_error(k_classical: np.ndarray, k_quantum: np.ndarray, lam: float = GD_LAMBDA) -> float:
     """lam^2 || sqrt(K_Q) (K_C + lam I)^-2 sqrt(K_Q) ||_inf at trace N: the worst training error of the classical
     ridge fit to labels y = sqrt(K_Q) v, |v| = 1, that the quantum kernel fits.  The regularised g speaks for the
     classical kernel only where this is small (Huang et al. 2021, Supplementary Information)."""
-    kc, kq = normalise_trace(k_classical), normalise_trace(k_quantum)
-    sq = psd_sqrt(kq)
-    inv = np.linalg.inv(kc + lam * np.eye(len(kc)))
-    return float(lam**2 * max(float(np.linalg.eigvalsh(_square(sq @ inv @ inv @ sq)).max()), 0.0))
+    return _Classical(_square(k_classical), lam).training_error(_psd(k_quantum))
 
 
 def model_complexity(k: np.ndarray, y, lam: float = GD_LAMBDA) -> float:
@@ -151,15 +187,24 @@ def kernel_summary(k: np.ndarray, y) -> dict:
 
 
 def quantum_vs_classical(k_quantum: np.ndarray, Z: np.ndarray, y, lam: float = GD_LAMBDA) -> dict:
-    """g(K_C || K_Q) and s(K_C) for every classical kernel of the panel on the same training inputs."""
-    out = {}
-    binary = len(np.unique(np.asarray(y))) == 2
+    """g(K_C || K_Q), the classical training error and s(K_C) for every classical kernel of the panel on the same inputs.
+
+    One eigendecomposition per classical kernel; kernels equal after trace normalisation (the homogeneous
+    polynomial kernel at every gamma) are computed once.
+    """
+    out: dict = {}
+    kq = _psd(k_quantum)
+    t = signed_labels(y) if len(np.unique(np.asarray(y))) == 2 else None
+    done: dict[bytes, dict] = {}
     for key, kc in classical_panel(Z).items():
-        entry = {"g": geometric_difference(kc, k_quantum, lam),
-                 "training_error": classical_training_error(kc, k_quantum, lam)}
-        if binary:
-            entry["model_complexity"] = model_complexity(kc, y, lam)
-        out[key] = entry
+        tag = np.round(normalise_trace(kc), 10).tobytes()
+        if tag not in done:
+            cl = _Classical(kc, lam)
+            entry = {"g": cl.g(kq), "training_error": cl.training_error(kq)}
+            if t is not None:
+                entry["model_complexity"] = cl.complexity(t)
+            done[tag] = entry
+        out[key] = dict(done[tag])
     return out
 
 

@@ -103,3 +103,14 @@ def test_training_error_is_the_ridge_residual(grams):
     want = np.linalg.norm(r, 2) ** 2
     assert D.classical_training_error(kc, kq, lam) == pytest.approx(want, rel=1e-6)
     assert D.classical_training_error(kq, kq, 1e-8) < 1e-6  # a kernel fits its own labels
+
+
+def test_panel_entries_agree_with_the_direct_functions(grams):
+    _, kq, y = grams
+    Z = np.random.default_rng(5).uniform(0, np.pi, (20, 3))
+    panel, out = D.classical_panel(Z), D.quantum_vs_classical(kq, Z, y)
+    assert set(out) == set(panel)
+    for key, kc in panel.items():
+        assert out[key]["g"] == pytest.approx(direct_g(kc, kq, D.GD_LAMBDA), rel=1e-6), key
+        assert out[key]["model_complexity"] == pytest.approx(D.model_complexity(kc, y), rel=1e-6), key
+        assert out[key]["training_error"] == pytest.approx(D.classical_training_error(kc, kq), rel=1e-6), key
