@@ -13,3 +13,4 @@ def qbench_register_baselines(register: RegisterBaseline) -> None:
     register("svc_poly", f"{_MODULE}:svc_poly")
     register("logistic_regression", f"{_MODULE}:logistic_regression", aliases=("logreg",))
     register("mlp", f"{_MODULE}:mlp")
+    register("fourier_surrogate", "qbench.models.surrogate:fourier_surrogate", aliases=("surrogate",))

@@ -22,9 +22,13 @@ class HardwareEfficientAnsatz(Ansatz):
 
     layers: int = 2
     entangler: str = "cnot"
+    #: False: the separable ablation, without the entangler ladder (Bowles et al. 2024).
+    entangling: bool = True
     name = "hardware_efficient"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.entangling, bool):
+            raise TemplateError(f"hardware_efficient: entangling must be true or false, got {self.entangling!r}")
         if self.layers < 0:
             raise TemplateError(f"hardware_efficient: layers must be >= 0, got {self.layers}")
         if self.entangler not in ("cnot", "cz"):
@@ -37,7 +41,8 @@ class HardwareEfficientAnsatz(Ansatz):
             for q in range(n_qubits):
                 gates.append(Gate("RY", (q,), weight(w)))
                 w += 1
-            gates += [Gate(self.entangler.upper(), (q, q + 1)) for q in range(n_qubits - 1)]
+            if self.entangling:
+                gates += [Gate(self.entangler.upper(), (q, q + 1)) for q in range(n_qubits - 1)]
         for q in range(n_qubits):
             gates.append(Gate("RY", (q,), weight(w)))
             w += 1
@@ -49,9 +54,13 @@ class StronglyEntanglingAnsatz(Ansatz):
     """PennyLane's ``StronglyEntanglingLayers``: Rot = RZ RY RZ on each qubit, then CNOT(i, i+r) with range r = l mod (n-1) + 1."""
 
     layers: int = 2
+    #: False: the separable ablation, without the CNOTs (Bowles et al. 2024).
+    entangling: bool = True
     name = "strongly_entangling"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.entangling, bool):
+            raise TemplateError(f"strongly_entangling: entangling must be true or false, got {self.entangling!r}")
         if self.layers < 1:
             raise TemplateError(f"strongly_entangling: layers must be >= 1, got {self.layers}")
 
@@ -62,7 +71,7 @@ class StronglyEntanglingAnsatz(Ansatz):
             for q in range(n_qubits):
                 gates += [Gate("RZ", (q,), weight(w)), Gate("RY", (q,), weight(w + 1)), Gate("RZ", (q,), weight(w + 2))]
                 w += 3
-            if n_qubits > 1:
+            if n_qubits > 1 and self.entangling:
                 r = layer % (n_qubits - 1) + 1
                 gates += [Gate("CNOT", (q, (q + r) % n_qubits)) for q in range(n_qubits)]
         return Circuit(n_qubits, tuple(gates), 0, w, self.name)

@@ -8,7 +8,7 @@ The defaults follow the literature of each template (docs/runner.md, "Input scal
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
@@ -100,16 +100,20 @@ class ZZFeatureMap(FeatureMap):
     entanglement: str = "full"
     feature_range: tuple[float, float] = ZZ_RANGE
     bandwidth: float = 1.0
+    #: False: the separable ablation, without the two-qubit ZZ blocks (Bowles et al. 2024).
+    entangling: bool = True
     name = "zz"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.entangling, bool):
+            raise TemplateError(f"zz: entangling must be true or false, got {self.entangling!r}")
         if self.reps < 1:
             raise TemplateError(f"zz: reps must be >= 1, got {self.reps}")
         entangler_pairs(2, self.entanglement)
         self._check_scaling()
 
     def circuit(self, n_qubits: int) -> Circuit:
-        pairs = entangler_pairs(n_qubits, self.entanglement)
+        pairs = entangler_pairs(n_qubits, self.entanglement) if self.entangling else []
         gates: list[Gate] = []
         for _ in range(self.reps):
             gates += [Gate("H", (q,)) for q in range(n_qubits)]
@@ -120,7 +124,7 @@ class ZZFeatureMap(FeatureMap):
 
     def angles(self, X: np.ndarray) -> np.ndarray:
         X = self._check_width(X)
-        pairs = entangler_pairs(X.shape[1], self.entanglement)
+        pairs = entangler_pairs(X.shape[1], self.entanglement) if self.entangling else []
         cols = [2.0 * X] + [2.0 * ((np.pi - X[:, [i]]) * (np.pi - X[:, [j]])) for i, j in pairs]
         return np.hstack(cols)
 
@@ -135,15 +139,19 @@ class IQPFeatureMap(FeatureMap):
     repeats: int = 1
     feature_range: tuple[float, float] = IQP_RANGE
     bandwidth: float = 1.0
+    #: False: the separable ablation, without the RZZ gates (Bowles et al. 2024).
+    entangling: bool = True
     name = "iqp"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.entangling, bool):
+            raise TemplateError(f"iqp: entangling must be true or false, got {self.entangling!r}")
         if self.repeats < 1:
             raise TemplateError(f"iqp: repeats must be >= 1, got {self.repeats}")
         self._check_scaling()
 
     def circuit(self, n_qubits: int) -> Circuit:
-        pairs = list(combinations(range(n_qubits), 2))
+        pairs = list(combinations(range(n_qubits), 2)) if self.entangling else []
         gates: list[Gate] = []
         for _ in range(self.repeats):
             gates += [Gate("H", (q,)) for q in range(n_qubits)]
@@ -153,7 +161,7 @@ class IQPFeatureMap(FeatureMap):
 
     def angles(self, X: np.ndarray) -> np.ndarray:
         X = self._check_width(X)
-        pairs = list(combinations(range(X.shape[1]), 2))
+        pairs = list(combinations(range(X.shape[1]), 2)) if self.entangling else []
         return np.hstack([X] + [X[:, [i]] * X[:, [j]] for i, j in pairs])
 
 
@@ -164,9 +172,13 @@ class AngleFeatureMap(FeatureMap):
     rotation: str = "Y"
     feature_range: tuple[float, float] = ANGLE_RANGE
     bandwidth: float = 1.0
+    #: Only here to refuse the separable-ablation flag with a clear message: this map has no two-qubit gates.
+    entangling: bool | None = field(default=None, repr=False)
     name = "angle"
 
     def __post_init__(self) -> None:
+        if self.entangling is not None:
+            raise TemplateError("angle: the feature map has no two-qubit gates, so it has no entangling/separable variant")
         if self.rotation not in ("X", "Y"):
             raise TemplateError(f"angle: rotation must be 'X' or 'Y', got {self.rotation!r}")
         self._check_scaling()

@@ -85,6 +85,11 @@ def templates() -> int:
         click.echo(f"{kind.replace('_', ' ')}s:")
         for entry in regs[kind].entries():
             click.echo(f"  {entry.name:<22} {entry.description}")
+    from qbench.models.projected import KERNEL_DESCRIPTIONS
+
+    click.echo('kernels (kind = "kernel" models: params.kernel, any feature map):')
+    for name, description in KERNEL_DESCRIPTIONS.items():
+        click.echo(f"  {name:<22} {description}")
     return 0
 
 

@@ -24,7 +24,10 @@ from qbench.results.tables import FORMATS
               help="Also the configurations of superseded suite definitions (marked superseded).")
 @click.option("--wide", is_flag=True, help="Every column (fit time and its ratios, p-values, classical and harness "
               "seconds, notes); the default table fits 120 columns.")
-def results(db, suite, fmt, output, raw, status, history, wide) -> int:
+@click.option("--diagnostics", "diagnostics", type=click.Choice(["geometry", "kernels", "ablation"]),
+              help="A diagnostics table instead (docs/diagnostics.md): geometric difference to the best classical "
+                   "kernel, kernel alignment/spectrum, or entangled minus separable.")
+def results(db, suite, fmt, output, raw, status, history, wide, diagnostics) -> int:
     """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, time split.
 
     Groups are configurations (config_id), as each suite is defined now; p-values are Holm-adjusted
@@ -35,7 +38,12 @@ def results(db, suite, fmt, output, raw, status, history, wide) -> int:
     from qbench.errors import QBenchError
 
     df = R.load(db, suite=suite)
-    if raw:
+    if diagnostics:
+        from qbench.results.diagnostics import view
+
+        table = view(df if history else df[~df["superseded"]], diagnostics)
+        data = table.to_string(index=False, float_format=lambda v: f"{v:.3g}") if fmt == "table" else R.export(table, fmt)
+    elif raw:
         if not history:
             df = df[~df["superseded"]]
         if status:

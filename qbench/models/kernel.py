@@ -11,9 +11,10 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
-from qbench.errors import DataError
+from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.kernel_cache import default_cache
+from qbench.models.projected import KERNELS, bloch_features, check_gamma, projected_kernel_from_features
 
 
 class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
@@ -28,11 +29,14 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
     ``gram_min_eigenvalue_`` records its most negative eigenvalue.  ``predict_proba`` is
     calibrated out of sample (scikit-learn's sigmoid calibration on held-out folds of the
     training Gram matrix), fitted the first time it is asked for, never inside ``fit``.
+    ``kernel="projected"`` uses Huang et al.'s projected quantum kernel with bandwidth ``gamma``
+    instead of the fidelity (see :mod:`qbench.models.projected`).
     """
 
     def __init__(self, feature_map="iqp", feature_map_params=None, n_qubits=None, reduction=None, scaling="minmax",
                  backend="numpy", mode="exact", shots=None, backend_options=None, C=1.0, class_weight=None,
-                 random_state=None, cache=True, feature_range=None, bandwidth=None):
+                 random_state=None, cache=True, feature_range=None, bandwidth=None,
+                 kernel="fidelity", gamma=1.0):
         self.feature_map = feature_map
         self.feature_map_params = feature_map_params
         self.n_qubits = n_qubits
@@ -48,14 +52,30 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
         self.feature_range = feature_range
         self.bandwidth = bandwidth
         self.cache = cache
+        self.kernel = kernel
+        self.gamma = gamma
 
     def _gram(self, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+        if self.kernel == "projected":
+            fb = None if b is None else self._bloch(b)
+            return projected_kernel_from_features(self._bloch(a), fb, self.gamma)
         compute = lambda: self.backend_.kernel(self.circuit_, a, b)  # noqa: E731
         if not self.cache:
             return compute()
         return default_cache.get_or_compute(default_cache.key(self.backend_.config, self.circuit_, a, b), compute)
 
+    def _bloch(self, a: np.ndarray) -> np.ndarray:
+        compute = lambda: bloch_features(self.backend_, self.circuit_, a)  # noqa: E731
+        if not self.cache:
+            return compute()
+        config = {**self.backend_.config, "features": "bloch"}
+        return default_cache.get_or_compute(default_cache.key(config, self.circuit_, a, None), compute)
+
     def fit(self, X, y):
+        if self.kernel not in KERNELS:
+            raise QBenchError(f"kernel must be one of {', '.join(KERNELS)}, got {self.kernel!r}")
+        if self.kernel == "projected":
+            check_gamma(self.gamma)
         X, y, self.classes_ = self._validate_fit(X, y)
         fm, angles = self._fit_encoding(X)
         self.circuit_ = fm.circuit(self.n_qubits_)

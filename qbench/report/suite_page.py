@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qbench.report import accuracy, circuits, kernels, qnn, runtime, tables
+from qbench.report import accuracy, circuits, diagnostics_section, kernels, qnn, runtime, tables
 from qbench.report.figures import Figure, grid, specs
 from qbench.report.page import esc, json_script, section
 
@@ -29,7 +29,7 @@ def suite_body(suite) -> tuple[str, str]:
     failures_html, failures_note = tables.failures_table(suite)
 
     toc = [("comparison", "Comparison"), ("accuracy", "Accuracy and time"), ("baselines", "Against baselines"),
-           ("runtime", "Runtime"), ("kernels", "Kernels"), ("qnn", "QNN training"), ("circuits", "Circuits"),
+           ("runtime", "Runtime"), ("kernels", "Kernels"), ("qnn", "QNN training"), ("diagnostics", "Diagnostics"), ("circuits", "Circuits"),
            ("failures", "Failures")]
     body = (
         f'<h1>Suite <span class="suite-name">{esc(suite.name)}</span></h1>'
@@ -46,6 +46,7 @@ def suite_body(suite) -> tuple[str, str]:
         + section("runtime", "Runtime against qubits and samples", runtime_html)
         + section("kernels", "Kernel matrices and kernel concentration", kernel_html, heatmap_note)
         + section("qnn", "QNN training and barren plateaus", qnn_html)
+        + diagnostics_section.render(suite, add)
         + section("circuits", "Circuit diagrams", circuits_html, circuits_note)
         + section("failures", "Failures", failures_html, failures_note)
     )

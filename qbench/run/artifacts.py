@@ -6,7 +6,8 @@ near zero) and its most negative eigenvalue (sampled Gram matrices are projected
 cone before the SVM).  QNNs: the loss curve (<= 200 points) and the variance over random
 initialisations of the loss gradient's partial derivatives (McClean et al. 2018's
 barren-plateau diagnostic).  Both: qubits, depth and two-qubit gate count of the model's
-circuit, and the grid-search scores.  Failures: error type, message and traceback.  The
+circuit, and the grid-search scores.  Kernel models and SVC baselines: the Gram-matrix
+diagnostics of :mod:`qbench.models.kernel_diagnostics` (docs/diagnostics.md).  Failures: error type, message and traceback.  The
 whole document is kept under :data:`MAX_BYTES`.  :data:`DIAGNOSTICS` says what each
 diagnostic key measures, for tables and plots to label it.
 """
@@ -56,9 +57,11 @@ def downsample(values, points: int = LOSS_POINTS) -> list[float]:
     return [values[i] for i in idx]
 
 
-def model_artifacts(model, y_train) -> dict:
+def model_artifacts(model, y_train, X_train=None) -> dict:
     """What a fitted quantum or classical model offers; attributes it lacks are left out."""
-    out: dict = {}
+    from qbench.models.kernel_diagnostics import fitted_diagnostics
+
+    out: dict = fitted_diagnostics(model, X_train, y_train)
     circuit = getattr(model, "circuit_", None)
     if circuit is not None:
         out["n_qubits"] = int(circuit.n_qubits)

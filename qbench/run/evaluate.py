@@ -98,7 +98,7 @@ def evaluate(job: Job) -> dict:
     scores = evaluate_model(model, X_train, y_train, X_test, y_test)
     meter.add(model)
 
-    artifacts = model_artifacts(model, y_train)
+    artifacts = model_artifacts(model, y_train, X_train)
     if info["cv_results"]:
         artifacts["cv_results"] = info["cv_results"]
     if cache is not None:

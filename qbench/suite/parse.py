@@ -321,6 +321,8 @@ FALLBACK_CONSTRAINTS = {
     "bandwidth": ("a number > 0", lambda v: _is_number(v) and v > 0),
     "feature_range": ("an interval [low, high] of numbers with low < high",
                       lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_number, v)) and v[0] < v[1]),
+    "gamma": ("a number > 0 (the projected kernel's bandwidth)", lambda v: _is_number(v) and v > 0),
+    "kernel": ('"fidelity" or "projected"', lambda v: v in ("fidelity", "projected")),
 }
 
 

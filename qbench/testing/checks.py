@@ -16,6 +16,7 @@ from qbench.circuits.observables import parity_observable
 from qbench.errors import CapabilityError
 from qbench.plugin.manager import backend_spec, open_backend
 from qbench.testing import cases as C
+from qbench.testing import projected
 
 #: Modes the kit has checks for.
 KIT_MODES = ("exact", "shots", "noisy")
@@ -255,7 +256,7 @@ def check_undeclared_capabilities_raise(check: Check) -> None:
 CHECKS_BY_MODE: dict[str, tuple[Callable, ...]] = {
     "exact": (check_states_match_reference, check_kernel_matches_reference, check_kernel_symmetric_psd_unit_diagonal,
               check_expval_matches_reference, check_gradient_matches_reference,
-              check_gradient_matches_finite_differences, check_undeclared_capabilities_raise),
+              check_gradient_matches_finite_differences, check_undeclared_capabilities_raise, *projected.EXACT_CHECKS),
     "shots": (check_kernel_symmetric_psd_unit_diagonal, check_shot_kernel_within_5_stderr,
               check_shot_expval_within_5_stderr, check_shot_gradient_within_5_stderr, check_reproducible_with_seed,
               check_undeclared_capabilities_raise),

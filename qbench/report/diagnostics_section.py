@@ -1,0 +1,83 @@
+"""The dashboard's diagnostics section: geometric difference, kernel alignment and spectrum, separable ablations.
+
+Tables come from :mod:`qbench.results.diagnostics` (what ``qbench results --diagnostics`` prints), so the
+dashboard and the command line agree; two plots show alignment and effective dimension against qubits.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from qbench.errors import QBenchError
+from qbench.report.figures import (CLASSICAL, Figure, backend_colour, backend_meta, empty, finite, layout,
+                                   model_symbol, ptext)
+from qbench.report.page import esc, no_data, section
+from qbench.results import diagnostics as D
+
+NOTE = ("g(K_C‖K_Q) compares each quantum kernel with the best classical kernel baseline on the same training data "
+        "(small g: a classical kernel can match it; large g: an advantage is possible, not certain). "
+        "Alignment and effective dimension explain a kernel's result; entangled minus separable is paired over seeds. "
+        "Formulas and papers: docs/diagnostics.md.")
+
+
+def _cell(v) -> str:
+    if isinstance(v, float):
+        return "" if math.isnan(v) else f"{v:.3g}"
+    return "" if v is None or v is pd.NA else str(v)
+
+
+def _table(table_id: str, df: pd.DataFrame) -> str:
+    head = "".join(f"<th>{esc(c.replace('_', ' '))}</th>" for c in df.columns)
+    body = "".join("<tr>" + "".join(f"<td>{esc(_cell(v))}</td>" for v in row) + "</tr>"
+                   for row in df.itertuples(index=False))
+    return (f'<div class="table-wrap"><table class="sortable" id="{table_id}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def _against_qubits(kern: pd.DataFrame, column: str, fig_id: str, title: str, ylabel: str) -> Figure:
+    kern = kern[kern[column].notna() & kern["qubits"].notna()]
+    if kern.empty:
+        return empty(fig_id, title, "no kernel diagnostics stored for this suite")
+    # colour: the backend (the site's one colour per backend), symbol: the model
+    backends = [CLASSICAL if kind == "baseline" or not isinstance(b, str) else b
+                for kind, b in zip(kern["kind"], kern["backend"])]
+    labels = [f"{m} · {b}" + (f" ({bw})" if bw != "-" else "")
+              for m, b, bw in zip(kern["model"], backends, kern["bandwidth"])]
+    kern = kern.assign(_series=labels, _backend=backends)
+    traces = []
+    for name, sub in kern.groupby("_series", sort=False):
+        sub = sub.sort_values("qubits")
+        backend, model = sub["_backend"].iloc[0], sub["model"].iloc[0]
+        traces.append({"type": "scatter", "mode": "markers", "name": ptext(name),
+                       "x": [finite(v) for v in sub["qubits"]], "y": [finite(v) for v in sub[column]],
+                       "text": [ptext(v) for v in sub["dataset"]], "meta": backend_meta([backend]),
+                       "hovertemplate": f"%{{text}}<br>qubits %{{x}}<br>{ptext(ylabel)} %{{y:.3g}}<extra></extra>",
+                       "marker": {"color": backend_colour(backend), "symbol": model_symbol(model), "size": 8,
+                                  "opacity": 0.75}})
+    return Figure(fig_id, title, traces, layout(title, "qubits (features for classical kernels)", ylabel),
+                  caption="One point per data set, model and backend (mean over seeds); colour: backend, symbol: model; the bandwidth is in the legend.")
+
+
+def render(suite, add) -> str:
+    """The section's HTML; ``add`` registers its figures with the page."""
+    parts = []
+    try:
+        geo = D.geometry(suite.jobs)
+        parts.append("<h3>Geometric difference to the best classical kernel</h3>"
+                     + (_table("diag-geometry", geo) if not geo.empty else no_data("no quantum kernel model")))
+    except QBenchError as exc:
+        parts.append("<h3>Geometric difference to the best classical kernel</h3>" + no_data(f"not applicable: {exc}"))
+    kern = D.kernels(suite.jobs)
+    parts.append(add([_against_qubits(kern, "alignment", "diag-alignment", "Kernel-target alignment against qubits",
+                                      "alignment"),
+                      _against_qubits(kern, "effective_dimension", "diag-effdim",
+                                      "Effective dimension of the Gram matrix against qubits", "effective dimension")]))
+    parts.append("<h3>Kernel diagnostics</h3>" + (_table("diag-kernels", kern) if not kern.empty
+                                                  else no_data("no Gram matrix diagnostics stored")))
+    abl = D.ablations(suite.jobs)
+    parts.append("<h3>Separable ablations: entangled minus separable</h3>"
+                 + (_table("diag-ablation", abl) if not abl.empty
+                    else no_data("no model with an entangling = false twin in this suite")))
+    return section("diagnostics", "Diagnostics: can a quantum model be better here at all?", "".join(parts), NOTE)
