@@ -93,7 +93,7 @@ class Backend:
             raise QBenchError(f"backend {self.name!r}: {exc}") from None
         self.mode = mode
         self.seed = seed
-        self.gradient = O.choose_gradient(self.name, mode, gradient, caps.gradient_methods)
+        self.gradient = O.choose_gradient(self.name, mode, gradient, caps.gradient_methods, self.shots is not None)
         self.options = options
         self.usage = Usage()
         self._rng = np.random.default_rng(seed)

@@ -10,7 +10,8 @@
   stored with results.  :data:`CREDENTIAL_KEY` is the one list of words that mark a key as a credential.
 * **Defaults**: ``default_shots`` in the shots and hardware modes; noisy mode without shots is
   the exact channel.  The default gradient is the first declared method the mode can use;
-  ``adjoint`` and ``backprop`` need exact pure states, so only exact mode uses them.
+  ``adjoint`` and ``backprop`` need exact pure states, so only exact mode uses them;
+  finite differences need exact values, so no sampled mode uses them.
 """
 
 from __future__ import annotations
@@ -89,19 +90,26 @@ def default_shots(mode: str, shots, declared: int) -> int | None:
     return None if shots is None else int(shots)
 
 
-def choose_gradient(backend: str, mode: str, gradient, declared: tuple[str, ...]) -> str | None:
+def usable_gradients(mode: str, sampled: bool, declared: tuple[str, ...]) -> list[str]:
+    """Declared methods the mode can use: state methods need exact mode, finite differences need no shots."""
+    return [g for g in declared if (mode == "exact" or g not in STATE_GRADIENTS)
+            and not (sampled and g == "finite-diff")]
+
+
+def choose_gradient(backend: str, mode: str, gradient, declared: tuple[str, ...], sampled: bool = False) -> str | None:
     """The gradient method: the one asked for if the mode can use it, else the first usable declared one."""
-    usable = [g for g in declared if mode == "exact" or g not in STATE_GRADIENTS]
+    usable = usable_gradients(mode, sampled, declared)
     if gradient is None:
         return usable[0] if usable else None
     if gradient not in declared:
         raise CapabilityError(f"backend {backend!r} does not support gradient method {gradient!r} "
                               f"(it supports: {', '.join(declared) or 'none'})")
     if gradient not in usable:
-        raise CapabilityError(f"gradient method {gradient!r} needs exact states; in {mode} mode use "
+        raise CapabilityError(f"gradient method {gradient!r} needs exact {'values' if gradient == 'finite-diff' else 'states'}; "
+                              f"in {mode} mode{' with shots' if sampled else ''} use "
                               f"{', '.join(usable) or 'no gradient'}")
     return gradient
 
 
 __all__ = ["CREDENTIAL_KEY", "is_credential", "refuse_credentials", "check_mode_options", "resolve_noise",
-           "default_shots", "choose_gradient", "STATE_GRADIENTS", "SAMPLED_MODES"]
+           "default_shots", "choose_gradient", "usable_gradients", "STATE_GRADIENTS", "SAMPLED_MODES"]

@@ -31,7 +31,7 @@ def _gate_circuits():
 
 
 def _template_cases():
-    return [pytest.param(c, id=c.label) for c in C.feature_map_cases(QUBITS) + C.model_cases(QUBITS)]
+    return [pytest.param(c, id=c.label) for c in C.feature_map_cases(QUBITS, n_samples=2) + C.model_cases(QUBITS, n_samples=2)]
 
 
 def assert_numpy_matches_oracle(circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> None:
@@ -45,7 +45,7 @@ def assert_numpy_matches_oracle(circuit: Circuit, angles: np.ndarray, weights: n
 
 @pytest.mark.parametrize("circuit", _gate_circuits())
 def test_every_gate_matches_the_dense_oracle(circuit):
-    angles = np.array([[0.0], [0.77], [-2.1], [np.pi]])
+    angles = np.array([[0.77], [-2.1]])
     assert_numpy_matches_oracle(circuit, angles, np.zeros(0))
 
 
