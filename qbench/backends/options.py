@@ -106,7 +106,7 @@ def choose_gradient(backend: str, mode: str, gradient, declared: tuple[str, ...]
                               f"(it supports: {', '.join(declared) or 'none'})")
     if gradient not in usable:
         raise CapabilityError(f"gradient method {gradient!r} needs exact {'values' if gradient == 'finite-diff' else 'states'}; "
-                              f"in {mode} mode{' with shots' if sampled else ''} use "
+                              f"in {mode} mode{' with shots' if sampled and mode == 'noisy' else ''} use "
                               f"{', '.join(usable) or 'no gradient'}")
     return gradient
 
