@@ -112,3 +112,38 @@ def test_bad_noise_input_is_one_line_exit_2(cli, args, message):
 def test_gram_assembly_mirrors_the_evaluated_upper_triangle():
     k = assemble_gram(np.array([0.9, 0.2, 0.8]), (np.array([0, 0, 1]), np.array([0, 1, 1])), (2, 2), True)
     assert np.array_equal(k, [[0.9, 0.2], [0.2, 0.8]])
+
+
+def test_suite_mode_noise_reaches_the_jobs(tmp_path):
+    from qbench.suite.jobs import expand as expand_jobs
+    from qbench.suite.parse import parse_suite
+
+    text = ('[suite]\nname = "n"\nbackends = ["numpy"]\nmodes = ["exact", {name = "noisy", noise = {p1 = 0.01, p2 = 0.02}}]\n'
+            'seeds = [0]\n[[datasets]]\nname = "moons"\nn_samples = 20\n[[models]]\nname = "k"\nkind = "kernel"\n')
+    suite = parse_suite(text)
+    noisy = [j for j in expand_jobs(suite) if j.mode == "noisy"]
+    assert noisy and noisy[0].backend_options["noise"] == {"p1": 0.01, "p2": 0.02, "p_meas": 0.0}
+    assert all("noise" not in j.backend_options for j in expand_jobs(suite) if j.mode == "exact")
+
+
+@pytest.mark.parametrize("mode, message", [
+    ('{name = "noisy", noise = {p9 = 0.1}}', "unknown noise parameter(s) p9"),
+    ('{name = "noisy", noise = {p1 = -0.1}}', "must be in [0, 1]"),
+    ('{name = "exact", noise = {p1 = 0.1}}', "noise applies only to the noisy mode"),
+])
+def test_suite_bad_noise_is_one_line(mode, message):
+    from qbench.suite.parse import SuiteError, parse_suite
+
+    text = (f'[suite]\nname = "n"\nbackends = ["numpy"]\nmodes = [{mode}]\nseeds = [0]\n'
+            '[[datasets]]\nname = "moons"\nn_samples = 20\n[[models]]\nname = "k"\nkind = "kernel"\n')
+    with pytest.raises(SuiteError) as err:
+        parse_suite(text)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_evaluate_runs_the_noise_model(cli):
+    code, out, err = cli("evaluate", "--dataset", "moons", "--samples", "24", "--features", "2", "--mode", "noisy",
+                         "--noise", "p1=0.01,p2=0.02,p_meas=0.01")
+    assert code == 0, err
+    code, _, err = cli("evaluate", "--dataset", "moons", "--samples", "24", "--noise", "p1=0.01")
+    assert code == 2 and "--noise applies only to --mode noisy" in err
