@@ -173,9 +173,28 @@ class Backend:
     def _kernel(self, circuit: Circuit, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
         if self.mode == "exact":
             return self.kernel_from_states(circuit, a, b)
+        shape = (len(a), len(a) if b is None else len(b))
+        if self._samples_from_states():
+            # Noise-free and sampled by the core: the all-zero probability of each compute-uncompute
+            # circuit is the state overlap, so m states replace m^2 doubled circuits; the all-zero
+            # count is drawn by the same multinomial sampler over (all zeros, anything else).
+            before = self.usage.circuit_executions
+            exact = self.kernel_from_states(circuit, a, b)
+            where = np.triu_indices(shape[0]) if b is None else tuple(x.ravel() for x in np.indices(shape))
+            p0 = np.clip(exact[where], 0.0, 1.0)
+            zero = sample_counts(self._rng, np.stack([p0, 1.0 - p0], axis=1), self.shots)[:, 0] / self.shots
+            self.usage.circuit_executions = before + len(p0)
+            self.usage.shots += len(p0) * self.shots
+            return assemble_gram(zero, where, shape, symmetric=b is None)
         rows, where = overlap_rows(circuit, a, b)
         zero = self._outcomes(overlap_circuit(circuit), rows, _NO_WEIGHTS)[:, 0]
-        return assemble_gram(zero, where, (len(a), len(a) if b is None else len(b)), symmetric=b is None)
+        return assemble_gram(zero, where, shape, symmetric=b is None)
+
+    def _samples_from_states(self) -> bool:
+        """Shots mode with the core's sampler on probabilities from ``_states`` (nothing overridden)."""
+        cls = type(self)
+        return (self.mode == "shots" and cls._counts is Backend._counts and cls._probabilities is Backend._probabilities
+                and cls._states is not Backend._states)
 
     def _expval(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray, observable: Observable) -> np.ndarray:
         if self.mode == "exact":
