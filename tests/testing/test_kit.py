@@ -147,3 +147,17 @@ def test_evaluate_runs_the_noise_model(cli):
     assert code == 0, err
     code, _, err = cli("evaluate", "--dataset", "moons", "--samples", "24", "--noise", "p1=0.01")
     assert code == 2 and "--noise applies only to --mode noisy" in err
+
+
+def test_estimators_take_the_noise_model_through_backend_options():
+    from sklearn.datasets import make_moons
+
+    from qbench.models import QuantumKernelClassifier
+
+    X, y = make_moons(16, noise=0.1, random_state=0)
+    noise = {"p1": 0.01, "p2": 0.02, "p_meas": 0.01}
+    est = QuantumKernelClassifier(backend="numpy", mode="noisy", backend_options={"noise": noise}, random_state=0)
+    est.fit(X, y)
+    assert est.backend_.config["noise"] == noise
+    with pytest.raises(Exception, match="noise applies only in noisy mode"):
+        QuantumKernelClassifier(backend="numpy", backend_options={"noise": noise}, random_state=0).fit(X, y)
