@@ -46,7 +46,7 @@ class Capabilities:
     atol: float = 1e-8
     default_shots: int = 1024
     #: Options each mode takes, e.g. ``{"exact": ("threads",), "noisy": ("threads",)}``; None: not declared.
-    mode_options: dict | None = None
+    mode_options: dict | None = field(default=None, hash=False)
     #: Framework device models the plugin offers in noisy mode (option ``device_model``); never like-for-like.
     device_models: tuple[str, ...] = ()
     #: Widest circuit of the noisy mode (density matrices).
