@@ -20,6 +20,7 @@ from __future__ import annotations
 import cirq
 import numpy as np
 
+from qbench.backends.gradients import weight_gradient
 from qbench.circuits.ir import Circuit
 from qbench_cirq.translate import _FIXED, _rotation
 
@@ -46,11 +47,11 @@ def adjoint_vjp(circuit: Circuit, states: np.ndarray, exponents: np.ndarray, dia
     ``diagonal`` is the observable's eigenvalue per basis state (qubit 0 most significant).
     """
     n, n_samples = circuit.n_qubits, len(states)
-    grad = np.zeros(circuit.n_weights)
+    per_rotation = np.zeros(exponents.shape[1])
     gates = circuit.gates
     weight_pos = [i for i, g in enumerate(gates) if g.angle is not None and g.angle.source == "weight"]
     if not weight_pos or not n_samples:
-        return grad
+        return np.zeros(circuit.n_weights)
     shape = (2,) * n + (n_samples,)
     psi = np.ascontiguousarray(states.T, dtype=np.complex128).reshape(shape)
     lam = np.ascontiguousarray((diagonal[:, None] * states.T) * cotangent[None, :], dtype=np.complex128).reshape(shape)
@@ -68,7 +69,7 @@ def adjoint_vjp(circuit: Circuit, states: np.ndarray, exponents: np.ndarray, dia
         column = exponents[:, k]
         if g.angle.source == "weight":
             gpsi = _generator(g.name, on, psi, axes)
-            grad[g.angle.index] += g.angle.scale * 2.0 * float(np.vdot(lam, gpsi).imag)
+            per_rotation[k] = 2.0 * float(np.vdot(lam, gpsi).imag)
         if g.angle.source != "data" or np.all(column == column[0]):
             inv = _rotation(g.name, -float(column[0])).on(*on)
             psi, lam = _apply(inv, psi, axes), _apply(inv, lam, axes)
@@ -77,7 +78,7 @@ def adjoint_vjp(circuit: Circuit, states: np.ndarray, exponents: np.ndarray, dia
                 inv = _rotation(g.name, -float(column[s])).on(*on)
                 psi[..., s] = _apply(inv, psi[..., s].copy(), axes)
                 lam[..., s] = _apply(inv, lam[..., s].copy(), axes)
-    return grad
+    return weight_gradient(circuit, per_rotation)  # the core maps rotation derivatives to weights
 
 
 __all__ = ["adjoint_vjp"]

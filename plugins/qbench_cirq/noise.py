@@ -1,10 +1,10 @@
-"""Noise models for the ``noisy`` mode, and compilation of circuits onto Google devices.
+"""Cirq's device models for the ``noisy`` mode, and compilation of circuits onto Google devices.
 
-* ``noise="depolarizing"`` (default): after every gate, a depolarizing channel of strength
-  ``strength`` (default 0.01) on the gate's qubits (two-qubit depolarizing after two-qubit gates).
-* ``noise="google"``: the noise model cirq-google derives from a stored median calibration of a
-  virtual processor (``processor="rainbow"``, ``"weber"`` or ``"willow_pink"``); the circuit is
-  first routed onto the processor's qubit graph and compiled to its CZ gate set, as for hardware.
+The framework-neutral noise model of the core is translated in :func:`qbench_cirq.translate.noisy_program`.
+Here: ``device_model="google_rainbow"`` (``google_weber``, ``google_willow_pink``), the noise model
+cirq-google derives from a stored median calibration of a virtual processor, after routing the
+circuit onto the processor's qubit graph and compiling it to its CZ gate set, as for hardware.
+A device model is a different experiment from the core noise model: results are labelled with it.
 """
 
 from __future__ import annotations
@@ -15,28 +15,9 @@ import cirq
 
 from qbench.errors import CapabilityError, QBenchError, UnavailableError
 
-NOISE_MODELS = ("depolarizing", "google")
-DEFAULT_GOOGLE_PROCESSOR = "rainbow"
+#: Device models this plugin offers (``device_model=...`` in noisy mode): Google virtual processors.
+from qbench_cirq.capabilities import DEVICE_MODELS  # noqa: E402  -- declared framework-free
 _CIRQ_GOOGLE_HINT = 'pip install "cirq-google>=1.7,<1.8"'
-
-
-class GateDepolarizingNoise(cirq.NoiseModel):
-    """A depolarizing channel of strength ``p`` on the qubits of every gate, right after the gate."""
-
-    def __init__(self, p: float) -> None:
-        self.p = float(p)
-        # cirq.depolarize rebuilds its Pauli mixture (Kronecker products) every time it is
-        # applied; the same mixture, computed once, as a MixedUnitaryChannel is ~3x faster.
-        self._channels = {n: cirq.MixedUnitaryChannel(cirq.mixture(cirq.depolarize(self.p, n_qubits=n)))
-                          for n in (1, 2)}
-
-    def noisy_operation(self, operation: cirq.Operation):
-        if self.p == 0.0 or cirq.is_measurement(operation):
-            return operation
-        return [operation, self._channels[len(operation.qubits)].on(*operation.qubits)]
-
-    def __repr__(self) -> str:
-        return f"GateDepolarizingNoise({self.p!r})"
 
 
 def cirq_google():
@@ -104,5 +85,5 @@ def compile_for_device(circuit: cirq.Circuit, device) -> cirq.Circuit:
     return compiled
 
 
-__all__ = ["NOISE_MODELS", "GateDepolarizingNoise", "google_noise", "google_processors", "compile_for_device",
+__all__ = ["DEVICE_MODELS", "google_noise", "google_processors", "compile_for_device",
            "cirq_google"]

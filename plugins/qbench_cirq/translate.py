@@ -89,20 +89,26 @@ def measured_program(circuit: Circuit) -> Program:
 
 
 @lru_cache(maxsize=128)
-def overlap_program(circuit: Circuit) -> Program:
-    """Compute-uncompute U(b)^dagger U(a), measured: P(all zeros) = |<phi(b)|phi(a)>|^2.
+def noisy_program(circuit: Circuit, noise, measured: bool) -> Program:
+    """U(theta) with the core noise model: ``cirq.depolarize`` after every gate, ``cirq.bit_flip`` before measuring.
 
-    The second half is the gate list reversed with its own symbols ``u0, u1, ...``; every
-    fixed gate of the gate set is self-inverse and every rotation's inverse is the same
-    gate with the negated exponent, so binding ``u = -t(b)`` gives U(b)^dagger exactly.
+    cirq.depolarize(p) applies each non-identity Pauli (string) with probability p/3 (p/15 on two
+    qubits), the core's convention.  Without ``measured`` the bit flips still close the circuit, so
+    the final density matrix's diagonal is the measured-outcome distribution.
     """
-    n_rot = _rotations(circuit)
     qubits = tuple(cirq.LineQubit.range(circuit.n_qubits))
-    t = tuple(sympy.Symbol(f"t{k}") for k in range(n_rot))
-    u = tuple(sympy.Symbol(f"u{k}") for k in range(n_rot))
-    ops = _ops(circuit.gates, qubits, t) + _ops(tuple(reversed(circuit.gates)), qubits, tuple(reversed(u)))
-    ops.append(cirq.measure(*qubits, key=MEASURE_KEY))
-    return Program(cirq.Circuit(ops), qubits, t + u)
+    symbols = tuple(sympy.Symbol(f"t{k}") for k in range(_rotations(circuit)))
+    ops = []
+    for g, op in zip(circuit.gates, _ops(circuit.gates, qubits, symbols)):
+        ops.append(op)
+        p = noise.after(len(g.wires))
+        if p:
+            ops.append(cirq.depolarize(p, n_qubits=len(g.wires)).on(*op.qubits))
+    if noise.p_meas:
+        ops.append(cirq.Moment(cirq.bit_flip(noise.p_meas).on_each(*qubits)))
+    if measured:
+        ops.append(cirq.measure(*qubits, key=MEASURE_KEY))
+    return Program(cirq.Circuit(ops), qubits, symbols)
 
 
 def exponents(circuit: Circuit, angles, weights) -> np.ndarray:
@@ -118,44 +124,6 @@ def sweep(symbols, values: np.ndarray) -> cirq.Sweep:
     return cirq.Zip(*(cirq.Points(s.name, values[:, k].tolist()) for k, s in enumerate(symbols)))
 
 
-def weight_shifts(circuit: Circuit):
-    """(rotation position, weight index, scale) of every weight-dependent rotation gate."""
-    out, k = [], 0
-    for g in circuit.gates:
-        if g.angle is None:
-            continue
-        if g.angle.source == "weight":
-            out.append((k, g.angle.index, g.angle.scale))
-        k += 1
-    return out
-
-
-def shifted_exponents(circuit: Circuit, exps: np.ndarray):
-    """Parameter-shift batch: for every weight gate, the exponents with that gate at +pi/2 and -pi/2.
-
-    Returns (values of shape (2 * n_shifted * n_samples, n_rotations), shifts).  Block 2i is
-    gate i shifted up, block 2i+1 shifted down; the angle shift pi/2 is exponent 1/2.
-    """
-    shifts = weight_shifts(circuit)
-    blocks = []
-    for k, _, _ in shifts:
-        for delta in (0.5, -0.5):
-            v = exps.copy()
-            v[:, k] += delta
-            blocks.append(v)
-    values = np.concatenate(blocks) if blocks else np.zeros((0, exps.shape[1]))
-    return values, shifts
-
-
-def combine_shifts(values: np.ndarray, shifts, n_samples: int, n_weights: int, cotangent: np.ndarray) -> np.ndarray:
-    """Gradient sum_s cot_s df_s/dw from expectation values of the :func:`shifted_exponents` batch."""
-    grad = np.zeros(n_weights)
-    f = np.asarray(values, dtype=float).reshape(len(shifts), 2, n_samples)
-    for (_, index, scale), (up, down) in zip(shifts, f):
-        grad[index] += scale * float(cotangent @ (up - down)) / 2.0
-    return grad
-
-
 def pauli_sum(observable: Observable, qubits) -> cirq.PauliSum:
     """The observable's Z-strings as a ``cirq.PauliSum`` (an empty string is the identity)."""
     total = cirq.PauliSum()
@@ -164,5 +132,5 @@ def pauli_sum(observable: Observable, qubits) -> cirq.PauliSum:
     return total
 
 
-__all__ = ["MEASURE_KEY", "Program", "state_program", "measured_program", "overlap_program", "exponents", "sweep",
-           "weight_shifts", "shifted_exponents", "combine_shifts", "pauli_sum"]
+__all__ = ["MEASURE_KEY", "Program", "state_program", "measured_program", "noisy_program", "exponents", "sweep",
+           "pauli_sum"]

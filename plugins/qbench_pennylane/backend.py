@@ -3,13 +3,13 @@
 ``pennylane``
     ``default.qubit``.  Exact: one broadcast QNode call for a whole batch of samples
     (``qml.state()`` for kernels, ``qml.expval`` for the QNN), gradients by backprop
-    through autograd.  Shots: seeded ``default.qubit`` with ``shots=`` on the QNode;
-    kernels from broadcast compute-uncompute circuits (``qml.adjoint``) and the sampled
-    probability of |0...0>, upper triangle only; gradients by parameter shift.
-    Noisy: seeded ``default.mixed`` with a depolarizing or amplitude-damping channel on
-    every wire of every gate (options ``noise``, ``strength``).  Hardware: any installed
-    PennyLane device (options ``device``, ``device_kwargs``; credentials from the
-    environment only), run like the shot mode.
+    through autograd.  Shots: seeded ``default.qubit`` with ``shots=`` on the QNode.
+    Noisy: ``default.mixed`` with the core noise model translated gate by gate
+    (:func:`qbench_pennylane.translate.apply_circuit`): exact density matrices without
+    shots, sampled with them.  Hardware: any installed PennyLane device (options ``device``,
+    ``device_kwargs``; credentials from the environment only), run like the shot mode.
+    Kernels in every sampled or noisy mode: the core's compute-uncompute circuit, run as
+    one broadcast ``qml.probs`` QNode; gradients: PennyLane's own ``diff_method``.
 ``pennylane.lightning``
     ``lightning.qubit`` (C++), adjoint gradients; exact and shot modes as above.
 ``pennylane.native``
@@ -25,11 +25,10 @@ import pennylane as qml
 from pennylane import numpy as pnp
 
 from qbench.backends.base import Backend
-from qbench.errors import CapabilityError, QBenchError
-from qbench.secrets import is_secret_key
+from qbench.backends.options import refuse_credentials
+from qbench.errors import QBenchError
 from qbench_pennylane import capabilities as C
-from qbench_pennylane.translate import (NOISE_CHANNELS, apply_circuit, hamiltonian, is_broadcast,
-                                        weight_gate_count)
+from qbench_pennylane.translate import apply_circuit, hamiltonian, is_broadcast, weight_gate_count
 
 _NONE = np.zeros(0)
 
@@ -57,12 +56,6 @@ class PennyLaneBackend(Backend):
     capabilities = C.PENNYLANE
     #: The state-vector simulator of the exact and shot modes.
     simulator = "default.qubit"
-    #: Options and the mode they act in (any other option is refused).
-    mode_options: dict[str, tuple[str, ...]] = {"noisy": ("noise", "strength"), "hardware": ("device", "device_kwargs")}
-    #: Defaults of the noisy mode.
-    default_noise, default_strength = "depolarizing", 0.01
-    #: A density matrix has 4**n entries: the noisy mode stops here.
-    noisy_max_qubits = C.PENNYLANE.qubit_limit("noisy")
     #: Complex amplitudes (or density-matrix entries) one broadcast call may hold; larger batches are split.
     amplitude_budget = 2**23
     #: Sampled bits one broadcast call may draw.
@@ -71,37 +64,11 @@ class PennyLaneBackend(Backend):
     def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
                  gradient: str | None = None, **options) -> None:
         super().__init__(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
-        self._check_options()
-        self._noise = self._noise_model() if self.mode == "noisy" else None
+        self._noise = self.noise  # the core noise model in noisy mode, None otherwise
         self._hardware = self._hardware_device() if self.mode == "hardware" else None
-        self.gradient = self._pick_gradient(gradient)
         self._devices: dict[int, object] = {}
 
     # ------------------------------------------------------------ configuration
-    def _check_options(self) -> None:
-        # A suite gives one option table per backend for all its modes, so an option of another mode
-        # (noise in exact mode, say) is accepted and has no effect; an unknown name is a typo.
-        known = sorted({o for opts in self.mode_options.values() for o in opts})
-        unknown = sorted(set(self.options) - set(known))
-        if unknown:
-            takes = f"it takes: {', '.join(known)}" if known else "it takes none"
-            raise QBenchError(f"backend {self.name!r} does not take option(s) {', '.join(unknown)}; {takes}")
-        if "noise" in self.options or "strength" in self.options:
-            self._noise_model()  # validate the values in every mode
-
-    def _noise_model(self):
-        noise = self.options.get("noise", self.default_noise)
-        if noise not in NOISE_CHANNELS:
-            raise QBenchError(f"backend {self.name!r}: unknown noise {noise!r}; expected one of {', '.join(NOISE_CHANNELS)}")
-        strength = self.options.get("strength", self.default_strength)
-        try:
-            strength = float(strength)
-        except (TypeError, ValueError):
-            raise QBenchError(f"backend {self.name!r}: noise strength must be a number in [0, 1], got {strength!r}") from None
-        if not 0.0 <= strength <= 1.0:
-            raise QBenchError(f"backend {self.name!r}: noise strength must be in [0, 1], got {strength}")
-        return NOISE_CHANNELS[noise], strength
-
     def _hardware_device(self) -> tuple[str, dict]:
         device = self.options.get("device")
         if not isinstance(device, str) or not device:
@@ -110,36 +77,12 @@ class PennyLaneBackend(Backend):
         kwargs = self.options.get("device_kwargs") or {}
         if not isinstance(kwargs, dict):
             raise QBenchError(f"backend {self.name!r}: device_kwargs must be a mapping, got {type(kwargs).__name__}")
-        secret = sorted(k for k in kwargs if is_secret_key(str(k)))
-        if secret:
-            raise QBenchError(f"backend {self.name!r}: device_kwargs {', '.join(secret)} look like credentials; options are "
-                              "stored with results, so give credentials through the environment instead")
+        refuse_credentials(self.name, "device_kwargs", kwargs)
         installed = _installed_devices()
         if installed is not None and device not in installed:
             raise QBenchError(f"PennyLane device {device!r} is not installed (installed: {', '.join(sorted(installed))}); "
                               "install the PennyLane plugin that provides it, e.g. pip install pennylane-qiskit for qiskit.*")
         return device, dict(kwargs)
-
-    def _pick_gradient(self, requested: str | None) -> str | None:
-        methods = self.capabilities.gradient_methods
-        if self.mode == "exact":
-            allowed = methods
-        else:
-            analytic = self.shots is None  # only the noisy mode may run without shots
-            allowed = tuple(m for m in methods if m == "parameter-shift"
-                            or (analytic and m in ("backprop", "finite-diff")))
-        if requested is None:
-            return allowed[0] if allowed else None
-        if requested not in allowed:
-            raise CapabilityError(f"backend {self.name!r}: gradient method {requested!r} is not available in mode "
-                                  f"{self.mode!r}{' with shots' if self.shots else ''} (available: {', '.join(allowed)})")
-        return requested
-
-    def _validate(self, circuit, angles, weights):
-        if self.mode == "noisy" and circuit.n_qubits > self.noisy_max_qubits:
-            raise CapabilityError(f"backend {self.name!r}: the noisy mode (density matrices) supports at most "
-                                  f"{self.noisy_max_qubits} qubits; the circuit has {circuit.n_qubits}")
-        return super()._validate(circuit, angles, weights)
 
     def _timed(self, fn, *args):
         if self.mode != "hardware":
@@ -225,43 +168,23 @@ class PennyLaneBackend(Backend):
         self.count(self._executions(circuit, len(angles)))
         return out.reshape(len(angles), 2**circuit.n_qubits)
 
-    def _kernel(self, circuit, a, b):
-        if self.mode == "exact":
-            return self.kernel_from_states(circuit, a, b)
-        m = len(a)
-        if b is None:
-            # Without noise, compute-uncompute of x with itself is the identity, so K(x, x) = 1 and only the
-            # upper triangle runs; with noise it is not, so the noisy mode runs the diagonal too.
-            i, j = np.triu_indices(m, 0 if self.mode == "noisy" else 1)
-            p0 = self._zero_probability(circuit, a[i], a[j])
-            k = np.eye(m)
-            k[i, j] = p0
-            k[j, i] = p0
-            return k
-        i, j = np.divmod(np.arange(m * len(b)), len(b))
-        return self._zero_probability(circuit, a[i], b[j]).reshape(m, len(b))
+    def _probabilities(self, circuit, angles, weights):
+        """Exact outcome probabilities (noisy mode: ``default.mixed`` with the core noise model), one broadcast QNode."""
+        wires = list(range(circuit.n_qubits))
 
-    def _zero_probability(self, circuit, left, right) -> np.ndarray:
-        """Probability (sampled, with shots) of |0...0> after U(left) U(right)^dagger, for each row pair."""
-        n = circuit.n_qubits
-        wires = list(range(n))
-        if self._noise is not None:
-            inverse = circuit.inverse()  # gate by gate, so the channel follows every gate of both halves
+        def fn(data, w):
+            apply_circuit(circuit, data, w, self._noise)
+            return qml.probs(wires=wires)
 
-            def fn(x1, x2, _w):
-                apply_circuit(circuit, x1, _NONE, self._noise)
-                apply_circuit(inverse, x2, _NONE, self._noise)
-                return qml.probs(wires=wires)
-        else:
-            def fn(x1, x2, _w):
-                apply_circuit(circuit, x1, _NONE)
-                qml.adjoint(apply_circuit)(circuit, x2, _NONE)
-                return qml.probs(wires=wires)
+        out = self._batched(circuit, self._qnode(fn, circuit.n_qubits), (angles,), weights)
+        self.count(self._executions(circuit, len(angles)))
+        return np.asarray(out, dtype=float).reshape(len(angles), 2**circuit.n_qubits)
 
-        qnode = self._qnode(fn, n)
-        p0 = self._batched(circuit, lambda x1, x2, w: np.asarray(qnode(x1, x2, w))[..., 0], (left, right), _NONE)
-        self.count(self._executions(circuit, len(left)), self.shots)
-        return p0.astype(float)
+    def _counts(self, circuit, angles, weights):
+        """PennyLane's own sampling: the device's ``qml.probs`` with ``shots`` times the shots."""
+        probs = self._probabilities(circuit, angles, weights)  # the QNode carries shots=self.shots
+        self.usage.shots += len(angles) * self.shots
+        return np.rint(probs * self.shots).astype(np.int64)
 
     def _expval_fn(self, circuit, observable):
         h = hamiltonian(observable)
@@ -281,6 +204,10 @@ class PennyLaneBackend(Backend):
     def _vjp(self, circuit, angles, weights, observable, cotangent):
         if circuit.n_weights == 0:
             return np.zeros(0)
+        if self.gradient == "finite-diff":
+            # the core's central differences (one batched evaluation); PennyLane's forward difference
+            # (h = 1e-7) is ~2e-7 off, outside the kit's tolerance for a gradient
+            return super()._vjp(circuit, angles, weights, observable, cotangent)
         qnode = self._qnode(self._expval_fn(circuit, observable), circuit.n_qubits,
                             diff_method=self.gradient, interface="autograd")
         w0 = pnp.array(weights, requires_grad=True)
@@ -311,7 +238,6 @@ class LightningBackend(PennyLaneBackend):
     name = "pennylane.lightning"
     capabilities = C.LIGHTNING
     simulator = "lightning.qubit"
-    mode_options: dict[str, tuple[str, ...]] = {}
 
 
 class NativeBackend(PennyLaneBackend):
@@ -319,7 +245,6 @@ class NativeBackend(PennyLaneBackend):
 
     name = "pennylane.native"
     capabilities = C.NATIVE
-    mode_options: dict[str, tuple[str, ...]] = {}
 
     def _states(self, circuit, angles, weights):
         def fn(x, w):
@@ -366,6 +291,10 @@ class NativeBackend(PennyLaneBackend):
     def _vjp(self, circuit, angles, weights, observable, cotangent):
         if circuit.n_weights == 0:
             return np.zeros(0)
+        if self.gradient == "finite-diff":
+            # the core's central differences (one batched evaluation); PennyLane's forward difference
+            # (h = 1e-7) is ~2e-7 off, outside the kit's tolerance for a gradient
+            return super()._vjp(circuit, angles, weights, observable, cotangent)
         qnode = self._qnode(self._expval_fn(circuit, observable), circuit.n_qubits,
                             diff_method=self.gradient, interface="autograd")
         grad_fn = qml.grad(qnode, argnums=1)

@@ -6,6 +6,9 @@ significant bit, so states need no reordering.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
 import pennylane as qml
 
 from qbench.circuits.ir import Angle, Circuit
@@ -14,7 +17,19 @@ from qbench.circuits.observables import Observable
 FIXED = {"H": qml.Hadamard, "X": qml.PauliX, "Y": qml.PauliY, "Z": qml.PauliZ, "CNOT": qml.CNOT, "CZ": qml.CZ}
 # RZZ(theta) = exp(-i theta Z(x)Z / 2) = qml.IsingZZ(theta) = qml.MultiRZ(theta) on two wires.
 ROTATIONS = {"RX": qml.RX, "RY": qml.RY, "RZ": qml.RZ, "P": qml.PhaseShift, "RZZ": qml.IsingZZ}
-NOISE_CHANNELS = {"depolarizing": qml.DepolarizingChannel, "amplitude_damping": qml.AmplitudeDamping}
+
+
+
+@lru_cache(maxsize=64)
+def _two_qubit_depolarizing_kraus(p: float) -> tuple:
+    """Kraus operators of the core's two-qubit depolarizing channel (each non-identity Pauli pair with p/15)."""
+    paulis = [np.eye(2), np.array([[0, 1], [1, 0]]), np.array([[0, -1j], [1j, 0]]), np.diag([1.0, -1.0])]
+    ops = []
+    for a in range(4):
+        for b in range(4):
+            weight = 1.0 - p if a == b == 0 else p / 15.0
+            ops.append(np.sqrt(weight) * np.kron(paulis[a], paulis[b]).astype(complex))
+    return tuple(ops)
 
 
 def gate_angle(angle: Angle, data, weights):
@@ -34,8 +49,10 @@ def gate_angle(angle: Angle, data, weights):
 def apply_circuit(circuit: Circuit, data, weights, noise=None) -> None:
     """Queue the circuit's gates in the active PennyLane context (inside a QNode function).
 
-    ``noise = (channel_class, strength)`` inserts that channel on every wire a gate
-    acts on, right after the gate.
+    ``noise`` (the core's :class:`~qbench.backends.noise.NoiseModel`) adds, right after every gate,
+    ``qml.DepolarizingChannel(p1)`` (one-qubit gates; PennyLane's p is the core's strength) or the
+    two-qubit depolarizing channel as ``qml.QubitChannel`` Kraus operators (PennyLane has no
+    two-qubit depolarizing channel), and ``qml.BitFlip(p_meas)`` on every wire at the end.
     """
     for g in circuit.gates:
         if g.angle is None:
@@ -43,9 +60,14 @@ def apply_circuit(circuit: Circuit, data, weights, noise=None) -> None:
         else:
             ROTATIONS[g.name](gate_angle(g.angle, data, weights), wires=list(g.wires))
         if noise is not None:
-            channel, strength = noise
-            for w in g.wires:
-                channel(strength, wires=w)
+            p = noise.after(len(g.wires))
+            if p and len(g.wires) == 1:
+                qml.DepolarizingChannel(p, wires=g.wires[0])
+            elif p:
+                qml.QubitChannel(list(_two_qubit_depolarizing_kraus(p)), wires=list(g.wires))
+    if noise is not None and noise.p_meas:
+        for w in range(circuit.n_qubits):
+            qml.BitFlip(noise.p_meas, wires=w)
 
 
 def is_broadcast(circuit: Circuit) -> bool:

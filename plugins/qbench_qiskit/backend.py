@@ -7,11 +7,12 @@
               Kernels are |S S^dagger|^2 of the states; expectation values come from
               Aer's ``save_expectation_value``; gradients by parameter shift with every
               shifted circuit of every sample in the same Aer run.
-* shots    -- Aer ``SamplerV2`` with ``shots`` and a seed: compute-uncompute kernel circuits
-              (upper triangle only), expectation values from sampled bitstrings,
-              parameter-shift gradients from sampled shifted circuits, all in one job each.
-* noisy    -- the same circuits transpiled to a fake IBM device (``device="fake_manila"``)
-              and sampled by Aer with that device's noise model.
+* shots    -- Aer ``SamplerV2`` with ``shots`` and a seed samples the circuits the core asks
+              for (compute-uncompute kernel circuits, shifted rows for parameter shift), one job each.
+* noisy    -- the core noise model written into the circuit (Aer depolarizing and bit-flip errors
+              after every gate): exact probabilities from Aer's density-matrix method without
+              shots, Aer sampling with them.  ``device_model="fake_manila"`` (any fake IBM device)
+              instead transpiles to that device and samples its noise model: a device model.
 * hardware -- the same circuits on an IBM Quantum backend through ``qiskit-ibm-runtime``
               ``SamplerV2`` inside a ``Batch``.  Credentials come only from the environment
               (``QISKIT_IBM_TOKEN`` ...) or the saved Qiskit account; ``device`` may also be a
@@ -30,6 +31,7 @@ import warnings
 import numpy as np
 
 from qbench.backends.base import Backend
+from qbench.backends.sampling import counts_from_bits
 from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.errors import CapabilityError, QBenchError
 from qbench.secrets import is_secret_key
@@ -37,9 +39,9 @@ from qbench.secrets import is_secret_key
 from qbench_qiskit import capabilities as C
 from qbench_qiskit import translate as T
 
-#: Options the ``qiskit`` backend understands (``--option key=value``).
+#: Options the ``qiskit`` backend understands (``--option key=value``); ``MODE_OPTIONS`` says which mode takes which.
 OPTIONS = {
-    "device": "noisy: fake device name (fake_manila, fake_torino, ...); hardware: IBM backend name or a backend object",
+    "device": "hardware: IBM backend name or a backend object (noisy mode: device_model=fake_manila ...)",
     "optimization_level": "transpiler optimization level for noisy/hardware (default 1)",
     "seed_transpiler": "transpiler seed for noisy/hardware (default 0, so layouts do not change with the shot seed)",
     "threads": "Aer max_parallel_threads (default 1: no OpenMP spinning on a shared machine; 0 = all cores)",
@@ -50,17 +52,17 @@ OPTIONS = {
     "account_name": "hardware: name of a saved Qiskit account",
     "account_file": "hardware: file of saved Qiskit accounts (default ~/.qiskit/qiskit-ibm.json)",
 }
+MODE_OPTIONS = C.MODE_OPTIONS
 CREDENTIALS_HINT = ("set QISKIT_IBM_TOKEN (and QISKIT_IBM_INSTANCE; optionally QISKIT_IBM_CHANNEL) in the environment, "
                     "or save an account with QiskitRuntimeService.save_account(...)")
 _STATE_BUDGET = 2**24  # amplitudes per Aer run when returning state vectors (256 MiB of complex128)
 
 
-def _check_options(name: str, options: dict, allowed) -> None:
+def _refuse_credentials(name: str, options: dict) -> None:
+    """Credentials never travel as options (the core's one word list decides what looks like one)."""
     for key in options:
         if is_secret_key(key):
             raise QBenchError(f"backend {name!r}: credentials are never passed as options ({key!r}); {CREDENTIALS_HINT}")
-        if key not in allowed:
-            raise QBenchError(f"backend {name!r}: unknown option {key!r}; known options: {', '.join(sorted(allowed)) or 'none'}")
 
 
 def _describe(value):
@@ -113,9 +115,7 @@ class QiskitBackend(Backend):
 
     def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
                  gradient: str | None = None, **options) -> None:
-        _check_options(self.name, options, OPTIONS)
-        if mode == "noisy" and shots is None:
-            shots = self.capabilities.default_shots
+        _refuse_credentials(self.name, options)
         super().__init__(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
         # validate now: a bad option is a one-line error before any work
         self._threads()
@@ -125,19 +125,16 @@ class QiskitBackend(Backend):
         self._cache: dict = {}
         self._device = None
         self._sim = None  # AerSimulator: statevector (exact/shots) or the device's noisy one (noisy)
-        if mode == "noisy":
-            dev = options.get("device")
-            if dev is None:
-                raise QBenchError(f"backend {self.name!r}: noisy mode needs a fake device, e.g. --option device=fake_manila")
-            self._device = fake_device(dev) if isinstance(dev, str) else dev
+        if self.device_model:
+            if self.shots is None:
+                raise QBenchError(f"backend {self.name!r}: device model {self.device_model!r} is sampled; give shots")
+            self._device = fake_device(self.device_model)
         elif mode == "hardware":
             dev = options.get("device")
             if dev is not None and not isinstance(dev, str):
                 self._device = dev  # an injected backend object (a fake backend in local testing mode)
             elif options.get("service") is None:
                 self._require_credentials()
-        elif options.get("device") is not None:
-            raise QBenchError(f"backend {self.name!r}: option 'device' applies to noisy and hardware modes, not {mode!r}")
 
     @property
     def config(self) -> dict:
@@ -193,8 +190,8 @@ class QiskitBackend(Backend):
     @staticmethod
     def _columns(circuit: Circuit, qc) -> np.ndarray:
         """Which rotation-angle column feeds each parameter left in (a transpiled) ``qc``, in its order."""
-        index = {p: k for k, p in enumerate(T.gate_template(circuit).parameters)}
-        return np.array([index[p] for p in qc.parameters], dtype=int)
+        index = {p.name: k for k, p in enumerate(T.gate_template(circuit).parameters)}  # theta[k], by name
+        return np.array([index[p.name] for p in qc.parameters], dtype=int)
 
     def _aer_run(self, circuit: Circuit, theta: np.ndarray, observable=None) -> np.ndarray:
         """States (observable None) or expectation values for every row of rotation angles, by parameter binds."""
@@ -232,33 +229,55 @@ class QiskitBackend(Backend):
     def _states(self, circuit, angles, weights):
         return self._aer_run(circuit, resolve_angles(circuit, angles, weights))
 
-    def _kernel(self, circuit, a, b):
-        if self.mode == "exact":
-            return self.kernel_from_states(circuit, a, b)
-        return self._sampled_kernel(circuit, a, b)
-
     def _expval(self, circuit, angles, weights, observable):
-        theta = resolve_angles(circuit, angles, weights)
-        if self.mode == "exact":
-            return self._aer_run(circuit, theta, observable)
-        return self._sampled_expval(circuit, theta[None], observable)[0]
+        if self.mode != "exact":
+            return super()._expval(circuit, angles, weights, observable)
+        return self._aer_run(circuit, resolve_angles(circuit, angles, weights), observable)
 
-    def _vjp(self, circuit, angles, weights, observable, cotangent):
+    def _probabilities(self, circuit, angles, weights):
+        """Noisy mode without shots: Aer's density-matrix method on the circuit with the core noise in it."""
+        if self.mode != "noisy":
+            return super()._probabilities(circuit, angles, weights)
+        from qiskit_aer import AerSimulator
+
+        key = ("density", circuit, self.noise)
+        if key not in self._cache:
+            qc = T.noisy_template(circuit, self.noise, measured=False)
+            self._cache[key] = (qc, self._columns(circuit, qc))
+        qc, cols = self._cache[key]
         theta = resolve_angles(circuit, angles, weights)
-        values, gates = T.shifted_angles(circuit, theta)
-        if not gates:
-            return np.zeros(circuit.n_weights)
-        if self.mode == "exact":
-            flat = self._aer_run(circuit, values.reshape(values.shape[0] * values.shape[1], values.shape[2]), observable)
-            evs = flat.reshape(values.shape[:2])
-        else:
-            evs = self._sampled_expval(circuit, values, observable)
-        return T.shift_vjp(evs, gates, cotangent, circuit.n_weights)
+        sim = AerSimulator(method="density_matrix", max_parallel_threads=self._threads())
+        out = []
+        for start in range(0, len(theta), 2000):
+            part = theta[start:start + 2000]
+            if len(cols):
+                result = sim.run(qc, parameter_binds=[{p: part[:, c] for p, c in zip(qc.parameters, cols)}]).result()
+                n_exp = len(part)
+            else:
+                result = sim.run(qc).result()
+                n_exp = 1
+            self._check_result(result)
+            probs = np.stack([np.asarray(result.data(i)["probabilities"], dtype=float) for i in range(n_exp)])
+            out.append(np.repeat(probs, len(part), axis=0) if n_exp == 1 else probs)
+        self.count(len(theta))
+        return np.concatenate(out) if out else np.zeros((0, 2**circuit.n_qubits))
+
+    def _counts(self, circuit, angles, weights):
+        """Native sampling of the measured circuit (Aer, or IBM Runtime on hardware), bits counted per row."""
+        qc, cols = self._measured_template(circuit)
+        packed = self._sample(qc, resolve_angles(circuit, angles, weights)[:, cols])
+        n = circuit.n_qubits
+        out = np.zeros((len(packed), 2**n), dtype=np.int64)
+        step = max(1, 2**22 // (self.shots * max(n, 1)))
+        for s in range(0, len(packed), step):
+            bits = np.unpackbits(packed[s:s + step], axis=-1)[..., -n:] if n else packed[s:s + step][..., :0]
+            out[s:s + step] = counts_from_bits(bits, n)
+        return out
 
     # ------------------------------------------------------- sampled (shots, noisy, hardware)
     def _target(self, circuit: Circuit):
-        """The device circuits are transpiled to in noisy/hardware mode (None in shots mode); checks the width."""
-        if self.mode == "shots":
+        """The device circuits are transpiled to (a device model or hardware; None otherwise); checks the width."""
+        if self.mode == "shots" or (self.mode == "noisy" and not self.device_model):
             return None
         if self._device is None:
             self._device = self._hardware_backend(circuit.n_qubits)
@@ -268,31 +287,20 @@ class QiskitBackend(Backend):
                                   f"{_describe(self._device)!r} has {width}")
         return self._device
 
-    def _measured_template(self, circuit: Circuit, kind: str):
-        """``kind`` "expval": U(theta) + measure; "kernel": U(a) then U(b)^dagger (bind b = -angles) + measure.
-
-        Transpiled once for the device in noisy/hardware mode; cached with the map from the
-        transpiled circuit's parameters (some may be optimized away) to value columns.
+    def _measured_template(self, circuit: Circuit):
+        """U(theta) + measure, transpiled once for the device where there is one; cached with the map
+        from the transpiled circuit's parameters (some may be optimized away) to angle columns.
         """
-        key = (kind, circuit)
+        key = ("measured", circuit, self.noise)
         if key in self._cache:
             return self._cache[key]
-        from qiskit import QuantumCircuit
-
-        n = circuit.n_qubits
-        # Phase-free templates (P written as RZ): a global phase cannot change measured frequencies,
-        # and a parametric one makes transpilation to IBM devices blow up (see translate.gate_template).
-        if kind == "expval":
-            qc = T.gate_template(circuit, phase_free=True).copy()
-            order = list(qc.parameters)
+        if self.mode == "noisy" and not self.device_model:
+            qc = T.noisy_template(circuit, self.noise, measured=True)
         else:
-            ua = T.gate_template(circuit, name="a", phase_free=True)
-            ub = T.gate_template(circuit, inverse=True, name="b", phase_free=True)
-            qc = QuantumCircuit(n, name=f"{circuit.name}-compute-uncompute")
-            qc.compose(ua, inplace=True)
-            qc.compose(ub, inplace=True)
-            order = list(ua.parameters) + list(ub.parameters)
-        qc.measure_all()
+            # Phase-free templates (P written as RZ): a global phase cannot change measured frequencies,
+            # and a parametric one makes transpilation to IBM devices blow up (see translate.gate_template).
+            qc = T.gate_template(circuit, phase_free=True).copy()
+            qc.measure_all()
         device = self._target(circuit)
         if device is not None:
             from qiskit.transpiler import generate_preset_pass_manager
@@ -300,13 +308,11 @@ class QiskitBackend(Backend):
             pm = generate_preset_pass_manager(optimization_level=self._int_option("optimization_level", 1, 0, 3),
                                               backend=device, seed_transpiler=self._int_option("seed_transpiler", 0))
             qc = pm.run(qc)
-            label = f"{circuit.name}[{kind}]"
+            label = circuit.name
             self.usage.extra.setdefault("two_qubit_gates", {})[label] = _two_qubit_gates(qc)
             self.usage.extra.setdefault("depth", {})[label] = qc.depth()
             self.usage.extra["device"] = _describe(device)
-        index = {p: k for k, p in enumerate(order)}
-        cols = np.array([index[p] for p in qc.parameters], dtype=int)
-        self._cache[key] = (qc, cols)
+        self._cache[key] = (qc, self._columns(circuit, qc))
         return self._cache[key]
 
     def _job_seed(self) -> int:
@@ -344,7 +350,7 @@ class QiskitBackend(Backend):
         else:
             from qiskit_aer.primitives import SamplerV2
 
-            if self.mode == "noisy":
+            if self.mode == "noisy" and self.device_model:
                 if self._sim is None:
                     from qiskit_aer import AerSimulator
 
@@ -358,43 +364,6 @@ class QiskitBackend(Backend):
         arrays = [r[0].data.meas.array.reshape(-1, self.shots, nbytes) for r in results]
         self.count(rows, self.shots)
         return np.concatenate(arrays) if arrays else np.zeros((0, self.shots, nbytes), dtype=np.uint8)
-
-    def _sampled_expval(self, circuit: Circuit, theta: np.ndarray, observable) -> np.ndarray:
-        """Shot estimates for rotation angles of shape (variants, samples, rotations) -> (variants, samples)."""
-        qc, cols = self._measured_template(circuit, "expval")
-        flat = theta.reshape(theta.shape[0] * theta.shape[1], theta.shape[2])[:, cols]
-        packed = self._sample(qc, flat)
-        n = circuit.n_qubits
-        out = np.empty(len(flat))
-        step = max(1, 2**22 // (self.shots * max(n, 1)))
-        for s in range(0, len(flat), step):
-            bits = np.unpackbits(packed[s:s + step], axis=-1)[..., -n:] if n else packed[s:s + step][..., :0]
-            out[s:s + step] = observable.on_bits(bits.astype(np.int16)).mean(axis=1)  # uint8 would wrap in 1 - 2 * parity
-        return out.reshape(theta.shape[:2])
-
-    def _sampled_kernel(self, circuit: Circuit, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
-        """Compute-uncompute: K[i, j] = frequency of all zeros after U(a_i) U(b_j)^dagger; upper triangle only if symmetric.
-
-        The diagonal is 1 by construction in shots mode and is sampled (noise shows) in noisy/hardware mode.
-        """
-        qc, cols = self._measured_template(circuit, "kernel")
-        ta = resolve_angles(circuit, a, None)
-        symmetric = b is None
-        tb = ta if symmetric else resolve_angles(circuit, b, None)
-        if symmetric:
-            i, j = np.triu_indices(len(ta), k=0 if self.mode != "shots" else 1)
-        else:
-            i, j = (x.ravel() for x in np.meshgrid(np.arange(len(ta)), np.arange(len(tb)), indexing="ij"))
-        k = np.zeros((len(ta), len(tb)))
-        if len(i):
-            values = np.hstack([ta[i], -tb[j]])[:, cols]  # the inverse template takes negated angles
-            packed = self._sample(qc, values)
-            k[i, j] = np.mean(~np.any(packed, axis=-1), axis=1)
-        if symmetric:
-            k = np.triu(k) + np.triu(k, 1).T
-            if self.mode == "shots":
-                np.fill_diagonal(k, 1.0)
-        return k
 
     # ------------------------------------------------------------------ hardware
     def _account(self) -> dict:
@@ -443,7 +412,7 @@ class QiskitNativeBackend(Backend):
 
     def __init__(self, mode: str = "exact", shots: int | None = None, seed: int | None = None,
                  gradient: str | None = None, **options) -> None:
-        _check_options(self.name, options, ())
+        _refuse_credentials(self.name, options)
         super().__init__(mode=mode, shots=shots, seed=seed, gradient=gradient, **options)
         self._qnns: dict = {}
 

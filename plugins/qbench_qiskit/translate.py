@@ -124,24 +124,38 @@ def pauli_op(observable: Observable, n_qubits: int) -> SparsePauliOp:
     return SparsePauliOp.from_sparse_list(terms, num_qubits=n_qubits).simplify(atol=0)
 
 
-def shifted_angles(circuit: Circuit, theta: np.ndarray) -> tuple[np.ndarray, list[tuple[int, float]]]:
-    """Parameter-shift inputs: rotation angles with gate g shifted by +-pi/2, for every weight-dependent gate.
+@lru_cache(maxsize=128)
+def noisy_template(circuit: Circuit, noise, measured: bool) -> QuantumCircuit:
+    """The core noise model in the circuit: a depolarizing error after every gate, bit flips before measuring.
 
-    Returns ``(values, gates)``: values of shape (2 * len(gates), n_samples, n_rotations)
-    (``+`` shift at 2k, ``-`` shift at 2k+1) and, per shifted gate, (weight index, scale).
+    Qiskit's ``depolarizing_error(lam, k)`` is rho -> (1 - lam) rho + lam I / 2^k; the core's strength p
+    (probability of a non-identity Pauli) is lam = p 4^k / (4^k - 1).  Without ``measured`` the
+    circuit ends in ``save_probabilities`` (exact, density-matrix method); P is written as RZ
+    (a global phase: nothing measured changes).
     """
-    rot = [g for g in circuit.gates if g.angle is not None]
-    shifted = [(k, g.angle.index, g.angle.scale) for k, g in enumerate(rot) if g.angle.source == "weight"]
-    values = np.repeat(theta[None], 2 * len(shifted), axis=0)
-    for s, (k, _, _) in enumerate(shifted):
-        values[2 * s, :, k] += np.pi / 2
-        values[2 * s + 1, :, k] -= np.pi / 2
-    return values, [(idx, scale) for _, idx, scale in shifted]
+    import qiskit_aer  # noqa: F401  (adds save_probabilities to QuantumCircuit)
+    from qiskit_aer.noise import depolarizing_error, pauli_error
 
-
-def shift_vjp(values_plus_minus: np.ndarray, gates, cotangent: np.ndarray, n_weights: int) -> np.ndarray:
-    """Combine expectation values of shifted circuits, shape (2 * len(gates), n_samples), into the VJP."""
-    grad = np.zeros(n_weights)
-    for s, (idx, scale) in enumerate(gates):
-        grad[idx] += scale * float(cotangent @ (values_plus_minus[2 * s] - values_plus_minus[2 * s + 1])) / 2.0
-    return grad
+    theta = ParameterVector("theta", n_rotations(circuit))
+    n = circuit.n_qubits
+    qc = QuantumCircuit(n, name=f"{circuit.name}-noisy")
+    k = 0
+    for g in circuit.gates:
+        if g.angle is None:
+            _append(qc, g.name, g.wires)
+        else:
+            _append(qc, g.name, g.wires, theta[k], phase_free=True)
+            k += 1
+        p = noise.after(len(g.wires))
+        if p:
+            full = 4 ** len(g.wires)
+            qc.append(depolarizing_error(p * full / (full - 1), len(g.wires)).to_instruction(), _qubits(g.wires, n))
+    if noise.p_meas:
+        flip = pauli_error([("X", noise.p_meas), ("I", 1.0 - noise.p_meas)]).to_instruction()
+        for q in range(n):
+            qc.append(flip, [q])
+    if measured:
+        qc.measure_all()
+    else:
+        qc.save_probabilities(list(range(n)))
+    return qc

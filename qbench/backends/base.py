@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qbench.backends import gradients as G
+from qbench.backends import options as O
+from qbench.backends.programs import assemble_gram, lift, overlap_circuit, overlap_rows
+from qbench.backends.sampling import sample_counts
 from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.circuits.observables import Observable
 from qbench.errors import CapabilityError, QBenchError
@@ -28,6 +32,10 @@ from qbench.errors import CapabilityError, QBenchError
 _NO_WEIGHTS = np.zeros(0)
 MODES = ("exact", "shots", "noisy", "hardware")
 GRADIENT_METHODS = ("backprop", "adjoint", "parameter-shift", "finite-diff")
+
+
+#: The widest noisy-mode circuit (a density matrix has 4**n entries) unless a backend declares otherwise.
+NOISY_MAX_QUBITS = 10
 
 
 @dataclass(frozen=True)
@@ -38,11 +46,16 @@ class Capabilities:
     gradient_methods: tuple[str, ...] = ("parameter-shift",)
     max_qubits: int = 20
     tasks: tuple[str, ...] = ("kernel", "qnn")
-    #: Agreement with the reference backend in exact mode (1e-8 for double precision).
+    #: Agreement with the reference backend in exact mode and in exact noisy mode (1e-8 for double precision).
     atol: float = 1e-8
     default_shots: int = 1024
-    #: Lower qubit limits of some modes (a density matrix's noisy mode, say): ``{"noisy": 12}``.
+    #: Lower qubit limits of some modes: ``{"noisy": 12}``.  Noisy mode (density matrices) defaults
+    #: to :data:`NOISY_MAX_QUBITS` when not declared.
     max_qubits_by_mode: dict = field(default_factory=dict)
+    #: Options each mode takes, e.g. ``{"exact": ("threads",), "noisy": ("threads",)}``; None: not declared.
+    mode_options: dict | None = field(default=None, hash=False)
+    #: Framework device models the plugin offers in noisy mode (option ``device_model``); never like-for-like.
+    device_models: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         bad = set(self.modes) - set(MODES)
@@ -57,7 +70,8 @@ class Capabilities:
 
     def qubit_limit(self, mode: str) -> int:
         """The widest circuit ``mode`` runs."""
-        return self.max_qubits_by_mode.get(mode, self.max_qubits)
+        default = min(self.max_qubits, NOISY_MAX_QUBITS) if mode == "noisy" else self.max_qubits
+        return self.max_qubits_by_mode.get(mode, default)
 
 
 @dataclass
@@ -84,26 +98,16 @@ class Backend:
         caps = self.capabilities
         if mode not in caps.modes:
             raise CapabilityError(f"backend {self.name!r} does not support mode {mode!r} (it supports: {', '.join(caps.modes)})")
-        if gradient is not None and gradient not in caps.gradient_methods:
-            raise CapabilityError(
-                f"backend {self.name!r} does not support gradient method {gradient!r} "
-                f"(it supports: {', '.join(caps.gradient_methods) or 'none'})")
-        if mode == "exact" and shots:
-            raise QBenchError(f"backend {self.name!r}: shots={shots} given in exact mode; use mode='shots'")
-        if mode in ("shots", "hardware") and shots is None:
-            shots = caps.default_shots
-        if shots is not None and int(shots) < 1:
-            raise QBenchError(f"shots must be a positive integer, got {shots}")
+        self.noise, self.device_model = O.resolve_noise(self.name, mode, options.pop("noise", None),
+                                                        options.pop("device_model", None), caps.device_models)
+        O.check_mode_options(self.name, mode, options, caps.mode_options)
+        try:
+            self.shots = O.default_shots(mode, shots, caps.default_shots)
+        except QBenchError as exc:
+            raise QBenchError(f"backend {self.name!r}: {exc}") from None
         self.mode = mode
-        self.shots = None if shots is None else int(shots)
         self.seed = seed
-        sampled = mode in ("shots", "hardware")
-        if sampled and gradient in ("backprop", "adjoint"):
-            raise CapabilityError(f"gradient method {gradient!r} needs exact states; in {mode} mode use parameter-shift")
-        if gradient is None:
-            usable = [g for g in caps.gradient_methods if not (sampled and g in ("backprop", "adjoint"))]
-            gradient = usable[0] if usable else None
-        self.gradient = gradient
+        self.gradient = O.choose_gradient(self.name, mode, gradient, caps.gradient_methods, self.shots is not None)
         self.options = options
         self.usage = Usage()
         self._rng = np.random.default_rng(seed)
@@ -115,8 +119,11 @@ class Backend:
     def config(self) -> dict:
         """What identifies this backend's results (used in cache keys and stored rows); no seed in exact mode."""
         seed = None if self.mode == "exact" else self.seed
-        return {"backend": self.name, "mode": self.mode, "shots": self.shots, "seed": seed,
-                "gradient": self.gradient, "options": dict(sorted(self.options.items()))}
+        cfg = {"backend": self.name, "mode": self.mode, "shots": self.shots, "seed": seed,
+               "gradient": self.gradient, "options": dict(sorted(self.options.items()))}
+        if self.mode == "noisy":
+            cfg["noise"] = {"device_model": self.device_model} if self.device_model else self.noise.as_dict()
+        return cfg
 
     # ----------------------------------------------------------------- public API
     def states(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -154,29 +161,72 @@ class Backend:
         return self._timed(self._vjp, circuit, angles, weights, observable, cotangent)
 
     # ------------------------------------------------------ overridable defaults
+    # Execution: a plugin provides _states (exact mode) and, for noisy mode, _probabilities;
+    # a native sampler overrides _counts.  The tasks below are the core's, written once.
     def _states(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
         raise CapabilityError(f"backend {self.name!r} does not provide state vectors")
+
+    def _probabilities(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Exact outcome probabilities in this backend's mode (noisy: the noise channel and readout flips)."""
+        if self.mode == "noisy":
+            raise CapabilityError(f"backend {self.name!r} does not provide noisy probabilities")
+        return np.abs(self._states(circuit, angles, weights)) ** 2
+
+    def _counts(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Outcome counts with ``self.shots`` shots per row, shape (rows, 2**n): the core's seeded sampler."""
+        probs = self._probabilities(circuit, angles, weights)  # counted as executions there
+        self.usage.shots += len(probs) * int(self.shots)
+        return sample_counts(self._rng, probs, self.shots)
+
+    def _outcomes(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Outcome frequencies: exact probabilities without shots, counts / shots with them."""
+        if self.shots is None:
+            return self._probabilities(circuit, angles, weights)
+        return self._counts(circuit, angles, weights) / self.shots
 
     def _kernel(self, circuit: Circuit, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
         if self.mode == "exact":
             return self.kernel_from_states(circuit, a, b)
-        if self.mode == "shots":
-            exact = type(self)(mode="exact", **self.options)._kernel(circuit, a, b)
-            return self.sample_kernel(exact, symmetric=b is None)
-        raise CapabilityError(f"backend {self.name!r} has no kernel for mode {self.mode!r}")
+        shape = (len(a), len(a) if b is None else len(b))
+        if self._samples_from_states():
+            # Noise-free and sampled by the core: the all-zero probability of each compute-uncompute
+            # circuit is the state overlap, so m states replace m^2 doubled circuits; the all-zero
+            # count is drawn by the same multinomial sampler over (all zeros, anything else).
+            before = self.usage.circuit_executions
+            exact = self.kernel_from_states(circuit, a, b)
+            where = np.triu_indices(shape[0]) if b is None else tuple(x.ravel() for x in np.indices(shape))
+            p0 = np.clip(exact[where], 0.0, 1.0)
+            zero = sample_counts(self._rng, np.stack([p0, 1.0 - p0], axis=1), self.shots)[:, 0] / self.shots
+            self.usage.circuit_executions = before + len(p0)
+            self.usage.shots += len(p0) * self.shots
+            return assemble_gram(zero, where, shape, symmetric=b is None)
+        rows, where = overlap_rows(circuit, a, b)
+        zero = self._outcomes(overlap_circuit(circuit), rows, _NO_WEIGHTS)[:, 0]
+        return assemble_gram(zero, where, shape, symmetric=b is None)
+
+    def _samples_from_states(self) -> bool:
+        """Shots mode with the core's sampler on probabilities from ``_states`` (nothing overridden)."""
+        cls = type(self)
+        return (self.mode == "shots" and cls._counts is Backend._counts and cls._probabilities is Backend._probabilities
+                and cls._states is not Backend._states)
 
     def _expval(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray, observable: Observable) -> np.ndarray:
         if self.mode == "exact":
             probs = np.abs(self._states(circuit, angles, weights)) ** 2
-            return probs @ observable.diagonal(circuit.n_qubits)
-        if self.mode == "shots":
-            exact = type(self)(mode="exact", **self.options)
-            probs = np.abs(exact._states(circuit, angles, weights)) ** 2
-            return self.sample_expval(probs, observable, circuit.n_qubits)
-        raise CapabilityError(f"backend {self.name!r} has no expectation values for mode {self.mode!r}")
+        else:
+            probs = self._outcomes(circuit, angles, weights)
+        return probs @ observable.diagonal(circuit.n_qubits)
 
     def _vjp(self, circuit, angles, weights, observable, cotangent) -> np.ndarray:
-        return parameter_shift_vjp(self._expval, circuit, angles, weights, observable, cotangent)
+        """The core's gradients; a plugin with a native method (adjoint, backprop) overrides and calls super."""
+        def evaluate(rows):
+            return self._expval(lift(circuit), rows, _NO_WEIGHTS, observable)
+
+        if self.gradient == "finite-diff":
+            return G.finite_diff_vjp(evaluate, circuit, angles, weights, cotangent)
+        if self.gradient in (None, "parameter-shift"):
+            return G.parameter_shift_vjp(evaluate, circuit, angles, weights, cotangent)
+        raise CapabilityError(f"backend {self.name!r} declares gradient {self.gradient!r} but does not implement it")
 
     # ------------------------------------------------------------------ helpers
     def kernel_from_states(self, circuit: Circuit, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
@@ -185,28 +235,6 @@ class Backend:
         sb = sa if b is None else self._states(circuit, b, _NO_WEIGHTS)
         overlap = sa.conj() @ sb.T
         return overlap.real**2 + overlap.imag**2
-
-    def sample_kernel(self, exact: np.ndarray, symmetric: bool) -> np.ndarray:
-        """Shot estimate of a Gram matrix: the all-zero count of a compute-uncompute circuit is Binomial(shots, K)."""
-        p = np.clip(exact, 0.0, 1.0)
-        est = self._rng.binomial(self.shots, p) / self.shots
-        if symmetric:
-            est = np.triu(est, 1)
-            est = est + est.T + np.eye(len(est))
-            n = len(est)
-            self.count(n * (n - 1) // 2, self.shots)
-        else:
-            self.count(est.size, self.shots)
-        return est
-
-    def sample_expval(self, probs: np.ndarray, observable: Observable, n_qubits: int) -> np.ndarray:
-        """Shot estimate of expectation values from outcome probabilities (one multinomial draw per sample)."""
-        diag = observable.diagonal(n_qubits)
-        probs = np.clip(probs, 0.0, None)
-        probs = probs / probs.sum(axis=1, keepdims=True)
-        counts = np.stack([self._rng.multinomial(self.shots, p) for p in probs])
-        self.count(len(probs), self.shots)
-        return counts @ diag / self.shots
 
     def count(self, executions: int, shots: int | None = None) -> None:
         """Record circuit executions (and shots) for the usage report."""
@@ -233,7 +261,8 @@ class Backend:
         limit = self.capabilities.qubit_limit(self.mode)
         if circuit.n_qubits > limit:
             raise CapabilityError(
-                f"backend {self.name!r} supports at most {limit} qubits; the circuit has {circuit.n_qubits}")
+                f"backend {self.name!r} supports at most {limit} qubits in {self.mode} mode; "
+                f"the circuit has {circuit.n_qubits}")
         angles = np.asarray(angles, dtype=float)
         if angles.ndim != 2 or angles.shape[1] != circuit.n_data:
             raise QBenchError(f"expected data angles of shape (n_samples, {circuit.n_data}), got {angles.shape}")
@@ -250,28 +279,4 @@ class Backend:
         return angles, weights
 
 
-def parameter_shift_vjp(expval, circuit: Circuit, angles, weights, observable, cotangent) -> np.ndarray:
-    """VJP by the two-term parameter-shift rule, one shifted circuit pair per weight-dependent gate.
-
-    Every rotation in the gate set has generator eigenvalues differing by 1, so
-    d/dtheta f = [f(theta + pi/2) - f(theta - pi/2)] / 2 holds gate by gate.
-    ``expval(circuit, angles, weights, observable)`` evaluates one variant circuit.
-    """
-    from qbench.circuits.ir import Angle, Gate
-
-    grad = np.zeros(circuit.n_weights)
-    for pos, g in enumerate(circuit.gates):
-        if g.angle is None or g.angle.source != "weight":
-            continue
-        values = []
-        for shift in (np.pi / 2, -np.pi / 2):
-            a = g.angle
-            shifted = Gate(g.name, g.wires, Angle(a.source, a.index, a.scale, a.offset + shift))
-            gates = circuit.gates[:pos] + (shifted,) + circuit.gates[pos + 1:]
-            variant = Circuit(circuit.n_qubits, gates, circuit.n_data, circuit.n_weights, circuit.name)
-            values.append(expval(variant, angles, weights, observable))
-        grad[g.angle.index] += g.angle.scale * float(cotangent @ (values[0] - values[1])) / 2.0
-    return grad
-
-
-__all__ = ["Backend", "Capabilities", "MODES", "GRADIENT_METHODS", "Usage", "parameter_shift_vjp", "resolve_angles"]
+__all__ = ["Backend", "Capabilities", "MODES", "GRADIENT_METHODS", "Usage", "resolve_angles"]

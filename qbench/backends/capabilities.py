@@ -3,7 +3,8 @@
 from qbench.backends.base import Capabilities
 
 NUMPY = Capabilities(
-    modes=("exact", "shots"),
+    modes=("exact", "shots", "noisy"),
     gradient_methods=("adjoint", "parameter-shift"),
     max_qubits=20,
+    mode_options={},
 )

@@ -97,12 +97,22 @@ def templates() -> int:
 @click.argument("backend")
 @click.option("--mode", "modes", multiple=True, help="Mode to check (repeatable); default: every declared mode the kit covers.")
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Backend option, e.g. device=fake_manila.")
+@click.option("--noise", default=None, metavar="p1=P,p2=P,p_meas=P",
+              help="Noise of the noisy-mode checks (default: the kit's), e.g. p1=0.01,p2=0.02,p_meas=0.01.")
 @click.option("-v", "--verbose", is_flag=True, help="Print every check, not just failures.")
-def check(backend: str, modes: tuple[str, ...], options: tuple[str, ...], verbose: bool) -> int:
+def check(backend: str, modes: tuple[str, ...], options: tuple[str, ...], noise: str | None, verbose: bool) -> int:
     """Run the conformance kit on BACKEND; exit 0 only when every check passes."""
+    from qbench.backends.noise import parse_noise
     from qbench.testing import backend_checks, run_checks
 
-    checks = backend_checks(backend, list(modes) or None, _parse_options(options))
+    opts = _parse_options(options)
+    if noise is not None:
+        if modes and "noisy" not in modes:
+            raise QBenchError("--noise applies only to noisy mode; add --mode noisy")
+        opts["noise"] = parse_noise(noise).as_dict()
+    elif "noise" in opts:
+        opts["noise"] = parse_noise(opts["noise"]).as_dict()
+    checks = backend_checks(backend, list(modes) or None, opts)
     counts = {"pass": 0, "fail": 0}
     for chk, status, message in run_checks(checks):
         counts["pass" if status == "pass" else "fail"] += 1

@@ -22,12 +22,13 @@ from qbench.errors import DataError
 @click.option("--backend", default="numpy", show_default=True)
 @click.option("--mode", default="exact", show_default=True)
 @click.option("--shots", type=int)
+@click.option("--noise", default=None, metavar="p1=P,p2=P,p_meas=P", help="Noise model of --mode noisy.")
 @click.option("--n-qubits", type=int, help="Qubits (default: one per feature).")
 @click.option("--pca", is_flag=True, help="Project features onto n-qubits principal components.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Extra estimator parameter.")
-def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backend, mode, shots, n_qubits, pca, seed,
-             params) -> int:
+def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backend, mode, shots, noise, n_qubits, pca,
+             seed, params) -> int:
     """Fit a quantum model and an RBF SVC on the same stratified split; print test accuracy and fit time."""
     from qbench.models.baselines import make_baseline
     from qbench.datasets import check_data, load_csv, load_dataset, split
@@ -35,11 +36,19 @@ def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backen
 
     if bool(dataset) == bool(csv):
         raise DataError("give exactly one of --dataset NAME or --data FILE.csv")
+    extra = _parse_options(params)
+    if noise is not None:
+        from qbench.backends.noise import parse_noise
+        from qbench.errors import QBenchError
+
+        if mode != "noisy":
+            raise QBenchError(f"--noise applies only to --mode noisy, not {mode!r}")
+        extra["backend_options"] = {**(extra.get("backend_options") or {}), "noise": parse_noise(noise).as_dict()}
     X, y = load_csv(csv) if csv else load_dataset(dataset, samples, features, seed)
     check_data(X, y, what=csv or f"data set {dataset!r}")
     X_train, X_test, y_train, y_test = split(X, y, 0.25, seed)
     common = dict(backend=backend, mode=mode, shots=shots, n_qubits=n_qubits, reduction="pca" if pca else None,
-                  random_state=seed, **_parse_options(params))
+                  random_state=seed, **extra)
     if model == "kernel":
         est = QuantumKernelClassifier(feature_map=feature_map or "iqp", **common)
     else:

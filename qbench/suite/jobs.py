@@ -148,12 +148,14 @@ def expand(suite: Suite) -> list[Job]:
             for d in ds.n_features:
                 for model in suite.models:
                     if model.kind == "baseline":
-                        targets = [(CLASSICAL[0], CLASSICAL[1], None, CLASSICAL[2], None)]
+                        targets = [(CLASSICAL[0], CLASSICAL[1], None, CLASSICAL[2], None, None)]
                     else:
-                        targets = [(b.name, b.framework, b.skip_reason, m.name, s)
+                        targets = [(b.name, b.framework, b.skip_reason, m.name, s, getattr(m, "noise", None))
                                    for b in suite.backends for m in suite.modes for s in m.shots]
-                    for backend, framework, skip, mode, shots in targets:
+                    for backend, framework, skip, mode, shots, noise in targets:
                         options = suite.backend_options.get(backend, {}) if model.kind != "baseline" else {}
+                        if noise is not None:  # the mode's noise model travels with the backend's options
+                            options = {**options, "noise": noise}
                         for seed in suite.seeds:
                             job = Job(
                                 suite=suite.name, dataset=ds.name, n_samples=n, n_features=d, test_size=ds.test_size,

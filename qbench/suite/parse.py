@@ -17,6 +17,7 @@ from pathlib import Path
 from qbench.plugin import manager as P
 from qbench.backends.base import MODES
 from qbench.errors import QBenchError
+from qbench.backends.noise import parse_noise
 from qbench.models.kinds import estimator_class
 from qbench.plugin.suite_modules import register_plugin_modules, resolve_plugin_ref
 from qbench.suite.schema import (Expected, SuiteError, Table, byte_size, describe, grid_table, integer, number,
@@ -43,7 +44,7 @@ SUITE_KEYS = ("name", "description", "backends", "backend_options", "modes", "sh
 DATASET_KEYS = ("name", "n_samples", "n_features", "test_size", "data_seed", "params", "scaling", "reduction",
                 "n_qubits")
 MODEL_KEYS = ("name", "kind", "baseline", "params", "grid")
-MODE_KEYS = ("name", "shots")
+MODE_KEYS = ("name", "shots", "noise")
 
 
 @dataclass
@@ -81,6 +82,8 @@ class ModelSpec:
 class ModeSpec:
     name: str
     shots: list[int | None]
+    #: The framework-neutral noise model of a noisy mode (``noise = {p1 = .., p2 = .., p_meas = ..}``), as a table.
+    noise: dict | None = None
 
 
 @dataclass
@@ -453,12 +456,21 @@ def _modes(head: Table, default_shots: list[int]) -> list[ModeSpec]:
     out = []
     for i, item in enumerate(raw):
         where = f"{head.key('modes')}[{i}]"
+        noise = None
         if isinstance(item, str):
             name, shots = item, None
         else:
             sub = Table(head.file, where, item, MODE_KEYS)
             name = sub.take("name", string(MODES))
             shots = sub.take("shots", one_or_list(integer(1), "a positive integer"), None)
+            noise = sub.take("noise", lambda v: v, None)
+            if noise is not None:
+                if name != "noisy":
+                    head.fail(f"{where}.noise", f"noise applies only to the noisy mode, not {describe(name)}")
+                try:
+                    noise = parse_noise(noise).as_dict()
+                except QBenchError as exc:
+                    head.fail(f"{where}.noise", str(exc))
         if name not in MODES:
             head.fail(where, f"expected one of {', '.join(repr(m) for m in MODES)}, got {describe(name)}")
         if name == "exact":
@@ -469,7 +481,7 @@ def _modes(head: Table, default_shots: list[int]) -> list[ModeSpec]:
             shots = default_shots if name in SHOT_MODES else [None]
         if name in {m.name for m in out}:
             head.fail(where, f"mode {name!r} is listed twice")
-        out.append(ModeSpec(name, shots))
+        out.append(ModeSpec(name, shots, noise))
     return out
 
 

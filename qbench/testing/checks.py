@@ -11,6 +11,8 @@ from typing import Callable
 import numpy as np
 
 from qbench.backends.base import MODES
+from qbench.backends.noise import NoiseModel, parse_noise
+from qbench.backends.options import usable_gradients
 from qbench.circuits.ir import Circuit, Gate
 from qbench.circuits.observables import parity_observable
 from qbench.errors import CapabilityError
@@ -22,6 +24,8 @@ from qbench.testing import projected
 KIT_MODES = ("exact", "shots", "noisy")
 SHOTS = 2000
 SEED = 7
+#: The noise the kit checks noisy mode with (``--noise`` / ``options["noise"]`` replace it).
+KIT_NOISE = NoiseModel(p1=0.02, p2=0.05, p_meas=0.03)
 
 
 @dataclass
@@ -39,13 +43,25 @@ class Check:
         return f"{self.backend}[{self.mode}]::{self.name}"
 
     def open(self, **kw):
+        """The backend under test; in noisy mode the exact channel unless ``shots`` is given."""
         kw.setdefault("mode", self.mode)
         if kw["mode"] == self.mode:
             kw = {**self.options, **kw}
-        if kw["mode"] in ("shots", "noisy"):
+        if kw["mode"] == "shots":
             kw.setdefault("shots", SHOTS)
+        if kw["mode"] in ("shots", "noisy"):
             kw.setdefault("seed", SEED)
+        if kw["mode"] == "noisy" and "device_model" not in kw:
+            kw["noise"] = self.noise
         return open_backend(self.backend, **kw)
+
+    @property
+    def noise(self) -> NoiseModel:
+        return parse_noise(self.options["noise"]) if "noise" in self.options else KIT_NOISE
+
+    def oracle(self):
+        """The numpy density-matrix oracle on this check's noise."""
+        return open_backend("numpy", mode="noisy", noise=self.noise)
 
     def __call__(self) -> None:
         self.func(self)
@@ -85,6 +101,17 @@ def check_states_match_reference(check: Check) -> None:
         got = b.states(case.circuit, case.angles, case.weights)
         want = ref.states(case.circuit, case.angles, case.weights)
         _close(f"states of {case.label}", _align_phase(np.asarray(got), want), want, atol)
+
+
+def check_states_match_dense_oracle(check: Check) -> None:
+    """States against dense gate matrices built from the generators (independent of the numpy simulator)."""
+    from qbench.testing.oracle import dense_states
+
+    b = check.open()
+    for case in C.feature_map_cases(qubits=(1, 2, 3), n_samples=2) + C.model_cases(qubits=(1, 2, 3), n_samples=2):
+        want = dense_states(case.circuit, case.angles, case.weights)
+        got = np.asarray(b.states(case.circuit, case.angles, case.weights))
+        _close(f"states of {case.label} (dense oracle)", _align_phase(got, want), want, max(_atol(check), 1e-12))
 
 
 def check_kernel_matches_reference(check: Check) -> None:
@@ -145,7 +172,7 @@ def check_kernel_symmetric_psd_unit_diagonal(check: Check) -> None:
         if not np.allclose(k, k.T, atol=1e-12 if check.mode != "exact" else tol):
             raise AssertionError(f"kernel of {case.label} is not symmetric")
         diag_tol = 5 * sigma + tol
-        if check.mode != "noisy" and not np.allclose(np.diag(k), 1.0, atol=diag_tol):
+        if not np.allclose(np.diag(k), 1.0, atol=diag_tol):
             raise AssertionError(f"kernel of {case.label} has diagonal {np.diag(k)} instead of 1")
         if np.any(k < -tol) or np.any(k > 1 + tol):
             raise AssertionError(f"kernel of {case.label} has entries outside [0, 1]")
@@ -161,7 +188,7 @@ def check_reproducible_with_seed(check: Check) -> None:
     obs = parity_observable(2)
     runs = []
     for seed in (11, 11, 12):
-        b = check.open(seed=seed)
+        b = check.open(seed=seed, shots=SHOTS)
         runs.append((np.asarray(b.kernel(fm_case.circuit, fm_case.angles)),
                      np.asarray(b.expval(case.circuit, case.angles, case.weights, obs))))
     for a, b_ in zip(runs[0], runs[1]):
@@ -218,7 +245,7 @@ def check_shot_gradient_within_5_stderr(check: Check) -> None:
 
 
 def check_noisy_values_in_range(check: Check) -> None:
-    b = check.open()
+    b = check.open(shots=SHOTS)
     for case in C.model_cases(qubits=(2, 3), n_samples=3):
         for make in C.OBSERVABLES:
             obs = make(case.circuit.n_qubits)
@@ -226,6 +253,72 @@ def check_noisy_values_in_range(check: Check) -> None:
             est = np.asarray(b.expval(case.circuit, case.angles, case.weights, obs))
             if est.shape != (len(case.angles),) or np.any(np.abs(est) > bound + 1e-9):
                 raise AssertionError(f"noisy <{obs.name}> of {case.label} out of range: {est}")
+
+
+def check_noisy_expval_matches_density_oracle(check: Check) -> None:
+    b, ref, atol = check.open(), check.oracle(), _atol(check)
+    for case in C.model_cases(qubits=(1, 3), n_samples=2):
+        for make in C.OBSERVABLES:
+            obs = make(case.circuit.n_qubits)
+            _close(f"noisy <{obs.name}> of {case.label}", b.expval(case.circuit, case.angles, case.weights, obs),
+                   ref.expval(case.circuit, case.angles, case.weights, obs), atol)
+
+
+def check_noisy_kernel_matches_density_oracle(check: Check) -> None:
+    b, ref, atol = check.open(), check.oracle(), _atol(check)
+    for case in C.feature_map_cases(qubits=(1, 3), n_samples=3):
+        other = case.angles[::-1][:2]
+        _close(f"noisy kernel of {case.label}", b.kernel(case.circuit, case.angles), ref.kernel(case.circuit, case.angles),
+               atol)
+        _close(f"noisy cross kernel of {case.label}", b.kernel(case.circuit, case.angles, other),
+               ref.kernel(case.circuit, case.angles, other), atol)
+
+
+def check_kernel_diagonal_policy(check: Check) -> None:
+    """The diagonal is evaluated like every other entry (never set to 1): under noise K(x, x) < 1."""
+    b, ref = check.open(), check.oracle()
+    case = C.feature_map_cases(qubits=(2,), n_samples=3)[0]
+    k, want = np.asarray(b.kernel(case.circuit, case.angles)), ref.kernel(case.circuit, case.angles)
+    _close(f"noisy kernel diagonal of {case.label}", np.diag(k), np.diag(want), _atol(check))
+    if check.noise.is_noiseless:
+        return
+    if np.any(np.diag(k) >= 1.0 - 1e-6):
+        raise AssertionError(f"noisy kernel diagonal {np.diag(k)} is 1: the diagonal policy evaluates it under noise")
+
+
+def check_noisy_gradient_matches_density_oracle(check: Check) -> None:
+    b, ref = check.open(), check.oracle()
+    rng = np.random.default_rng(3)
+    tol = max(_atol(check), 1e-8) * 10 if b.gradient != "finite-diff" else max(1e-6, 100 * _atol(check))
+    for case in C.model_cases(qubits=(2, 3), n_samples=2)[::2]:  # every ansatz, both feature maps
+        obs = parity_observable(case.circuit.n_qubits)
+        cot = rng.normal(size=len(case.angles))
+        _close(f"noisy {b.gradient} gradient of {case.label}", b.vjp(case.circuit, case.angles, case.weights, obs, cot),
+               ref.vjp(case.circuit, case.angles, case.weights, obs, cot), tol)
+
+
+def check_noisy_sampled_within_5_stderr(check: Check) -> None:
+    """Noisy mode with shots samples the same channel: estimates within 5 standard errors of the oracle."""
+    b, ref = check.open(shots=SHOTS), check.oracle()
+    for case in C.model_cases(qubits=(2, 3), n_samples=2)[::2]:
+        for make in C.OBSERVABLES:
+            obs = make(case.circuit.n_qubits)
+            exact = ref.expval(case.circuit, case.angles, case.weights, obs)
+            probs = ref._probabilities(case.circuit, case.angles, case.weights)
+            var = probs @ obs.diagonal(case.circuit.n_qubits) ** 2 - exact**2
+            bound = 5 * np.maximum(np.sqrt(np.clip(var, 0, None) / b.shots), 1.0 / b.shots)
+            est = np.asarray(b.expval(case.circuit, case.angles, case.weights, obs))
+            worst = np.max(np.abs(est - exact) / bound)
+            if worst > 1:
+                raise AssertionError(f"sampled noisy <{obs.name}> of {case.label} deviates by {worst * 5:.1f} "
+                                     f"standard errors from the density-matrix oracle")
+    for case in C.feature_map_cases(qubits=(2,), n_samples=3):
+        exact = ref.kernel(case.circuit, case.angles)
+        est = np.asarray(b.kernel(case.circuit, case.angles))
+        bound = 5 * np.maximum(np.sqrt(np.clip(exact * (1 - exact), 0, None) / b.shots), 1.0 / b.shots)
+        worst = np.max(np.abs(est - exact) / bound)
+        if worst > 1:
+            raise AssertionError(f"sampled noisy kernel of {case.label} deviates by {worst * 5:.1f} standard errors")
 
 
 # ------------------------------------------------------------------ refusals
@@ -254,19 +347,31 @@ def check_undeclared_capabilities_raise(check: Check) -> None:
 
 
 CHECKS_BY_MODE: dict[str, tuple[Callable, ...]] = {
-    "exact": (check_states_match_reference, check_kernel_matches_reference, check_kernel_symmetric_psd_unit_diagonal,
+    "exact": (check_states_match_dense_oracle, check_states_match_reference, check_kernel_matches_reference, check_kernel_symmetric_psd_unit_diagonal,
               check_expval_matches_reference, check_gradient_matches_reference,
               check_gradient_matches_finite_differences, check_undeclared_capabilities_raise, *projected.EXACT_CHECKS),
     "shots": (check_kernel_symmetric_psd_unit_diagonal, check_shot_kernel_within_5_stderr,
               check_shot_expval_within_5_stderr, check_shot_gradient_within_5_stderr, check_reproducible_with_seed,
               check_undeclared_capabilities_raise),
-    "noisy": (check_kernel_symmetric_psd_unit_diagonal, check_noisy_values_in_range, check_reproducible_with_seed),
+    "noisy": (check_noisy_expval_matches_density_oracle, check_noisy_kernel_matches_density_oracle,
+              check_kernel_diagonal_policy, check_noisy_gradient_matches_density_oracle,
+              check_noisy_sampled_within_5_stderr, check_noisy_values_in_range, check_reproducible_with_seed,
+              check_undeclared_capabilities_raise),
 }
+#: Checks run once per gradient method the mode can use (exact mode: every declared method).
+GRADIENT_CHECKS = {check_gradient_matches_reference, check_gradient_matches_finite_differences,
+                   check_shot_gradient_within_5_stderr, check_noisy_gradient_matches_density_oracle}
 
 
 def backend_checks(backend: str, modes=None, options: dict | None = None) -> list[Check]:
-    """The checks for ``backend`` in ``modes`` (default: every declared mode the kit covers)."""
+    """The checks for ``backend`` in ``modes`` (default: every declared mode the kit covers).
+
+    Gradient checks run for every declared gradient method the mode can use (sampled
+    gradient checks: the methods usable with shots); ``options["gradient"]`` picks one.
+    """
     caps = backend_spec(backend).load().capabilities
+    options = dict(options or {})
+    only = options.pop("gradient", None)
     if modes is None:
         modes = [m for m in caps.modes if m in KIT_MODES]
     out = []
@@ -275,6 +380,15 @@ def backend_checks(backend: str, modes=None, options: dict | None = None) -> lis
             raise CapabilityError(f"backend {backend!r} does not support mode {mode!r} (it supports: {', '.join(caps.modes)})")
         if mode not in CHECKS_BY_MODE:
             raise CapabilityError(f"the conformance kit defines no checks for mode {mode!r}")
+        mode_options = {k: v for k, v in options.items() if mode == "noisy" or k not in ("noise", "device_model")}
+        Check("open", backend, mode, lambda c: None, dict(mode_options)).open()  # bad options: one line, before any check
         for fn in CHECKS_BY_MODE[mode]:
-            out.append(Check(fn.__name__.removeprefix("check_"), backend, mode, fn, dict(options or {})))
+            name = fn.__name__.removeprefix("check_")
+            if fn not in GRADIENT_CHECKS:
+                out.append(Check(name, backend, mode, fn, dict(mode_options)))
+                continue
+            sampled = fn is check_shot_gradient_within_5_stderr
+            methods = usable_gradients(mode, sampled, caps.gradient_methods)
+            for g in methods if only is None else [m for m in methods if m == only]:
+                out.append(Check(f"{name}[{g}]", backend, mode, fn, {**mode_options, "gradient": g}))
     return out

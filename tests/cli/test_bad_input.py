@@ -161,7 +161,9 @@ CLI_CASES = [
     (["evaluate", "--dataset", "nope"], "unknown dataset 'nope'; valid names:"),
     (["evaluate", "--dataset", "iris", "--backend", "nope"], "unknown backend 'nope'; valid names: "),
     (["evaluate", "--dataset", "iris", "--feature-map", "nope"], "unknown feature map 'nope'; valid names: angle"),
-    (["evaluate", "--dataset", "iris", "--mode", "noisy"], "does not support mode 'noisy' (it supports: exact, shots)"),
+    (["evaluate", "--dataset", "iris", "--mode", "hardware"], "does not support mode 'hardware' (it supports: exact, shots, noisy)"),
+    (["evaluate", "--dataset", "iris", "--mode", "noisy", "--noise", "p1=2"], "p1"),
+    (["evaluate", "--dataset", "iris", "--noise", "p1=0.01"], "--noise applies only to --mode noisy"),
     (["evaluate"], "give exactly one of --dataset NAME or --data FILE.csv"),
     (["evaluate", "--data", "header.csv"], "header.csv: line 1, column 1: 'x0' is not a number (a header row?"),
     (["evaluate", "--data", "word.csv"], "word.csv: line 2, column 2: 'four' is not a number"),
@@ -176,7 +178,7 @@ CLI_CASES = [
     (["check", "numpy", "--mode", "hardware"], "does not support mode 'hardware'"),
     # qbench bench
     (["bench", "kernel", "--backend", "nope", "--qubits", "2", "--samples", "8", "--repeat", "1"], "unknown backend 'nope'"),
-    (["bench", "kernel", "--mode", "noisy", "--qubits", "2", "--samples", "8", "--repeat", "1"], "does not support mode 'noisy'"),
+    (["bench", "kernel", "--mode", "hardware", "--qubits", "2", "--samples", "8", "--repeat", "1"], "does not support mode 'hardware'"),
 ]
 
 
@@ -237,7 +239,9 @@ def _api_cases():
         ("load-dataset-unknown", lambda w: load_dataset("nope"), "unknown dataset 'nope'"),
         ("load-csv-header", lambda w: load_csv(w / "header.csv"), "is not a number (a header row?"),
         ("load-csv-empty", lambda w: load_csv(w / "empty.csv"), "the file is empty"),
-        ("open-backend-bad-mode", lambda w: open_backend("numpy", mode="noisy"), "does not support mode 'noisy'"),
+        ("open-backend-bad-mode", lambda w: open_backend("numpy", mode="hardware"), "does not support mode 'hardware'"),
+        ("open-backend-noise-in-exact", lambda w: open_backend("numpy", mode="exact", noise={"p1": 0.01}), "noise"),
+        ("open-backend-unknown-noise-key", lambda w: open_backend("numpy", mode="noisy", noise={"p3": 0.01}), "p3"),
         ("run-suite-all-excluded", lambda w: run_suite(w / "all_excluded.toml", db=w / "store.db", progress=False),
          "the [[exclude]] rules remove every job"),
     ]

@@ -27,7 +27,7 @@ def test_version_and_listings():
 
 def test_check_numpy_passes():
     out = qbench("check", "numpy")
-    assert out.returncode == 0 and "15 of 15 checks passed" in out.stdout
+    assert out.returncode == 0 and "26 of 26 checks passed" in out.stdout
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -35,7 +35,7 @@ def test_check_numpy_passes():
     (["evaluate", "--dataset", "nope"], "unknown dataset 'nope'; valid names:"),
     (["evaluate", "--dataset", "iris", "--backend", "nope"], "unknown backend 'nope'; valid names: "),
     (["evaluate", "--dataset", "iris", "--feature-map", "nope"], "unknown feature map 'nope'; valid names: angle"),
-    (["evaluate", "--dataset", "iris", "--mode", "noisy"], "does not support mode 'noisy' (it supports: exact, shots)"),
+    (["evaluate", "--dataset", "iris", "--mode", "hardware"], "does not support mode 'hardware' (it supports: exact, shots, noisy)"),
     (["check", "nope"], "unknown backend 'nope'"),
     (["check", "numpy", "--mode", "hardware"], "does not support mode 'hardware'"),
 ])

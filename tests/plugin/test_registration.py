@@ -121,13 +121,13 @@ def test_a_class_that_drifts_from_its_registration_is_refused():
 
 
 def test_undeclared_mode_of_a_named_backend_fails_at_parse_time():
-    text = SUITE.format(plugins="", backends='["numpy"]', modes='["exact", "noisy"]')
-    with pytest.raises(SuiteError, match=r"suite.backends\[0\]: backend 'numpy' does not support mode 'noisy'"):
+    text = SUITE.format(plugins="", backends='["numpy"]', modes='["exact", "hardware"]')
+    with pytest.raises(SuiteError, match=r"suite.backends\[0\]: backend 'numpy' does not support mode 'hardware'"):
         parse_suite(text)
 
 
 def test_a_backend_group_records_undeclared_modes_as_skipped_jobs():
-    suite = parse_suite(SUITE.format(plugins="", backends='["all"]', modes='["exact", "noisy"]'))
+    suite = parse_suite(SUITE.format(plugins="", backends='["all"]', modes='["exact", "hardware"]'))
     assert "numpy" in {b.name for b in suite.backends}
 
 

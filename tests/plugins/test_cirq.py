@@ -130,7 +130,8 @@ def test_shot_cross_kernel_counts_every_pair():
     assert k.shape == (4, 3) and b.usage.circuit_executions == 12 and b.usage.shots == 1200
     b = open_backend("cirq", mode="shots", shots=100, seed=1)
     k = b.kernel(case.circuit, case.angles)
-    assert np.array_equal(np.diag(k), np.ones(4)) and b.usage.circuit_executions == 6  # upper triangle only
+    # the core's diagonal policy: pairs i <= j are run, the diagonal too (certain to be 1 without noise)
+    assert np.array_equal(np.diag(k), np.ones(4)) and b.usage.circuit_executions == 10
 
 
 # ------------------------------------------------------------------ noisy
@@ -142,7 +143,7 @@ def test_depolarizing_strength_is_per_gate():
     """<Z> after RX(theta) with depolarizing p: (1 - 4p/3) cos(theta); <Z0 Z1> of H, CNOT: 1 - 16p/15."""
     p, shots = 0.15, 4000
     theta = np.array([[0.3], [1.2], [2.5]])
-    b = open_backend("cirq", mode="noisy", shots=shots, seed=5, noise="depolarizing", strength=p)
+    b = open_backend("cirq", mode="noisy", shots=shots, seed=5, noise={"p1": p, "p2": p})
     rx = Circuit(1, (Gate("RX", (0,), data(0)),), n_data=1)
     _within(b.expval(rx, theta, None, z_observable(1)), (1 - 4 * p / 3) * np.cos(theta[:, 0]), shots)
     bell = Circuit(2, (Gate("H", (0,)), Gate("CNOT", (0, 1))))
@@ -150,22 +151,24 @@ def test_depolarizing_strength_is_per_gate():
     # the compute-uncompute kernel: RX(a) noise RX(-b) noise -> P(0) = (1 + (1 - 4p/3)^2 cos(a - b)) / 2
     k = b.kernel(rx, theta)
     exact = (1 + (1 - 4 * p / 3) ** 2 * np.cos(theta - theta.T)) / 2
-    iu = np.triu_indices(3, 1)
-    assert np.all(np.abs(k[iu] - exact[iu]) <= 5 * np.sqrt(exact[iu] * (1 - exact[iu]) / shots))
-    assert np.array_equal(np.diag(k), np.ones(3))
+    assert np.all(np.abs(k - exact) <= 5 * np.sqrt(exact * (1 - exact) / shots))
+    exact_b = open_backend("cirq", mode="noisy", noise={"p1": p, "p2": p})  # no shots: the exact channel
+    assert np.max(np.abs(exact_b.kernel(rx, theta) - exact)) < 1e-12
+    assert np.max(np.abs(exact_b.expval(rx, theta, None, z_observable(1)) - (1 - 4 * p / 3) * np.cos(theta[:, 0]))) < 1e-12
 
 
 @needs_cirq_google
 def test_google_noise_model_runs_offline():
     case = C.model_cases(qubits=(3,), n_samples=2)[0]
     obs = parity_observable(3)
-    b = open_backend("cirq", mode="noisy", noise="google", processor="rainbow", shots=500, seed=2)
+    b = open_backend("cirq", mode="noisy", device_model="google_rainbow", shots=500, seed=2)
     est = b.expval(case.circuit, case.angles, case.weights, obs)
     assert est.shape == (2,) and np.all(np.abs(est) <= 1)
-    assert np.array_equal(est, open_backend("cirq", mode="noisy", noise="google", processor="rainbow", shots=500,
+    assert b.config["noise"] == {"device_model": "google_rainbow"}  # labelled as a device model
+    assert np.array_equal(est, open_backend("cirq", mode="noisy", device_model="google_rainbow", shots=500,
                                             seed=2).expval(case.circuit, case.angles, case.weights, obs))
-    with pytest.raises(QBenchError, match="unknown Google processor"):
-        open_backend("cirq", mode="noisy", noise="google", processor="nope")
+    with pytest.raises(QBenchError, match="has no device model 'google_nope'"):
+        open_backend("cirq", mode="noisy", device_model="google_nope")
 
 
 # ------------------------------------------------------------------ hardware
@@ -242,10 +245,13 @@ def test_hardware_path_compiles_onto_a_google_device():
 # ------------------------------------------------------------------ refusals and errors
 @pytest.mark.parametrize("kwargs, error, message", [
     ({"mode": "exact", "colour": "red"}, QBenchError, "does not take option"),
-    ({"mode": "exact", "sampler": object()}, QBenchError, "does not take option"),
-    ({"mode": "noisy", "noise": "thermal"}, QBenchError, "unknown noise model"),
-    ({"mode": "noisy", "strength": 2}, QBenchError, "strength must be in"),
-    ({"mode": "noisy", "strength": "lots"}, QBenchError, "strength must be a number"),
+    ({"mode": "exact", "sampler": object()}, QBenchError, "belongs to mode hardware"),
+    ({"mode": "noisy", "noise": {"thermal": 0.1}}, QBenchError, "unknown noise parameter"),
+    ({"mode": "noisy", "noise": {"p2": 2}}, QBenchError, r"must be in \[0, 1\]"),
+    ({"mode": "noisy", "noise": "p1=lots"}, QBenchError, "must be a number"),
+    ({"mode": "exact", "noise": {"p1": 0.1}}, QBenchError, "applies only in noisy mode"),
+    ({"mode": "noisy", "strength": 0.1}, QBenchError, "does not take option 'strength'"),
+    ({"mode": "noisy", "sampler": object()}, QBenchError, "belongs to mode hardware"),
     ({"mode": "shots", "gradient": "adjoint"}, CapabilityError, "'adjoint' needs exact states"),
     ({"mode": "hardware", "device": cirq.UNCONSTRAINED_DEVICE}, QBenchError, "needs option 'sampler'"),
     ({"mode": "hardware", "sampler": object()}, QBenchError, "must be a cirq.Sampler"),

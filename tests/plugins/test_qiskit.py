@@ -38,7 +38,7 @@ def test_qiskit_conformance(check):
     check()
 
 
-@parametrize_backend_checks("qiskit", modes=["noisy"], options={"device": "fake_manila"})
+@parametrize_backend_checks("qiskit", modes=["noisy"], options={"noise": {"p1": 0.01, "p2": 0.03, "p_meas": 0.02}})
 def test_qiskit_noisy_conformance(check):
     check()
 
@@ -121,10 +121,11 @@ def test_shot_kernel_runs_only_the_upper_triangle_and_vjp_is_one_sweep(rng):
     a = fm.angles(rng.uniform(0, np.pi, size=(5, 2)))
     b = open_backend("qiskit", mode="shots", shots=100, seed=3)
     k = b.kernel(fm.circuit(2), a)
-    assert b.usage.circuit_executions == 10 and b.usage.shots == 1000
+    # the core's diagonal policy: pairs i <= j run, the diagonal too (certain to be 1 without noise)
+    assert b.usage.circuit_executions == 15 and b.usage.shots == 1500
     assert np.array_equal(k, k.T) and np.all(np.diag(k) == 1.0)
     assert b.kernel(fm.circuit(2), a, a[:3]).shape == (5, 3)
-    assert b.usage.circuit_executions == 10 + 15
+    assert b.usage.circuit_executions == 15 + 15
     c = AngleFeatureMap("Y").circuit(2).then(HardwareEfficientAnsatz(layers=1).circuit(2))
     b = open_backend("qiskit", mode="shots", shots=100, seed=3)
     b.vjp(c, a[:, :2], rng.uniform(size=c.n_weights), parity_observable(2), np.ones(5))
@@ -135,50 +136,54 @@ def test_shot_jobs_split_by_job_size(rng):
     fm = ZZFeatureMap(reps=1, entanglement="linear")
     a = fm.angles(rng.uniform(0, np.pi, size=(6, 2)))
     exact = _ref().kernel(fm.circuit(2), a)
-    b = open_backend("qiskit", mode="shots", shots=4000, seed=3, job_size="4")  # 15 pairs in 4 jobs
+    b = open_backend("qiskit", mode="shots", shots=4000, seed=3, job_size="4")  # 21 pairs in 6 jobs
     k = b.kernel(fm.circuit(2), a)
-    assert b.usage.circuit_executions == 15
+    assert b.usage.circuit_executions == 21
     assert np.abs(k - exact).max() <= 5 * np.sqrt(0.25 / 4000)
 
 
 # ------------------------------------------------------------------ noisy
 def test_noisy_records_transpiled_two_qubit_gates_and_depth(rng):
     c = AngleFeatureMap("Y").circuit(3).then(HardwareEfficientAnsatz(layers=2).circuit(3))
-    b = open_backend("qiskit", mode="noisy", shots=500, seed=1, device="fake_manila")
+    b = open_backend("qiskit", mode="noisy", shots=500, seed=1, device_model="fake_manila")
+    assert b.config["noise"] == {"device_model": "fake_manila"}  # labelled as a device model
     values = b.expval(c, rng.uniform(0, np.pi, (2, 3)), rng.uniform(size=c.n_weights), parity_observable(3))
     assert values.shape == (2,) and np.all(np.abs(values) <= 1)
-    label = f"{c.name}[expval]"
+    label = c.name
     assert b.usage.extra["device"] == "fake_manila"
     # Manila is a line, so the CNOT ladder maps without SWAPs; the basis (rz, sx, x, cx) only adds depth.
     assert b.usage.extra["two_qubit_gates"][label] == c.two_qubit_gates == 4
     assert b.usage.extra["depth"][label] >= c.depth
     fm = ZZFeatureMap(reps=2, entanglement="full")
     k = b.kernel(fm.circuit(3), fm.angles(rng.uniform(0, np.pi, (4, 3))))
-    assert b.usage.extra["two_qubit_gates"][f"{fm.name}[kernel]"] > 0
+    assert b.usage.extra["two_qubit_gates"][f"{fm.name}#overlap"] > 0
     assert b.usage.circuit_executions == 2 + 10  # noisy kernels sample the diagonal too
     assert np.mean(np.diag(k)) < 0.95  # device noise shows on the diagonal
 
 
 def test_noisy_device_names_and_errors():
-    for name in ("fake_manila", "FakeManilaV2", "manila"):
-        assert open_backend("qiskit", mode="noisy", device=name).config["options"]["device"] == name
-    with pytest.raises(QBenchError, match="unknown fake device 'fake_nowhere'; valid names include .*fake_manila") as err:
-        open_backend("qiskit", mode="noisy", device="fake_nowhere")
+    assert open_backend("qiskit", mode="noisy", device_model="fake_manila", shots=10).device_model == "fake_manila"
+    with pytest.raises(QBenchError, match="has no device model 'fake_nowhere'; it has: .*fake_manila") as err:
+        open_backend("qiskit", mode="noisy", device_model="fake_nowhere", shots=10)
     assert "\n" not in str(err.value)
-    b = open_backend("qiskit", mode="noisy", device="fake_manila", shots=10)
+    with pytest.raises(QBenchError, match="is sampled; give shots"):
+        open_backend("qiskit", mode="noisy", device_model="fake_manila")
+    b = open_backend("qiskit", mode="noisy", device_model="fake_manila", shots=10)
     fm = ZZFeatureMap()
     with pytest.raises(CapabilityError, match="has 6 qubits but device 'fake_manila' has 5"):
         b.kernel(fm.circuit(6), fm.angles(np.ones((2, 6))))
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"mode": "noisy"}, "noisy mode needs a fake device"),
-    ({"mode": "exact", "device": "fake_manila"}, "option 'device' applies to noisy and hardware"),
-    ({"mode": "exact", "devise": "fake_manila"}, "unknown option 'devise'"),
+    ({"mode": "noisy", "device": "fake_manila"}, "option 'device' belongs to mode hardware, not 'noisy'"),
+    ({"mode": "exact", "device": "fake_manila"}, "option 'device' belongs to mode hardware"),
+    ({"mode": "exact", "devise": "fake_manila"}, "does not take option 'devise'"),
+    ({"mode": "exact", "device_model": "fake_manila"}, "device_model is given in exact mode"),
+    ({"mode": "noisy", "noise": {"p4": 0.1}}, "unknown noise parameter"),
     ({"mode": "hardware", "token": "abc"}, "credentials are never passed as options"),
     ({"mode": "exact", "shots": 10}, "shots=10 given in exact mode"),
     ({"mode": "exact", "threads": "many"}, "option threads must be an integer >= 0, got 'many'"),
-    ({"mode": "noisy", "device": "fake_manila", "optimization_level": "4"}, "optimization_level must be an integer from 0 to 3"),
+    ({"mode": "noisy", "optimization_level": "4"}, "optimization_level must be an integer from 0 to 3"),
     ({"mode": "shots", "job_size": 0}, "job_size must be an integer >= 1"),
 ])
 def test_bad_options_are_one_line_errors(kwargs, message):
@@ -188,7 +193,7 @@ def test_bad_options_are_one_line_errors(kwargs, message):
 
 
 def test_native_takes_no_options_and_only_exact_mode():
-    with pytest.raises(QBenchError, match="unknown option 'device'"):
+    with pytest.raises(QBenchError, match="does not take option 'device'"):
         open_backend("qiskit.native", device="fake_manila")
     with pytest.raises(CapabilityError, match="does not support mode 'shots'"):
         open_backend("qiskit.native", mode="shots")
@@ -218,7 +223,7 @@ def test_hardware_path_with_a_fake_backend(rng):
     cot = np.ones(4) / 4
     assert np.abs(b.vjp(c, a[:, :2], w, obs, cot) - ref.vjp(c, a[:, :2], w, obs, cot)).max() < 0.15
     assert b.usage.extra["device"] == "fake_manila"
-    assert set(b.usage.extra["two_qubit_gates"]) == {"zz[kernel]", f"{c.name}[expval]"}
+    assert set(b.usage.extra["two_qubit_gates"]) == {"zz#overlap", c.name, f"{c.name}#lifted"}  # lifted: shifted rows
     assert b.usage.shots == 2000 * b.usage.circuit_executions
 
 
