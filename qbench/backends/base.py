@@ -260,8 +260,6 @@ class Backend:
                 raise QBenchError(f"cotangent has {c.shape[0]} entries for {n} samples")
             return c
 
-        if not callable(cotangent):
-            checked(None)
         return self._timed(self._value_and_vjp, circuit, angles, weights, observable, checked)
 
     def _value_and_vjp(self, circuit, angles, weights, observable, cotangent) -> tuple[np.ndarray, np.ndarray]:
