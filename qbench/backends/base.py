@@ -278,5 +278,33 @@ class Backend:
             weights = np.zeros(0)
         return angles, weights
 
+    # ------------------------------------------- one forward pass per training step
+    def value_and_vjp(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray, observable: Observable,
+                      cotangent) -> tuple[np.ndarray, np.ndarray]:
+        """Expectation values and sum_s c_s d expval_s / d weights in one call.
+
+        ``cotangent`` is an array (one entry per sample) or a function of the values that
+        returns it, e.g. a loss gradient: backends that can (the numpy adjoint) then run one
+        forward pass for both; the default here calls ``_expval`` and then ``_vjp``.
+        """
+        self._require_task("qnn")
+        if not self.capabilities.gradient_methods:
+            raise CapabilityError(f"backend {self.name!r} declares no gradient method")
+        angles, weights = self._validate(circuit, angles, weights)
+        observable.check(circuit.n_qubits)
+        n = angles.shape[0]
+
+        def checked(values):
+            c = np.asarray(cotangent(values) if callable(cotangent) else cotangent, dtype=float).reshape(-1)
+            if c.shape[0] != n:
+                raise QBenchError(f"cotangent has {c.shape[0]} entries for {n} samples")
+            return c
+
+        return self._timed(self._value_and_vjp, circuit, angles, weights, observable, checked)
+
+    def _value_and_vjp(self, circuit, angles, weights, observable, cotangent) -> tuple[np.ndarray, np.ndarray]:
+        values = self._expval(circuit, angles, weights, observable)
+        return values, self._vjp(circuit, angles, weights, observable, cotangent(values))
+
 
 __all__ = ["Backend", "Capabilities", "MODES", "GRADIENT_METHODS", "Usage", "resolve_angles"]

@@ -6,5 +6,6 @@ NUMPY = Capabilities(
     modes=("exact", "shots", "noisy"),
     gradient_methods=("adjoint", "parameter-shift"),
     max_qubits=20,
-    mode_options={},
+    # memory_budget: working memory beyond the results (bytes or "1 GiB"; default 1 GiB)
+    mode_options={m: ("memory_budget",) for m in ("exact", "shots", "noisy")},
 )

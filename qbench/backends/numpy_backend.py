@@ -2,22 +2,76 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 
 from qbench.backends import density, statevector
 from qbench.backends.base import Backend
 from qbench.backends.capabilities import NUMPY
+from qbench.backends.gram import blockwise_gram
+from qbench.errors import QBenchError
+
+#: Working memory the backend may use beyond its results, unless ``memory_budget`` says otherwise.
+DEFAULT_MEMORY_BUDGET = 2**30
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def parse_memory_budget(value) -> int:
+    """Bytes from an int or a string such as ``"1 GiB"``, ``"512MB"``; a clear error otherwise."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        size = int(value)
+    else:
+        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([a-zA-Z]*)\s*", str(value))
+        if not m or m.group(2).lower() not in _UNITS:
+            raise QBenchError(f"memory_budget must be bytes or a size such as '1 GiB', got {value!r}")
+        size = int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+    if size < 2**20:
+        raise QBenchError(f"memory_budget must be at least 1 MiB, got {value!r}")
+    return size
 
 
 class NumpyBackend(Backend):
-    """Batched NumPy state vectors and density matrices; exact, shot and noisy modes; adjoint and parameter shift."""
+    """Batched NumPy state vectors and density matrices; exact, shot and noisy modes; adjoint and parameter shift.
+
+    Option ``memory_budget`` (bytes or e.g. ``"1 GiB"``, default 1 GiB) bounds the working
+    memory: samples are simulated in chunks, and a Gram matrix whose states do not fit is
+    computed block by block.
+    """
 
     name = "numpy"
     framework = "numpy"
     capabilities = NUMPY
 
+    def __init__(self, *args, **options) -> None:
+        budget = options.get("memory_budget")
+        self.memory_budget = DEFAULT_MEMORY_BUDGET if budget is None else parse_memory_budget(budget)
+        super().__init__(*args, **options)
+
     def _states(self, circuit, angles, weights):
         self.count(angles.shape[0])
-        return statevector.simulate(circuit, angles, weights)
+        return statevector.simulate(circuit, angles, weights, memory_budget=self.memory_budget)
+
+    def gram_block_rows(self, circuit, n_a: int, n_b: int) -> int | None:
+        """Samples per block of a blockwise Gram, or None when all states fit the budget at once."""
+        row = 16 * 2**circuit.n_qubits
+        if (n_a + n_b) * row * 2 <= self.memory_budget:
+            return None
+        return max(1, self.memory_budget // (3 * row))
+
+    def _kernel(self, circuit, a, b):
+        if self.mode != "exact":
+            return super()._kernel(circuit, a, b)
+        rows = self.gram_block_rows(circuit, len(a), 0 if b is None else len(b))
+        if rows is None:
+            return self.kernel_from_states(circuit, a, b)
+        budget = self.memory_budget // 3
+
+        def states(block):
+            self.count(block.shape[0])
+            return statevector.simulate(circuit, block, np.zeros(0), memory_budget=budget)
+
+        return blockwise_gram(states, a, b, rows)
 
     def _probabilities(self, circuit, angles, weights):
         if self.mode != "noisy":
@@ -27,6 +81,12 @@ class NumpyBackend(Backend):
 
     def _vjp(self, circuit, angles, weights, observable, cotangent):
         if self.mode == "exact" and self.gradient == "adjoint":
-            self.count(angles.shape[0])
-            return statevector.adjoint_vjp(circuit, angles, weights, observable.diagonal(circuit.n_qubits), cotangent)
+            return self._value_and_vjp(circuit, angles, weights, observable, cotangent)[1]
         return super()._vjp(circuit, angles, weights, observable, cotangent)
+
+    def _value_and_vjp(self, circuit, angles, weights, observable, cotangent):
+        if self.mode == "exact" and self.gradient == "adjoint":
+            self.count(angles.shape[0])
+            return statevector.adjoint_value_and_vjp(circuit, angles, weights, observable.diagonal(circuit.n_qubits),
+                                                     cotangent, memory_budget=self.memory_budget)
+        return super()._value_and_vjp(circuit, angles, weights, observable, cotangent)

@@ -68,21 +68,48 @@ class FusedRun:
                     self.data_phase[a.index] += a.scale * pattern
                 elif a.source == "weight":
                     self.weight_phase[a.index] += a.scale * pattern
-        self.inverse_perm = np.argsort(cur)
         self.is_identity_perm = bool(np.all(cur == np.arange(dim)))
+        # int32 indices halve the permutation's size; none is kept for the identity.
+        self.inverse_perm = None if self.is_identity_perm else np.argsort(cur).astype(np.int32)
         self.has_data = bool(np.any(self.data_phase))
-        # Keep only data rows that matter, so the phase product stays small.
-        rows = np.flatnonzero(np.any(self.data_phase != 0, axis=1))
-        self.data_rows = rows
-        self.data_phase = self.data_phase[rows]
+        # Keep only the data and weight rows that matter (a run touches a few of them),
+        # so the compiled circuit and the phase products stay small.
+        self.data_rows = np.flatnonzero(np.any(self.data_phase != 0, axis=1))
+        self.data_phase = self.data_phase[self.data_rows]
+        self.weight_rows = np.flatnonzero(np.any(self.weight_phase != 0, axis=1))
+        self.weight_phase = self.weight_phase[self.weight_rows]
+        if not np.any(self.const_phase):
+            self.const_phase = None
 
-    def apply(self, state: np.ndarray, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        phase = self.const_phase + (weights @ self.weight_phase if len(weights) else 0.0)
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the compiled run."""
+        arrays = (self.data_phase, self.weight_phase, self.const_phase, self.inverse_perm, self.data_rows,
+                  self.weight_rows)
+        return sum(a.nbytes for a in arrays if a is not None)
+
+    def shared_phase(self, weights: np.ndarray) -> np.ndarray | None:
+        """The part of the phase that is the same for every sample (constants and weights), or None."""
+        phase = None if self.const_phase is None else self.const_phase
+        if len(self.weight_rows):
+            w = weights[self.weight_rows] @ self.weight_phase
+            phase = w if phase is None else phase + w
+        return phase
+
+    def apply(self, state: np.ndarray, angles: np.ndarray, weights: np.ndarray, inplace: bool = False) -> np.ndarray:
+        """The run applied to a batch of states; ``inplace`` lets it overwrite ``state``."""
+        phase = self.shared_phase(weights)
         if self.has_data:
-            phase = angles[:, self.data_rows] @ self.data_phase + phase
-        else:
-            phase = np.broadcast_to(phase, state.shape)
-        state = state * np.exp(1j * phase)
+            data = angles[:, self.data_rows] @ self.data_phase
+            phase = data if phase is None else np.add(data, phase, out=data)
+        if phase is not None:
+            # exp(i phase) in one complex buffer, multiplied into the state in place.
+            factor = np.multiply(phase, 1j, out=np.empty(phase.shape, dtype=complex))
+            np.exp(factor, out=factor)
+            if inplace and state.shape == factor.shape or inplace and factor.ndim == 1:
+                state *= factor
+            else:
+                state = state * factor
         return state if self.is_identity_perm else state[:, self.inverse_perm]
 
 
@@ -202,6 +229,33 @@ def apply_single(state: np.ndarray, n: int, wire: int, m: tuple) -> np.ndarray:
     return out.reshape(state.shape)
 
 
+@lru_cache(maxsize=8)
+def _indices(n: int) -> np.ndarray:
+    idx = np.arange(2**n)
+    idx.setflags(write=False)
+    return idx
+
+
+@lru_cache(maxsize=256)
+def _sign(n: int, wires: tuple[int, ...]) -> np.ndarray:
+    """(-1)^(parity of the bits on ``wires``) for every basis state: the eigenvalues of Z...Z."""
+    idx = _indices(n)
+    parity = np.zeros(2**n, dtype=np.int64)
+    for w in wires:
+        parity ^= _bit(idx, w, n)
+    out = (1 - 2 * parity).astype(float)
+    out.setflags(write=False)
+    return out
+
+
+@lru_cache(maxsize=256)
+def _cnot_perm(n: int, c: int, t: int) -> np.ndarray:
+    idx = _indices(n)
+    out = (idx ^ (_bit(idx, c, n) << (n - 1 - t))).astype(np.int32 if n < 31 else np.int64)
+    out.setflags(write=False)
+    return out
+
+
 def apply_gate(state: np.ndarray, n: int, gate: Gate, angles: np.ndarray, weights: np.ndarray,
                inverse: bool = False) -> np.ndarray:
     """Apply one gate (or its inverse) to a batch of states."""
@@ -213,11 +267,9 @@ def apply_gate(state: np.ndarray, n: int, gate: Gate, angles: np.ndarray, weight
         if inverse and gate.name == "Y":
             m = (0.0, -1j, 1j, 0.0)  # Y is Hermitian
         return apply_single(state, n, gate.wires[0], m)
-    idx = np.arange(2**n)
     if gate.name == "CNOT":
-        c, t = gate.wires
-        return state[:, idx ^ (_bit(idx, c, n) << (n - 1 - t))]
-    pattern, fixed = phase_pattern(gate, idx, n)
+        return state[:, _cnot_perm(n, *gate.wires)]
+    pattern, fixed = phase_pattern(gate, _indices(n), n)
     if theta is None:
         return state * np.exp(1j * fixed * pattern)
     phase = np.multiply.outer(theta, pattern) if np.ndim(theta) else theta * pattern
@@ -226,18 +278,17 @@ def apply_gate(state: np.ndarray, n: int, gate: Gate, angles: np.ndarray, weight
 
 def apply_generator(state: np.ndarray, n: int, gate: Gate) -> np.ndarray:
     """Gamma psi where dU/dtheta = Gamma U for the rotation gate U(theta)."""
-    idx = np.arange(2**n)
     name = gate.name
     if name == "RX":
         return -0.5j * apply_single(state, n, gate.wires[0], (0.0, 1.0, 1.0, 0.0))
     if name == "RY":
         return -0.5j * apply_single(state, n, gate.wires[0], (0.0, -1j, 1j, 0.0))
     if name == "RZ":
-        return -0.5j * state * (1 - 2 * _bit(idx, gate.wires[0], n))
+        return state * (-0.5j * _sign(n, gate.wires))
     if name == "P":
-        return 1j * state * _bit(idx, gate.wires[0], n)
+        return state * (0.5j * (1.0 - _sign(n, gate.wires)))
     if name == "RZZ":
-        return -0.5j * state * (1 - 2 * (_bit(idx, gate.wires[0], n) ^ _bit(idx, gate.wires[1], n)))
+        return state * (-0.5j * _sign(n, gate.wires))
     raise ValueError(name)
 
 
@@ -255,25 +306,66 @@ def _uses_data(step) -> bool:
     return step.angle is not None and step.angle.source == "data"
 
 
-def simulate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Final states of all samples, shape (n_samples, 2**n_qubits).
+def compiled_nbytes(circuit: Circuit) -> int:
+    """Bytes the compiled form of ``circuit`` holds (the fused runs' phase rows and permutations)."""
+    return sum(step.nbytes for step in compile_circuit(circuit) if isinstance(step, FusedRun))
 
-    Until the first data-dependent step every sample has the same state, so that
-    prefix is simulated once and broadcast.
-    """
-    n, n_samples = circuit.n_qubits, angles.shape[0]
+
+#: Batches of at most this many bytes of states are simulated in one piece.
+SMALL_BATCH_BYTES = 16 * 2**20
+#: A larger batch is split in at least this many chunks, so the temporaries of one chunk
+#: (about three chunk-sized arrays) stay under half the output.
+MIN_CHUNKS = 8
+#: Working arrays per sample during simulation, in state-vector sizes.
+WORK_FACTOR = 4
+
+
+def chunk_rows(n_samples: int, n_qubits: int, memory_budget: int | None) -> int:
+    """Samples simulated at once: all of a small batch, else within ``memory_budget`` bytes of temporaries."""
+    row = 16 * 2**n_qubits
+    if n_samples * row <= SMALL_BATCH_BYTES and (memory_budget is None or n_samples * row * WORK_FACTOR <= memory_budget):
+        return max(n_samples, 1)
+    rows = -(-n_samples // MIN_CHUNKS)
+    if memory_budget is not None:
+        rows = min(rows, memory_budget // (WORK_FACTOR * row))
+    return max(int(rows), 1)
+
+
+def _simulate_block(steps: tuple, n: int, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    n_samples = angles.shape[0]
     state = zero_states(1, n)
     shared = True
-    for step in compile_circuit(circuit):
+    for step in steps:
         if shared and _uses_data(step):
             state = np.repeat(state, n_samples, axis=0)
             shared = False
         rows = angles[:1] if shared else angles
-        if isinstance(step, (FusedRun, UniformLayer)):
+        if isinstance(step, FusedRun):
+            state = step.apply(state, rows, weights, inplace=True)
+        elif isinstance(step, UniformLayer):
             state = step.apply(state, rows, weights)
         else:
             state = apply_gate(state, n, step, rows, weights)
     return np.repeat(state, n_samples, axis=0) if shared else state
+
+
+def simulate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, memory_budget: int | None = None) -> np.ndarray:
+    """Final states of all samples, shape (n_samples, 2**n_qubits).
+
+    Until the first data-dependent step every sample has the same state, so that
+    prefix is simulated once and broadcast.  A large batch is simulated in chunks of
+    samples (:func:`chunk_rows`) written into one output array, so the peak memory
+    stays near the states themselves.
+    """
+    n, n_samples = circuit.n_qubits, angles.shape[0]
+    steps = compile_circuit(circuit)
+    rows = chunk_rows(n_samples, n, memory_budget)
+    if rows >= n_samples:
+        return _simulate_block(steps, n, angles, weights)
+    out = np.empty((n_samples, 2**n), dtype=complex)
+    for start in range(0, n_samples, rows):
+        out[start:start + rows] = _simulate_block(steps, n, angles[start:start + rows], weights)
+    return out
 
 
 def simulate_gate_by_gate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -284,17 +376,43 @@ def simulate_gate_by_gate(circuit: Circuit, angles: np.ndarray, weights: np.ndar
     return state
 
 
+def adjoint_value_and_vjp(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonal: np.ndarray,
+                          cotangent, memory_budget: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Expectation values of diagonal O and their VJP from one forward pass (adjoint differentiation).
+
+    ``cotangent`` is an array of one entry per sample, or a function of the values that
+    returns it (a loss's gradient), called once the forward pass is done.  Large batches
+    are processed in chunks of samples.
+    """
+    n = circuit.n_qubits
+    rows = chunk_rows(angles.shape[0], n, memory_budget)
+    values = np.empty(angles.shape[0])
+    states = []
+    for start in range(0, angles.shape[0], rows):
+        psi = simulate(circuit, angles[start:start + rows], weights)
+        values[start:start + rows] = (psi.real**2 + psi.imag**2) @ diagonal
+        states.append(psi) if rows >= angles.shape[0] else None
+    cot = np.asarray(cotangent(values) if callable(cotangent) else cotangent, dtype=float).reshape(-1)
+    grad = np.zeros(circuit.n_weights)
+    for start in range(0, angles.shape[0], rows):
+        chunk = angles[start:start + rows]
+        psi = states.pop() if states else simulate(circuit, chunk, weights)
+        _adjoint_pass(circuit, chunk, weights, psi, diagonal, cot[start:start + rows], grad)
+    return values, grad
+
+
+def _adjoint_pass(circuit: Circuit, angles, weights, psi, diagonal, cot, grad) -> None:
+    n = circuit.n_qubits
+    lam = psi * (cot[:, None] * diagonal)
+    for g in reversed(circuit.gates):
+        if g.angle is not None and g.angle.source == "weight":
+            # sum_s c_s 2 Re <psi_s| O U^dagger ... G ... |psi_s>, already weighted by the cotangent in lam
+            grad[g.angle.index] += g.angle.scale * 2.0 * float(np.vdot(lam, apply_generator(psi, n, g)).real)
+        psi = apply_gate(psi, n, g, angles, weights, inverse=True)
+        lam = apply_gate(lam, n, g, angles, weights, inverse=True)
+
+
 def adjoint_vjp(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonal: np.ndarray,
                 cotangent: np.ndarray) -> np.ndarray:
     """Adjoint differentiation of <psi|O|psi> for diagonal O, contracted with a per-sample cotangent."""
-    n = circuit.n_qubits
-    psi = simulate(circuit, angles, weights)
-    lam = psi * diagonal
-    grad = np.zeros(circuit.n_weights)
-    for g in reversed(circuit.gates):
-        if g.angle is not None and g.angle.source == "weight":
-            per_sample = 2.0 * np.real(np.sum(lam.conj() * apply_generator(psi, n, g), axis=1))
-            grad[g.angle.index] += g.angle.scale * float(cotangent @ per_sample)
-        psi = apply_gate(psi, n, g, angles, weights, inverse=True)
-        lam = apply_gate(lam, n, g, angles, weights, inverse=True)
-    return grad
+    return adjoint_value_and_vjp(circuit, angles, weights, diagonal, cotangent)[1]

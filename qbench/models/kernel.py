@@ -6,14 +6,17 @@ import time
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import SVC
+from sklearn.svm import SVC, LinearSVC
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.kernel_cache import default_cache
+from qbench.models.nystroem import NystroemMap, choose_landmarks
 from qbench.models.projected import KERNELS, bloch_features, check_gamma, projected_kernel_from_features
 
 
@@ -31,12 +34,15 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
     training Gram matrix), fitted the first time it is asked for, never inside ``fit``.
     ``kernel="projected"`` uses Huang et al.'s projected quantum kernel with bandwidth ``gamma``
     instead of the fidelity (see :mod:`qbench.models.projected`).
+    ``approximation="nystroem"`` (large N) replaces the Gram matrix by Nyström features from
+    ``n_components`` landmark samples and the SVC by a linear SVM on them (:mod:`qbench.models.nystroem`);
+    ``approximation_options`` may give ``block_rows`` and a Dask ``client`` or scheduler ``address``.
     """
 
     def __init__(self, feature_map="iqp", feature_map_params=None, n_qubits=None, reduction=None, scaling="minmax",
                  backend="numpy", mode="exact", shots=None, backend_options=None, C=1.0, class_weight=None,
                  random_state=None, cache=True, feature_range=None, bandwidth=None,
-                 kernel="fidelity", gamma=1.0):
+                 kernel="fidelity", gamma=1.0, approximation=None, n_components=100, approximation_options=None):
         self.feature_map = feature_map
         self.feature_map_params = feature_map_params
         self.n_qubits = n_qubits
@@ -54,6 +60,9 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
         self.cache = cache
         self.kernel = kernel
         self.gamma = gamma
+        self.approximation = approximation
+        self.n_components = n_components
+        self.approximation_options = approximation_options
 
     def _gram(self, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
         if self.kernel == "projected":
@@ -81,6 +90,8 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
         self.circuit_ = fm.circuit(self.n_qubits_)
         self.backend_ = self._open_backend(self.random_state)
         self.train_angles_ = angles
+        if self.approximation is not None:
+            return self._fit_approximation(angles, y)
         t0 = time.perf_counter()
         gram = self._gram(angles, None)
         self.kernel_time_ = time.perf_counter() - t0
@@ -92,6 +103,38 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
         self.calibration_ = LazyCalibration(self.svc_, self.train_kernel_, y, self.random_state)
         return self
 
+    # --------------------------------------------------- Nyström approximation (large N)
+    def _fit_approximation(self, angles, y):
+        """``approximation="nystroem"``: features from ``n_components`` landmarks, then a linear SVM (hinge loss)."""
+        if self.approximation != "nystroem":
+            raise DataError(f"approximation must be None or 'nystroem', got {self.approximation!r}")
+        if self.kernel != "fidelity":
+            raise DataError(f"approximation='nystroem' approximates the fidelity kernel, not kernel={self.kernel!r}")
+        options = dict(self.approximation_options or {})
+        unknown = set(options) - {"block_rows", "address", "client"}
+        if unknown:
+            raise DataError(f"unknown approximation_options {sorted(unknown)}; expected block_rows, address, client")
+        rng = check_random_state(self.random_state)
+        self.landmarks_ = choose_landmarks(len(angles), self.n_components, rng)
+        t0 = time.perf_counter()
+        self.nystroem_ = NystroemMap(self.backend_, self.circuit_, angles[self.landmarks_],
+                                     block_rows=options.get("block_rows", 2048), client=options.get("client"),
+                                     address=options.get("address"), backend_name=self.backend,
+                                     backend_options={"mode": self.mode, "shots": self.shots, **(self.backend_options or {})})
+        features = self.nystroem_.transform(angles)
+        self.kernel_time_ = time.perf_counter() - t0
+        # liblinear's dual hinge-loss SVM: the kernel SVM's problem on the features, but for a
+        # (lightly) regularised intercept; it scales to N in the hundreds of thousands.
+        self.linear_ = LinearSVC(C=self.C, loss="hinge", dual=True, class_weight=self.class_weight, intercept_scaling=10.0,
+                                 tol=1e-5, max_iter=20000, random_state=0).fit(features, y)
+        self.svc_ = self.linear_
+        self.calibration_ = LazyCalibration(self.linear_, features, y, self.random_state)
+        return self
+
+    def _features(self, X) -> np.ndarray:
+        check_is_fitted(self, "nystroem_")
+        return self.nystroem_.transform(self._encode(X))
+
     def _test_kernel(self, X) -> np.ndarray:
         check_is_fitted(self, "svc_")
         angles = self._encode(X)
@@ -99,17 +142,25 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
             return self.train_kernel_  # scoring on the training data reuses its Gram matrix
         return self._gram(angles, self.train_angles_)
 
+    def _model_input(self, X) -> np.ndarray:
+        """What the fitted SVM reads: the Gram matrix against the training data, or the Nyström features."""
+        check_is_fitted(self, "svc_")
+        if self.approximation is not None:
+            return self._features(X)
+        return self._test_kernel(X)
+
+    # the input first: it checks that the model is fitted (NotFittedError) before fitted attributes are read
     def decision_function(self, X):
-        gram = self._test_kernel(X)
-        return self.svc_.decision_function(gram)
+        inputs = self._model_input(X)
+        return self.svc_.decision_function(inputs)
 
     def predict(self, X):
-        gram = self._test_kernel(X)
-        return self.svc_.predict(gram)
+        inputs = self._model_input(X)
+        return self.svc_.predict(inputs)
 
     def predict_proba(self, X):
-        gram = self._test_kernel(X)
-        return self.calibration_.get().predict_proba(gram)
+        inputs = self._model_input(X)
+        return self.calibration_.get().predict_proba(inputs)
 
 
 def min_eigenvalue(gram: np.ndarray) -> float:
@@ -129,15 +180,15 @@ class LazyCalibration:
     """Sigmoid (Platt) calibration on held-out folds, fitted on first use.
 
     ``CalibratedClassifierCV(ensemble=False)`` gets the decision values of each training
-    sample from an SVC that did not see it (``cross_val_predict`` on the precomputed Gram
-    matrix) and fits the sigmoid on those, so probabilities are not fitted to the
-    model's own training decisions.  Fitting it costs k SVC fits, so it waits until asked.
+    sample from a copy of the fitted SVM (the precomputed-kernel SVC, or the Nyström model's
+    linear SVM) that did not see it, and fits the sigmoid on those, so probabilities are not
+    fitted to the model's own training decisions.  Fitting it costs k SVM fits, so it waits until asked.
     """
 
     MAX_FOLDS = 5
 
-    def __init__(self, svc: SVC, gram: np.ndarray, y: np.ndarray, random_state) -> None:
-        self.svc, self.gram, self.y, self.random_state = svc, gram, y, random_state
+    def __init__(self, svm, X: np.ndarray, y: np.ndarray, random_state) -> None:
+        self.svm, self.X, self.y, self.random_state = svm, X, y, random_state
         self.calibrator = None
 
     def get(self) -> CalibratedClassifierCV:
@@ -148,7 +199,6 @@ class LazyCalibration:
                                 "samples of each class")
             seed = self.random_state if isinstance(self.random_state, (int, np.integer)) else 0
             folds = StratifiedKFold(n_splits=min(self.MAX_FOLDS, smallest), shuffle=True, random_state=seed)
-            svc = SVC(kernel="precomputed", C=self.svc.C, class_weight=self.svc.class_weight)
-            self.calibrator = CalibratedClassifierCV(svc, method="sigmoid", cv=folds, ensemble=False)
-            self.calibrator.fit(self.gram, self.y)
+            self.calibrator = CalibratedClassifierCV(clone(self.svm), method="sigmoid", cv=folds, ensemble=False)
+            self.calibrator.fit(self.X, self.y)
         return self.calibrator

@@ -9,8 +9,20 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import OrderedDict
+from functools import lru_cache
 
 import numpy as np
+
+
+@lru_cache(maxsize=64)
+def _config_digest(config_json: str) -> bytes:
+    return hashlib.blake2b(config_json.encode(), digest_size=20).digest()
+
+
+@lru_cache(maxsize=256)
+def _circuit_digest(circuit) -> bytes:
+    """A circuit's digest, computed once per circuit (its ``repr`` lists every gate)."""
+    return hashlib.blake2b(repr(circuit).encode(), digest_size=20).digest()
 
 
 class KernelCache:
@@ -25,16 +37,17 @@ class KernelCache:
 
     @staticmethod
     def key(config: dict, circuit, a: np.ndarray, b: np.ndarray | None) -> str:
-        h = hashlib.sha1()
-        h.update(json.dumps(config, sort_keys=True, default=str).encode())
-        h.update(repr(circuit).encode())
+        """Digest of what determines a Gram matrix: backend configuration, circuit and data (bytes, not copies)."""
+        h = hashlib.blake2b(digest_size=20)
+        h.update(_config_digest(json.dumps(config, sort_keys=True, default=str)))
+        h.update(_circuit_digest(circuit))
         for arr in (a, b):
             if arr is None:
                 h.update(b"none")
             else:
                 arr = np.ascontiguousarray(arr, dtype=float)
                 h.update(str(arr.shape).encode())
-                h.update(arr.tobytes())
+                h.update(memoryview(arr).cast("B"))
         return h.hexdigest()
 
     def get_or_compute(self, key: str, compute) -> np.ndarray:

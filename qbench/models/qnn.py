@@ -3,7 +3,8 @@
 The training loop lives here (Adam, shuffled minibatches, initial weights from
 ``random_state``), so two backends given the same seed train the same model.  The
 circuit output f(x, w) in [-1, 1] is mapped to a logit a*f + b with trainable a, b
-and trained on the log loss; circuit gradients come from the backend's VJP.
+and trained on the log loss; values and circuit gradients come from one backend call
+(``value_and_vjp``: one forward pass where the backend can).
 """
 
 from __future__ import annotations
@@ -92,10 +93,13 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
     def _loss_and_grad(self, params, angles, y):
         """Mean log loss on a batch and its gradient with respect to (weights, a, b)."""
         w, a, b = params[:-2], params[-2], params[-1]
-        f = self.backend_.expval(self.circuit_, angles, w, self.observable_)
+
+        def cotangent(f):  # d loss / d f, once the forward pass has given f
+            return (expit(a * f + b) - y) / len(y) * a
+
+        f, grad_w = self.backend_.value_and_vjp(self.circuit_, angles, w, self.observable_, cotangent)
         p = expit(a * f + b)
         dz = (p - y) / len(y)
-        grad_w = self.backend_.vjp(self.circuit_, angles, w, self.observable_, dz * a)
         return _log_loss(p, y), np.concatenate([grad_w, [dz @ f, dz.sum()]])
 
     def _gradient_variance_over_inits(self, rng, angles, target) -> float:
