@@ -63,21 +63,25 @@ def _against_qubits(kern: pd.DataFrame, column: str, fig_id: str, title: str, yl
 def render(suite, add) -> str:
     """The section's HTML; ``add`` registers its figures with the page."""
     parts = []
+    # Parts a suite did not ask for are left out; "not applicable" is a finding, said as a note.
     try:
         geo = D.geometry(suite.jobs)
-        parts.append("<h3>Geometric difference to the best classical kernel</h3>"
-                     + (_table("diag-geometry", geo) if not geo.empty else no_data("no quantum kernel model")))
+        if not geo.empty:
+            parts.append("<h3>Geometric difference to the best classical kernel</h3>" + _table("diag-geometry", geo))
     except QBenchError as exc:
-        parts.append("<h3>Geometric difference to the best classical kernel</h3>" + no_data(f"not applicable: {exc}"))
+        parts.append("<h3>Geometric difference to the best classical kernel</h3>"
+                     f'<p class="note">Not applicable: {esc(str(exc))}</p>')
     kern = D.kernels(suite.jobs)
-    parts.append(add([_against_qubits(kern, "alignment", "diag-alignment", "Kernel-target alignment against qubits",
-                                      "alignment"),
-                      _against_qubits(kern, "effective_dimension", "diag-effdim",
-                                      "Effective dimension of the Gram matrix against qubits", "effective dimension")]))
-    parts.append("<h3>Kernel diagnostics</h3>" + (_table("diag-kernels", kern) if not kern.empty
-                                                  else no_data("no Gram matrix diagnostics stored")))
+    if not kern.empty:
+        parts.append(add([_against_qubits(kern, "alignment", "diag-alignment", "Kernel-target alignment against qubits",
+                                          "alignment"),
+                          _against_qubits(kern, "effective_dimension", "diag-effdim",
+                                          "Effective dimension of the Gram matrix against qubits",
+                                          "effective dimension")]))
+        parts.append("<h3>Kernel diagnostics</h3>" + _table("diag-kernels", kern))
     abl = D.ablations(suite.jobs)
-    parts.append("<h3>Separable ablations: entangled minus separable</h3>"
-                 + (_table("diag-ablation", abl) if not abl.empty
-                    else no_data("no model with an entangling = false twin in this suite")))
+    if not abl.empty:
+        parts.append("<h3>Separable ablations: entangled minus separable</h3>" + _table("diag-ablation", abl))
+    if not parts:
+        return ""
     return section("diagnostics", "Diagnostics: can a quantum model be better here at all?", "".join(parts), NOTE)

@@ -27,9 +27,11 @@ def suite_body(suite) -> tuple[str, str]:
     qnn_html = add([qnn.loss_curves(suite), qnn.gradient_variance(suite)])
     circuits_html, circuits_note = circuits.circuits_html(suite)
     failures_html, failures_note = tables.failures_table(suite)
+    diagnostics_html = diagnostics_section.render(suite, add)  # "" when the suite has nothing to diagnose
 
     toc = [("comparison", "Comparison"), ("accuracy", "Accuracy and time"), ("baselines", "Against baselines"),
-           ("runtime", "Runtime"), ("kernels", "Kernels"), ("qnn", "QNN training"), ("diagnostics", "Diagnostics"), ("circuits", "Circuits"),
+           ("runtime", "Runtime"), ("kernels", "Kernels"), ("qnn", "QNN training"),
+           *([("diagnostics", "Diagnostics")] if diagnostics_html else []), ("circuits", "Circuits"),
            ("failures", "Failures")]
     body = (
         f'<h1>Suite <span class="suite-name">{esc(suite.name)}</span></h1>'
@@ -46,7 +48,7 @@ def suite_body(suite) -> tuple[str, str]:
         + section("runtime", "Runtime against qubits and samples", runtime_html)
         + section("kernels", "Kernel matrices and kernel concentration", kernel_html, heatmap_note)
         + section("qnn", "QNN training and barren plateaus", qnn_html)
-        + diagnostics_section.render(suite, add)
+        + diagnostics_html
         + section("circuits", "Circuit diagrams", circuits_html, circuits_note)
         + section("failures", "Failures", failures_html, failures_note)
     )

@@ -113,6 +113,10 @@ def test_asv_discovers_every_benchmark_with_its_parameters():
         expected |= {f"fit.{model.name}.{n}" for n in GROUPS["fit"]}
         expected |= {f"predict.{model.name}.{n}" for n in GROUPS["predict"]}
         expected |= {f"quality.{model.name}.{n}" for n in GROUPS["quality"] | EXTRA_TRACKS[model.kind]}
+    # plus the hand-written scale benchmarks (suites/benchmarks/scale.py: issue 16's cases, small)
+    expected |= {"scale.Simulate.time_simulate", "scale.Simulate.peakmem_simulate", "scale.Gram.time_gram",
+                 "scale.Gram.peakmem_gram", "scale.TiledGram.time_tiled_gram", "scale.Nystroem.time_fit_predict",
+                 "scale.QNNStep.time_step"}
     assert set(found) == expected
     b = found["fit.qsvm.time_fit"]
     assert b.param_names == ["backend", "dataset", "qubits"]

@@ -11,7 +11,7 @@ def test_diagnostics_section_on_the_suite_page(site):
     text = (site.out / page_name(SUITE)).read_text(encoding="utf-8")
     section = re.search(r'<section id="diagnostics">(.*?)</section>', text, re.S).group(1)
     # the dash suite's only baseline is logistic regression: no classical kernel to compare with
-    assert "not applicable: no classical kernel baseline" in section
+    assert "Not applicable: no classical kernel baseline" in section
     kernels = re.search(r'<table class="sortable" id="diag-kernels">(.*?)</table>', section, re.S).group(1)
     assert "qsvm" in kernels and "alignment" in kernels
     assert '<a href="#diagnostics">' in text and 'data-fig="diag-alignment"' in section

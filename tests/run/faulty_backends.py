@@ -4,6 +4,7 @@ Each one behaves like the numpy reference until it computes states, then: raises
 sleeps past any sensible timeout, or allocates far more memory than a job may use.
 """
 
+import dataclasses
 import os
 import signal
 import time
@@ -54,6 +55,9 @@ class SecretBackend(NumpyBackend):
 
     name = "test.secret"
     framework = "test"
+    # a framework that takes a login token as an option (the runner must keep it out of the store)
+    capabilities = dataclasses.replace(NumpyBackend.capabilities,
+                                       mode_options={m: ("token",) for m in NumpyBackend.capabilities.modes})
 
     def _states(self, circuit, angles, weights):
         raise PermissionError(f"login refused for token {self.options.get('token')}")

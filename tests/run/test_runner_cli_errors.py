@@ -29,7 +29,7 @@ BAD_SUITES = [
     (GOOD.replace('"moons"', '"mooons"'), "datasets[0].name: unknown dataset 'mooons'; valid names: ad_hoc,"),
     (GOOD.replace('backends = ["numpy"]', 'backends = ["numpi"]'), "suite.backends[0]: unknown backend 'numpi'; valid names:"),
     (GOOD.replace('name = "svc_linear"', 'name = "svm"\nbaseline = "svm_rbf"'),
-     "models[1].baseline: unknown baseline 'svm_rbf'; valid names: logistic_regression, mlp, svc_linear"),
+     "models[1].baseline: unknown baseline 'svm_rbf'; valid names: fourier_surrogate, logistic_regression, mlp, svc_linear"),
     (GOOD.replace('kind = "kernel"', 'kind = "kernel"\nflavour = "x"'), "models[0].flavour: unknown key; valid keys here:"),
     (GOOD.replace("n_samples = 30", "n_samples = -30"), "datasets[0].n_samples: expected an integer >= 4, got -30"),
     (GOOD.replace("reps = 1", "reps = 0"), "models[0].params.feature_map_params: zz: reps must be >= 1, got 0"),

@@ -109,7 +109,7 @@ SCHEMA_ERRORS = [
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace('"kernel"', '"svm"'),
      "s.toml: models[0].kind: expected one of 'kernel', 'qnn', 'baseline', got 'svm'"),
     ('backends = ["numpy"]', TINY_DATA + BASELINE.replace('name = "svc_linear"', 'name = "svm_lin"'),
-     "s.toml: models[0].name: unknown baseline 'svm_lin'; valid names: logistic_regression"),
+     "s.toml: models[0].name: unknown baseline 'svm_lin'; valid names: fourier_surrogate, logistic_regression"),
     ('backends = ["numpy"]', TINY_DATA + KERNEL + KERNEL, "s.toml: models: name 'qsvm' is used twice"),
     ('', TINY_DATA + KERNEL, "s.toml: suite.backends: required for kernel and qnn models"),
     ('backends = ["numpy"]', KERNEL, "s.toml: datasets: required; add at least one [[datasets]] table"),
@@ -141,7 +141,7 @@ def test_shipped_suites_are_valid():
         jobs = expand(suite)
         assert suite.name == name and jobs, name
     assert find_suite("quickstart") == found["quickstart"]
-    with pytest.raises(SuiteError, match="no shipped suite of that name; shipped suites: .*bowles2024, frameworks"):
+    with pytest.raises(SuiteError, match="no shipped suite of that name; shipped suites: .*bowles2024, diagnostics, frameworks"):
         find_suite("quickstrat")
 
 
