@@ -69,14 +69,27 @@ def effect_size(d: np.ndarray) -> tuple[float, float, float]:
     def ncp_where(cdf: float) -> float:  # the noncentrality at which P(T <= t) = cdf; the cdf falls as it grows
         f = lambda ncp: stats.nct.cdf(t, df, ncp) - cdf  # noqa: E731
         lo, hi = t - 1.0, t + 1.0
-        while f(lo) < 0:
-            lo -= 2 * (hi - lo)
-        while f(hi) > 0:
-            hi += 2 * (hi - lo)
-        return optimize.brentq(f, lo, hi, xtol=1e-10)
+        try:
+            for _ in range(60):
+                if f(lo) >= 0:
+                    break
+                lo -= 2 * (hi - lo)
+            for _ in range(60):
+                if f(hi) <= 0:
+                    break
+                hi += 2 * (hi - lo)
+            return optimize.brentq(f, lo, hi, xtol=1e-10)
+        except (ValueError, RuntimeError):  # scipy's noncentral t gives NaN far in its tails
+            return math.nan
 
     alpha = 1 - LEVEL
-    return dz, ncp_where(1 - alpha / 2) / root, ncp_where(alpha / 2) / root
+    low, high = ncp_where(1 - alpha / 2) / root, ncp_where(alpha / 2) / root
+    if math.isnan(low) or math.isnan(high):
+        # where the exact inversion fails numerically (very large |d_z| with few pairs), the
+        # large-sample interval d_z +- z * sqrt(1/n + d_z^2 / (2n)) (Hedges & Olkin 1985)
+        half = float(stats.norm.ppf(1 - alpha / 2)) * math.sqrt(1 / n + dz * dz / (2 * n))
+        low, high = dz - half, dz + half
+    return dz, low, high
 
 
 def verdict(diff: float, p: float, n: int, alpha: float = 1 - LEVEL) -> str:

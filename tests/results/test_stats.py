@@ -41,3 +41,11 @@ def test_degenerate_inputs():
     assert math.isnan(mean_interval(np.array([0.5]))[1])
     diff, p = paired_test(np.array([0.9, 0.8, 0.85]), np.array([0.7, 0.65, 0.7]))
     assert diff == pytest.approx(0.1666, abs=1e-3) and 0 < p < 0.05
+
+
+@pytest.mark.parametrize("diffs", [[-0.17, -0.16], [-0.17, -0.1700001], [0.5, 0.49, 0.51]])
+def test_effect_size_interval_exists_where_the_noncentral_t_inversion_fails(diffs):
+    # Nearly constant paired differences (frameworks that agree with numpy up to a tie) put d_z far into
+    # scipy's noncentral-t tails, where its cdf is NaN; `qbench results` crashed on such a table.
+    dz, low, high = effect_size(np.array(diffs))
+    assert np.isfinite([dz, low, high]).all() and low < dz < high
