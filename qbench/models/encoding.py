@@ -24,7 +24,12 @@ class QuantumModelMixin:
     """Validation, preprocessing (fitted on the training data only) and backend for quantum estimators."""
 
     def _validate_fit(self, X, y):
-        X, y = validate_data(self, X, y)
+        try:
+            X, y = validate_data(self, X, y)
+        except DataError:
+            raise
+        except ValueError as exc:  # scikit-learn's checks (NaN, inf, shapes), said on one line as qbench errors are
+            raise DataError(" ".join(str(exc).split())) from None
         check_classification_targets(y)
         classes = unique_labels(y)
         if len(classes) < 2:

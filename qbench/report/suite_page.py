@@ -41,7 +41,8 @@ def suite_body(suite) -> tuple[str, str]:
         '<nav class="toc">' + "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t in toc) + "</nav>"
         + section("comparison", "Comparison", tables.comparison_table(suite),
                   "Mean test accuracy over seeds with its 95% t-interval; Δ is the paired difference from the best "
-                  "classical baseline on the same splits. Click a header to sort; type to filter.")
+                  "classical baseline on the same splits (the baseline with the best cross-validation score); the verdict is "
+                  "a paired t-test over seeds, Holm-adjusted over the table's rows. Click a header to sort; type to filter.")
         + section("accuracy", "Accuracy against fit time", scatter)
         + section("baselines", "Per data set: quantum models against the best classical baseline", per_dataset_html,
                   per_dataset_note)

@@ -228,9 +228,7 @@ def _api_cases():
          "gradient=..., not in backend_options"),
         ("kernel-too-many-features", lambda w: QuantumKernelClassifier(n_qubits=4).fit(*_breast_cancer()),
          "30 features but the model has 4 qubits"),
-        pytest.param("kernel-nan", lambda w: QuantumKernelClassifier().fit(np.array([[np.nan, 1.0], [1.0, 2.0]]), [0, 1]),
-                     "NaN", marks=pytest.mark.xfail(strict=True, reason="models: NaN raises scikit-learn's own "
-                                                    "multi-line ValueError, not a QBenchError")),
+        ("kernel-nan", lambda w: QuantumKernelClassifier().fit(np.array([[np.nan, 1.0], [1.0, 2.0]]), [0, 1]), "NaN"),
         ("qnn-one-class", lambda w: QNNClassifier().fit(np.ones((4, 2)), [1, 1, 1, 1]), "only one class"),
         ("qnn-three-classes", lambda w: QNNClassifier().fit(np.random.default_rng(0).normal(size=(6, 2)), [0, 1, 2] * 2),
          "Only binary"),
