@@ -98,6 +98,7 @@ def shared(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
+@pytest.mark.integration  # several processes, kill -9 or a 15 s timeout: CI runs it with -m integration
 def test_two_runners_on_one_store_compute_every_job_once(shared):
     suite, db, log, env = shared
     procs = [start(suite, db, env), start(suite, db, env)]
@@ -116,6 +117,7 @@ def test_two_runners_on_one_store_compute_every_job_once(shared):
 
 
 @pytest.mark.slow
+@pytest.mark.integration  # several processes, kill -9 or a 15 s timeout: CI runs it with -m integration
 def test_kill_9_of_one_runner_loses_nothing(shared):
     suite, db, log, env = shared
     victim, survivor = start(suite, db, env), start(suite, db, env)

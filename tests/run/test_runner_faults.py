@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 
 from runner_helpers import FAULTY, TINY_DATA, rows, suite_text
@@ -25,6 +26,7 @@ FAULT_SUITE = suite_text("faults", f"""
 """)
 
 
+@pytest.mark.integration  # several processes, kill -9 or a 15 s timeout: CI runs it with -m integration
 def test_each_failure_is_recorded_with_its_type_and_the_suite_finishes(cli, write_suite, tmp_path):
     db = tmp_path / "faults.db"
     code, out, err = cli("run", write_suite(FAULT_SUITE), "--db", db, "-j", "2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import os
 import signal
 import sqlite3
@@ -64,6 +65,7 @@ def assert_gone(processes, limit=10.0) -> None:
     assert not alive, f"worker processes outlived the runner: {alive}"
 
 
+@pytest.mark.integration  # several processes, kill -9 or a 15 s timeout: CI runs it with -m integration
 def test_ctrl_c_then_kill_9_then_resume(write_suite, tmp_path):
     suite, db = write_suite(SLOW_SUITE), tmp_path / "resume.db"
 
