@@ -62,3 +62,10 @@ class RegisterDrawer(Protocol):
 
 __all__ = ["DeclaredCapabilities", "RegisterBackend", "RegisterDataset", "RegisterBaseline", "RegisterTemplate",
            "RegisterDrawer"]
+
+
+class RegisterModel(Protocol):
+    """``register`` of :func:`~qbench.plugin.hookspecs.qbench_register_models`."""
+
+    def __call__(self, name: str, estimator: str | type, *, task: str, family: str = "", paper: str = "",
+                 description: str = "", aliases: Sequence[str] = ()) -> None: ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pluggy
 
 from qbench.plugin.callbacks import (RegisterBackend, RegisterBaseline, RegisterDataset, RegisterDrawer,
-                                     RegisterTemplate)
+                                     RegisterModel, RegisterTemplate)
 
 hookspec = pluggy.HookspecMarker("qbench")
 hookimpl = pluggy.HookimplMarker("qbench")
@@ -76,4 +76,19 @@ def qbench_register_drawers(register: RegisterDrawer) -> None:
         ``drawer(circuit, fmt) -> str | bytes`` with ``fmt`` one of ``"text"``, ``"svg"``,
         ``"png"``; it raises :class:`qbench.errors.QBenchError` for a format it cannot
         write.  ``qbench draw --backend B`` uses the drawer of B's framework.
+    """
+
+
+@hookspec
+def qbench_register_models(register: RegisterModel) -> None:
+    """Register quantum models: the scikit-learn estimators a suite's ``[[models]] kind`` names.
+
+    :param register: ``register(name, estimator, *, task, family="", paper="", description="",
+        aliases=())``.  ``estimator`` is ``"module:Class"`` (imported on first use) or the class:
+        a scikit-learn classifier that accepts the runner's parameters (``n_qubits``, ``reduction``,
+        ``scaling``, ``backend``, ``mode``, ``shots``, ``backend_options``, ``random_state``), as
+        :class:`qbench.models.encoding.QuantumModelMixin` provides.  ``task`` is the backend task it
+        needs, ``"kernel"`` (Gram matrices) or ``"qnn"`` (expectation values and gradients);
+        ``family`` groups models in listings (``"kernel"``, ``"variational"``, ...); ``paper`` cites
+        the model's source.
     """

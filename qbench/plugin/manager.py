@@ -32,8 +32,11 @@ BUILTIN_PLUGINS = (
     "qbench.builtins.templates",
     "qbench.builtins.datasets",
     "qbench.builtins.baselines",
+    "qbench.builtins.models",
 )
 TEMPLATE_KINDS = ("feature_map", "ansatz", "observable")
+#: The backend tasks a registered model can need.
+MODEL_TASKS = ("kernel", "qnn")
 
 
 @dataclass
@@ -180,12 +183,14 @@ class PluginHost:
         return self._registries
 
     def _collect(self) -> dict[str, Registry]:
-        regs = {k: Registry(k.replace("_", " ")) for k in ("backend", "dataset", "baseline", "drawer", *TEMPLATE_KINDS)}
+        regs = {k: Registry(k.replace("_", " ")) for k in ("backend", "dataset", "baseline", "model", "drawer",
+                                                           *TEMPLATE_KINDS)}
         hooks = self.pm.hook
         for hook_name, fill in (
             ("qbench_register_backends", self._backend_register),
             ("qbench_register_datasets", self._dataset_register),
             ("qbench_register_baselines", self._baseline_register),
+            ("qbench_register_models", self._model_register),
             ("qbench_register_templates", self._template_register),
             ("qbench_register_drawers", self._drawer_register),
         ):
@@ -219,6 +224,17 @@ class PluginHost:
     def _baseline_register(regs, plugin_name):
         def register(name, factory, *, description="", aliases=()):
             regs["baseline"].add(Entry(name, factory, plugin_name, description, tuple(aliases)))
+        return register
+
+    @staticmethod
+    def _model_register(regs, plugin_name):
+        def register(name, estimator, *, task, family="", paper="", description="", aliases=()):
+            if name == "baseline":
+                raise QBenchError(f"plugin {plugin_name!r}: 'baseline' is reserved for classical baselines")
+            if task not in MODEL_TASKS:
+                raise QBenchError(f"plugin {plugin_name!r}: model {name!r}: task {task!r} is not one of {MODEL_TASKS}")
+            meta = {"task": task, "family": family or task, "paper": paper}
+            regs["model"].add(Entry(name, estimator, plugin_name, description, tuple(aliases), meta))
         return register
 
     @staticmethod
@@ -327,6 +343,11 @@ def dataset_entry(name: str) -> Entry:
 def baseline_entry(name: str) -> Entry:
     """A registered baseline; its factory may be given as ``"module:function"``, imported here."""
     return _resolved(host.registries()["baseline"].get(name))
+
+
+def model_entry(name: str) -> Entry:
+    """A registered quantum model; its estimator may be given as ``"module:Class"``, imported here."""
+    return _resolved(host.registries()["model"].get(name))
 
 
 def template_entry(kind: str, name: str) -> Entry:

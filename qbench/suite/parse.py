@@ -18,12 +18,12 @@ from qbench.plugin import manager as P
 from qbench.backends.base import MODES
 from qbench.errors import QBenchError
 from qbench.backends.noise import parse_noise
-from qbench.models.kinds import estimator_class
+from qbench.models.kinds import BASELINE, estimator_class, model_kinds
 from qbench.plugin.suite_modules import register_plugin_modules, resolve_plugin_ref
 from qbench.suite.schema import (Expected, SuiteError, Table, byte_size, describe, grid_table, integer, number,
                                  one_or_list, string, table)
 
-KINDS = ("kernel", "qnn", "baseline")
+
 SCALINGS = ("minmax", "standard", "none")
 REDUCTIONS = ("pca", "none")
 SHOT_MODES = ("shots", "hardware")
@@ -263,7 +263,7 @@ def _check_loads(t: Table, ds: DatasetSpec, cv: int) -> None:
 # ------------------------------------------------------------------ models
 def _model(t: Table) -> ModelSpec:
     name = t.take("name", string(pattern=NAME_PATTERN, what="a name of letters, digits, '_', '.', '-'"))
-    kind = t.take("kind", string(KINDS))
+    kind = t.take("kind", string(model_kinds() + (BASELINE,)))
     baseline = t.take("baseline", string(), None)
     params = t.take("params", table, {})
     grid = t.take("grid", grid_table, {})

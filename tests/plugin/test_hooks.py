@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qbench.errors import QBenchError
 from qbench.plugin import hookspecs
 from qbench.plugin import manager as plugins
 from qbench.plugin.hookspecs import hookimpl
@@ -65,6 +66,24 @@ def test_qbench_register_baselines():
 
         model = make_baseline("dummy").fit(np.eye(4), [0, 1, 0, 1])
         assert model.predict(np.eye(4)).shape == (4,)
+
+
+def test_qbench_register_models():
+    from qbench.models.kernel import QuantumKernelClassifier
+    from qbench.models.kinds import estimator_class, model_kinds, task_of
+
+    class Renamed(QuantumKernelClassifier):
+        pass
+
+    with plugins.registered(_plugin("qbench_register_models", lambda register: register(
+            "renamed_kernel", Renamed, task="kernel", family="kernel"))):
+        assert "renamed_kernel" in model_kinds()
+        assert estimator_class("renamed_kernel") is Renamed and task_of("renamed_kernel") == "kernel"
+    assert "renamed_kernel" not in model_kinds()
+    with pytest.raises(QBenchError, match="task 'gram'"):
+        with plugins.registered(_plugin("qbench_register_models", lambda register: register(
+                "bad", Renamed, task="gram"))):
+            model_kinds()
 
 
 def test_qbench_register_templates():
