@@ -6,8 +6,10 @@ finishes, so a killed runner loses at most the jobs that were still running.  Th
 carries ``PRAGMA application_id`` (qbench) and ``PRAGMA user_version`` (the number of
 :mod:`qbench.results.migrations` applied); an older store is migrated when opened for
 writing, any other SQLite file, or one from a newer qbench, is refused without being
-modified and without a file appearing beside it.  A store that cannot be written (a
-read-only mount) is opened read-only for reading, and refused for running.
+modified and without a file appearing beside it.  Reading never writes: an older store is
+migrated in a copy in memory; a store that cannot be written (a read-only mount) is opened
+read-only for reading, and refused for running.  A store with damaged pages is refused by
+readers and writers alike (``PRAGMA quick_check`` at open).
 
 A runner claims a job before running it: a placeholder row (status ``running``) or the
 existing row gets a lease (owner, expiry) that the runner renews while the job runs; a
@@ -17,6 +19,7 @@ host.  Readers never see placeholder rows.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -129,10 +132,12 @@ def owner_alive(owner: str) -> bool:
 class Store:
     """An open results store.  Safe to use from several processes at once (WAL, busy timeout) and threads (a lock).
 
-    ``create=False`` opens an existing store for reading; one that cannot be written is then
-    opened read-only (``readonly``) and not migrated.  A reader leaves a current store's bytes as
-    they are (its journal mode included); an older, writable one is migrated first.  Opening for writing a store that
-    cannot be written raises :class:`StoreError`.
+    ``create=False`` opens an existing store for reading and never writes it: one that cannot be
+    written is opened read-only (``readonly``), an older one is copied into memory and migrated
+    there, a current one is read as it is (its journal mode included).  Only a writer
+    (``create=True``, ``qbench run``) migrates the file.  Every open runs ``PRAGMA quick_check``
+    and refuses a damaged file before reading or writing it.  Opening for writing a store that
+    cannot be written raises :class:`StoreError`; one that cannot be created leaves no file behind.
     """
 
     def __init__(self, path: str | Path = DEFAULT_DB, create: bool = True) -> None:
@@ -145,36 +150,80 @@ class Store:
         if self.readonly and create:
             raise StoreError(f"results store {self.path} is read-only (its file or folder cannot be written); "
                              "qbench run needs a writable store: copy it somewhere writable or choose another --db")
+        if not create and (self.readonly or version < SCHEMA_VERSION):
+            # reading never writes: an older store is migrated in a copy in memory, the file is left as it is
+            self.conn = self._open_for_reading(version)
+            self.version = SCHEMA_VERSION if version < SCHEMA_VERSION else version
+            return
+        created = [p for p in self._files() if not p.exists()]
+        made_folder = None if version is not None else _missing_folder(self.path.parent)
         try:
-            if self.readonly:
-                self.conn = self._open_readonly()
-                self.version = version
-                return
             if version is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                         check_same_thread=False)
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if version is not None:
+                try:
+                    check_integrity(self.conn, self.path)  # before anything is written into a damaged file
+                except StoreError:
+                    self.conn.close()
+                    raise
             if version is None or version < SCHEMA_VERSION:
                 self._initialise()
             if create or version is None or version < SCHEMA_VERSION:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
         except (sqlite3.Error, OSError) as exc:
+            if getattr(self, "conn", None) is not None:
+                self.conn.close()
+            if version is None:  # a store that could not be created leaves no empty file (or folder) behind
+                _remove_created(created, made_folder)
             raise StoreError(f"cannot {'create' if version is None else 'open'} results store {self.path}: "
-                             f"{exc}") from None
+                             f"{describe(exc)}") from None
         self.version = SCHEMA_VERSION
+
+    def _files(self) -> list[Path]:
+        return [self.path] + [Path(f"{self.path}{s}") for s in ("-wal", "-shm", "-journal")]
+
+    def _open_for_reading(self, version: int) -> sqlite3.Connection:
+        """A connection that cannot write the file: read-only, or (an older store) a migrated copy in memory."""
+        try:
+            if self.readonly:
+                conn = self._open_readonly()
+            else:  # as every reader of a writable store: a connection that issues no write (and leaves no -wal)
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            try:
+                check_integrity(conn, self.path)
+            except StoreError:
+                conn.close()
+                raise
+            if version >= SCHEMA_VERSION:
+                return conn
+            memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            try:
+                conn.backup(memory)
+            finally:
+                conn.close()
+            memory.execute("BEGIN")
+            migrate(memory)
+            memory.execute("COMMIT")
+            return memory
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read results store {self.path}: {describe(exc)}") from None
 
     def _open_readonly(self) -> sqlite3.Connection:
         uri = self.path.resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         try:
-            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
-        except sqlite3.Error:  # a WAL store on a read-only mount has no -shm to share: nobody writes there
-            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return conn
+        except sqlite3.Error:
+            conn.close()
+        # a WAL store on a read-only mount has no -shm to share: nobody writes there
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
 
     def _initialise(self) -> None:
         with self.transaction():
@@ -315,6 +364,49 @@ class Store:
         with self.lock:
             return [r[0] for r in self.conn.execute("SELECT DISTINCT suite FROM jobs WHERE status != ? ORDER BY suite",
                                                     (RUNNING,))]
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong with the file, in words a user can act on."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text):
+        return f"{text} (the file is damaged; restore it from a copy or choose another --db)"
+    if "disk is full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return "the disk is full (free some space, or choose another --db)"
+    return text
+
+
+def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a store with damaged pages (``PRAGMA quick_check``) before anything reads or writes its rows."""
+    try:
+        result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        result = str(exc)
+    if result != "ok":
+        raise StoreError(f"results store {path} is damaged ({result}); restore it from a copy or choose another "
+                         "--db (qbench writes nothing into a damaged store)")
+
+
+def _missing_folder(folder: Path) -> Path | None:
+    """The outermost folder of ``folder``'s path that does not exist yet (``None`` when it exists)."""
+    missing = None
+    for parent in [folder, *folder.parents]:
+        if parent.exists():
+            break
+        missing = parent
+    return missing
+
+
+def _remove_created(files: list[Path], folder: Path | None) -> None:
+    for p in files:
+        try:
+            p.unlink()
+        except OSError:
+            pass
+    if folder is not None:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Transaction:
