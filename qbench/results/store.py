@@ -20,6 +20,7 @@ host.  Readers never see placeholder rows.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import socket
@@ -50,7 +51,22 @@ TIME_SPLIT = ("quantum_time", "classical_time", "overhead_time")
 
 
 class StoreError(QBenchError):
-    """A results store that cannot be used (not a qbench store, a newer schema, unreadable, read-only)."""
+    """A results store that cannot be used (not a qbench store, a newer schema, unreadable, damaged, read-only)."""
+
+
+class StoreWriteError(StoreError):
+    """A write to an open store failed (disk full, I/O error, pages damaged since it was opened)."""
+
+
+def _writes(method):
+    """Turn SQLite's and the OS's errors in a store write into one :class:`StoreWriteError` naming the store."""
+    @functools.wraps(method)
+    def write(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreWriteError(f"cannot write results store {self.path}: {describe(exc)}") from None
+    return write
 
 
 def _header_version(path: Path, header: bytes) -> int:
@@ -249,6 +265,7 @@ class Store:
         return {r[1] for r in self.conn.execute("PRAGMA table_info(jobs)")}
 
     # ------------------------------------------------------------ writing
+    @_writes
     def record(self, row: dict) -> None:
         """Insert or replace one job's row (columns not given are NULL; the time split derived when not given).
 
@@ -270,6 +287,7 @@ class Store:
         with self.transaction():
             self.conn.execute(sql, values)
 
+    @_writes
     def define(self, suite: str, config_ids: Iterable[str]) -> str:
         """Record that ``suite`` is now defined by these configurations (its latest definition); returns its hash."""
         ids = sorted(set(config_ids))
@@ -290,6 +308,7 @@ class Store:
         return {suite: set(json.loads(ids)) for suite, ids in cur.fetchall()}
 
     # ------------------------------------------------------------ leases
+    @_writes
     def claim(self, key: str, suite: str, label: str, config: str, owner: str, seconds: float,
               since: str, rerun: bool = False) -> str:
         """Try to take the job ``key`` for ``owner`` for ``seconds``: ``claimed``, ``held`` (by another live
@@ -312,14 +331,30 @@ class Store:
                               (owner, now + seconds, key))
             return "claimed"
 
+    @_writes
     def renew(self, owner: str, seconds: float) -> int:
         """Extend every lease ``owner`` holds; the number renewed."""
         with self.transaction():
             return self.conn.execute("UPDATE jobs SET lease_expires = ? WHERE lease_owner = ?",
                                      (time.time() + seconds, owner)).rowcount
 
+    @_writes
     def release(self, owner: str) -> None:
-        """Give up ``owner``'s leases: placeholders go, rows with an earlier result keep it."""
+        """Give up ``owner``'s leases: placeholders go, rows with an earlier result keep it.
+
+        On a full disk the write-ahead log is checkpointed and emptied first, which frees enough
+        space for this small write (the runner releases its leases even after a disk-full fault).
+        """
+        try:
+            self._release(owner)
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            with self.lock:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._release(owner)
+
+    def _release(self, owner: str) -> None:
         with self.transaction():
             self.conn.execute("DELETE FROM jobs WHERE lease_owner = ? AND status = ?", (owner, RUNNING))
             self.conn.execute("UPDATE jobs SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?",
