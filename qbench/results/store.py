@@ -41,6 +41,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 60_000
 STATUSES = ("done", "failed", "skipped")
+#: Bytes a runner holds beside the store while it runs (:meth:`Store.reserve`), freed to release its leases
+#: when the disk fills up.
+RESERVE_BYTES = 512 * 1024
 #: Status of a claimed job's placeholder row until its result replaces it.
 RUNNING = "running"
 
@@ -340,25 +343,29 @@ class Store:
 
     @_writes
     def release(self, owner: str) -> None:
-        """Give up ``owner``'s leases: placeholders go, rows with an earlier result keep it.
-
-        On a full disk the write-ahead log is checkpointed and emptied first, which frees enough
-        space for this small write (the runner releases its leases even after a disk-full fault).
-        """
-        try:
-            self._release(owner)
-        except sqlite3.OperationalError as exc:
-            if "full" not in str(exc):
-                raise
-            with self.lock:
-                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._release(owner)
-
-    def _release(self, owner: str) -> None:
+        """Give up ``owner``'s leases: placeholders go, rows with an earlier result keep it."""
         with self.transaction():
             self.conn.execute("DELETE FROM jobs WHERE lease_owner = ? AND status = ?", (owner, RUNNING))
             self.conn.execute("UPDATE jobs SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?",
                               (owner,))
+
+    def reserve(self, size: int = RESERVE_BYTES) -> Path:
+        """A file of ``size`` bytes beside the store, held while a runner runs so that on a full disk it can be
+        deleted to make room for releasing the runner's leases; reserves of dead runners on this host go first."""
+        host = socket.gethostname()
+        for stale in self.path.parent.glob(f"{self.path.name}-reserve-{host}-*"):
+            if not owner_alive(f"{host}:{stale.name.rpartition('-')[2]}"):
+                stale.unlink(missing_ok=True)
+        path = self.path.with_name(f"{self.path.name}-reserve-{host}-{os.getpid()}")
+        try:
+            with open(path, "wb") as fh:
+                fh.write(b"\0" * size)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            raise StoreWriteError(f"cannot write results store {self.path}: {describe(exc)}") from None
+        return path
 
     # ------------------------------------------------------------ reading
     def statuses(self, keys: Iterable[str] | None = None) -> dict[str, str]:

@@ -178,6 +178,7 @@ class Leases:
         self.held: list[Job] = []
         self.elsewhere = 0
         self._stop = threading.Event()
+        self.reserve = store.reserve()
         self._renewer = threading.Thread(target=self._renew, name="qbench-leases", daemon=True)
         self._renewer.start()
 
@@ -207,9 +208,16 @@ class Leases:
                 pass
 
     def close(self) -> None:
+        """Stop renewing and release every lease; on a full disk the reserve is freed first to make room."""
         self._stop.set()
         self._renewer.join(5)
-        self.store.release(self.owner)
+        try:
+            self.store.release(self.owner)
+        except StoreWriteError:
+            self.reserve.unlink(missing_ok=True)
+            self.store.release(self.owner)
+        finally:
+            self.reserve.unlink(missing_ok=True)
 
 
 def open_store_for(db: Path, executor) -> Store:
