@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import textwrap
+import types
 from pathlib import Path
 
 import numpy as np
@@ -297,8 +298,7 @@ def small_disk(tmp_path):
         except OSError:
             pass
 
-    small_disk_path = type("SmallDisk", (), {"path": mnt, "fill": staticmethod(fill)})
-    yield small_disk_path
+    yield types.SimpleNamespace(path=mnt, fill=fill)
     subprocess.run(["umount", str(mnt)], check=True)
 
 
