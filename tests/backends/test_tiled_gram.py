@@ -104,3 +104,63 @@ def test_an_interrupted_tiled_gram_resumes_without_recomputing_finished_tiles(tm
     other = tiled_gram(c, a[:11], path=tmp_path / "k", tile=5, client=client, write=write)
     assert other.shape == (11, 11)
 
+
+
+KILLABLE = """
+import os, sys, time
+import numpy as np
+from distributed import Client, LocalCluster
+import qbench.backends.tiled_gram as T
+from qbench.circuits import IQPFeatureMap
+
+real = T.compute_tile
+
+
+def counted(*args):
+    time.sleep(float(os.environ.get("TILE_DELAY", "0")))
+    with open(os.environ["QBENCH_TEST_TILES"], "a", encoding="ascii") as fh:
+        fh.write("tile\\n")
+    return real(*args)
+
+
+T.compute_tile = counted
+fm = IQPFeatureMap(repeats=2)
+a = fm.angles(np.random.default_rng(0).uniform(0, np.pi, (40, 3)))
+with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with Client(cluster) as client:
+        T.tiled_gram(fm.circuit(3), a, path=sys.argv[1], tile=5, client=client, max_in_flight=1)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.integration  # kill -9 of a process computing a Gram: CI runs it with -m integration
+def test_a_tiled_gram_killed_mid_way_resumes_from_its_journal(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import qbench.backends.tiled_gram as T
+
+    script, log, target = tmp_path / "gram.py", tmp_path / "tiles.log", tmp_path / "k.npy"
+    script.write_text(KILLABLE)
+    env = {**os.environ, "QBENCH_TEST_TILES": str(log), "TILE_DELAY": "0.2"}
+    partial, journal = T.unfinished_paths(target)
+    proc = subprocess.Popen([sys.executable, str(script), str(target)], env=env)
+    t0 = time.time()
+    while time.time() - t0 < 120 and not (journal.exists() and len(journal.read_text().splitlines()) > 10):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert not target.exists() and partial.exists(), "a killed Gram must be marked unfinished"
+    finished = len(journal.read_text().split("\n")[1:-1])  # complete lines only, as the resume reads them
+    total = len(tile_jobs(40, None, 5))
+    assert 10 <= finished < total
+    log.unlink()
+    done = subprocess.run([sys.executable, str(script), str(target)], env={**env, "TILE_DELAY": "0"}, timeout=300)
+    assert done.returncode == 0
+    assert len(log.read_text().splitlines()) == total - finished  # not one finished tile computed again
+    fm = IQPFeatureMap(repeats=2)
+    a = fm.angles(np.random.default_rng(0).uniform(0, np.pi, (40, 3)))
+    assert np.max(np.abs(np.load(target) - open_backend("numpy").kernel(fm.circuit(3), a))) <= 1e-12
+    assert not partial.exists() and not journal.exists()

@@ -361,7 +361,7 @@ def _damaged_store(path: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [["results"], ["results", "--jobs"], ["report", "--out", "site"],
-                                  ["run", "good.toml"]], ids=lambda a: "-".join(a))
+                                  ["run", "good.toml"], ["run", "good.toml", "--list"]], ids=lambda a: "-".join(a))
 def test_damaged_store_is_refused_in_one_line_and_never_written(cli, work, args):
     _damaged_store(work / "damaged.db")
     before = _snapshot(work)
