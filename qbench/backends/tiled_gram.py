@@ -7,10 +7,19 @@ flight.  With ``write="worker"`` (a filesystem every worker sees, as on one mach
 their tiles into the file themselves and return nothing.  The cluster is a ``LocalCluster`` by
 default, an existing scheduler by ``address``, or any ``distributed.Client`` (a SLURM cluster from
 ``dask-jobqueue``, say; docs/runner.md).  zarr is not installed here, hence ``.npy``.
+
+Until every tile is in, the matrix is ``NAME.unfinished.npy`` with a journal ``NAME.tiles`` listing
+the finished tiles (each appended after its tile is flushed to the file); a re-run with the same
+inputs resumes from them and computes only the missing tiles.  The finished matrix is renamed to
+``NAME.npy`` and the journal removed, so a file named ``NAME.npy`` is always complete.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
 import time
 from itertools import islice
 from pathlib import Path
@@ -75,9 +84,13 @@ def tiled_gram(circuit, angles_a: np.ndarray, angles_b: np.ndarray | None = None
     b = None if angles_b is None else np.asarray(angles_b, dtype=float)
     symmetric = b is None
     shape = (len(a), len(a) if symmetric else len(b))
-    path = str(Path(path).with_suffix(".npy"))
-    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float64, shape=shape)
-    del out
+    final = Path(path).with_suffix(".npy")
+    jobs = tile_jobs(len(a), None if symmetric else len(b), tile)
+    fingerprint = _fingerprint(circuit, a, b, tile, backend, options)
+    partial, journal, finished = _resume_or_start(final, shape, fingerprint)
+    final.unlink(missing_ok=True)  # an older matrix under this name must not look like this one, finished
+    path = str(partial)
+    todo = [job for job in jobs if job not in finished]
     own = None
     if client is None:
         if address is not None:
@@ -89,7 +102,6 @@ def tiled_gram(circuit, angles_a: np.ndarray, angles_b: np.ndarray | None = None
     try:
         n_workers_now = max(len(client.scheduler_info().get("workers", {})), 1)
         window = max_in_flight or 2 * n_workers_now
-        jobs = tile_jobs(len(a), None if symmetric else len(b), tile)
         circuit_f = client.scatter(circuit, broadcast=True, hash=False)
 
         def submit(i, j):
@@ -102,7 +114,7 @@ def tiled_gram(circuit, angles_a: np.ndarray, angles_b: np.ndarray | None = None
             fut.origin = (i, j, mirror)
             return fut
 
-        pending = iter(jobs)
+        pending = iter(todo)
         running = as_completed([submit(*job) for job in islice(pending, window)])
         t0 = time.perf_counter()
         for fut in running:
@@ -110,7 +122,8 @@ def tiled_gram(circuit, angles_a: np.ndarray, angles_b: np.ndarray | None = None
                 i, j, mirror = fut.origin
                 _write_tile(path, i, j, fut.result(), mirror)
             else:
-                fut.result()
+                i, j = fut.result()
+            _journal_tile(journal, i, j)  # only after the tile is in the file: a re-run skips it
             fut.release()
             nxt = next(pending, None)
             if nxt is not None:
@@ -122,4 +135,46 @@ def tiled_gram(circuit, angles_a: np.ndarray, angles_b: np.ndarray | None = None
             own.close()
             if cluster is not None and address is None:
                 cluster.close()
-    return np.load(path, mmap_mode="r")
+    os.replace(partial, final)  # complete: only now does the file get its name
+    journal.unlink(missing_ok=True)
+    return np.load(final, mmap_mode="r")
+
+
+def unfinished_paths(final: Path) -> tuple[Path, Path]:
+    """Where an unfinished Gram lives (``NAME.unfinished.npy``) and its journal of finished tiles."""
+    return final.with_name(f"{final.stem}.unfinished.npy"), final.with_name(f"{final.stem}.tiles")
+
+
+def _fingerprint(circuit, a: np.ndarray, b: np.ndarray | None, tile: int, backend: str, options: dict) -> str:
+    """What determines the tiles: a journal of other inputs is never resumed from."""
+    h = hashlib.sha256()
+    for part in (pickle.dumps(circuit), a.tobytes(), repr(a.shape), b"-" if b is None else b.tobytes(),
+                 repr(None if b is None else b.shape), repr(tile), backend, json.dumps(options, sort_keys=True,
+                                                                                        default=repr)):
+        h.update(part if isinstance(part, bytes) else part.encode())
+    return h.hexdigest()
+
+
+def _resume_or_start(final: Path, shape: tuple[int, int], fingerprint: str) -> tuple[Path, Path, set]:
+    """The unfinished file, its journal and the tiles it records as finished (none when starting afresh)."""
+    partial, journal = unfinished_paths(final)
+    if partial.exists() and journal.exists():
+        lines = journal.read_text(encoding="ascii", errors="replace").split("\n")[:-1]  # a torn last line: not done
+        if lines and lines[0] == f"qbench tiled gram {fingerprint} {shape[0]} {shape[1]}":
+            done = set()
+            for line in lines[1:]:
+                parts = line.split()
+                if len(parts) == 2 and all(p.isdigit() for p in parts):
+                    done.add((int(parts[0]), int(parts[1])))
+            return partial, journal, done
+    out = np.lib.format.open_memmap(partial, mode="w+", dtype=np.float64, shape=shape)
+    del out
+    journal.write_text(f"qbench tiled gram {fingerprint} {shape[0]} {shape[1]}\n", encoding="ascii")
+    return partial, journal, set()
+
+
+def _journal_tile(journal: Path, i: int, j: int) -> None:
+    with open(journal, "a", encoding="ascii") as fh:
+        fh.write(f"{i} {j}\n")
+        fh.flush()
+        os.fsync(fh.fileno())

@@ -1,7 +1,8 @@
 """``qbench run`` and ``qbench suites``: run benchmark suites into the results store.
 
-Exit codes of ``run``: 0 when every job is done or skipped, 1 when some failed, 2 for bad
-input (nothing run, the store untouched), 130 when interrupted (finished jobs kept).
+Exit codes of ``run``: 0 when every job is done or skipped, 1 when some failed or the store
+could not be written mid-run (one line; stored jobs kept, leases released), 2 for bad input
+(nothing run, the store untouched), 130 when interrupted (finished jobs kept).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from qbench.cli import fail
 from qbench.run.executors import EXECUTORS
 
 
@@ -44,10 +46,15 @@ def run(suite, db, workers, executor, address, timeout, memory_limit, rerun, onl
         for status, job in job_statuses(suite, db, list(only)):
             click.echo(f"{status:<8} {job.key}  {job.label}")
         return 0
+    from qbench.results.store import StoreWriteError
+
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         summary, db = execute(suite, db, workers, executor, address, timeout, rerun, list(only), memory_limit,
                               progress, names=CLI_NAMES)
+    except StoreWriteError as exc:  # a storage fault mid-run: one line, exit 1 (stored results kept)
+        fail(str(exc))
+        return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo(summary.line(db), err=True)

@@ -2,11 +2,14 @@
 
 The output folder is marked with :data:`MARKER`; a folder that holds other files and no
 marker is refused, so ``--out`` never overwrites something that is not a qbench site.
-Rebuilding a site removes the pages of suites that are no longer in it.
+The site is built in a temporary folder beside ``--out`` and renamed into place when it is
+complete, so a failure (a full disk) leaves the previous site, or nothing, never a partial
+one; rebuilding a site so also removes the pages of suites that are no longer in it.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 import time
@@ -51,16 +54,44 @@ def page_name(suite: str) -> str:
     return f"suite-{clean or 'suite'}-{hashlib.sha1(suite.encode()).hexdigest()[:8]}.html"
 
 
-def _prepare(out: Path) -> None:
+def _check_target(out: Path) -> None:
+    """Refuse an ``--out`` that is a file, or a folder with other files and no qbench marker."""
     if out.exists() and not out.is_dir():
         raise QBenchError(f"--out {out} is a file, not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise QBenchError(f"--out {out} is not empty and not a qbench site; choose an empty or new folder")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("written by qbench report; the folder may be replaced on the next build\n",
-                              encoding="utf-8")
-    for old in out.glob("suite-*.html"):
-        old.unlink()
+
+
+def _staging(out: Path) -> Path:
+    """A new, empty folder beside ``out`` to build the site in (its parents created as needed)."""
+    import os
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.building-{os.getpid()}-{os.urandom(4).hex()}"
+    staging.mkdir()
+    (staging / MARKER).write_text("written by qbench report; the folder may be replaced on the next build\n",
+                                  encoding="utf-8")
+    return staging
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Put the finished site in place of ``out`` by renaming (the old site, if any, is removed after)."""
+    import shutil
+
+    old = None
+    if out.is_dir() and any(out.iterdir()):
+        old = out.with_name(f"{staging.name}.old")
+        out.rename(old)
+    elif out.is_dir():
+        out.rmdir()
+    try:
+        staging.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def _nav(suites: list[SuiteData], pages: dict[str, str], current: str | None) -> list[tuple[str, str, bool]]:
@@ -72,6 +103,20 @@ def _nav(suites: list[SuiteData], pages: dict[str, str], current: str | None) ->
     return nav
 
 
+def _write_pages(folder: Path, suites: list[SuiteData], db_name: str) -> list[str]:
+    """Write the assets, the index and one page per suite into ``folder``; the page names, index first."""
+    write_assets(folder)
+    pages = {s.name: page_name(s.name) for s in suites}
+    body, data = overview_body(suites, pages, db_name)
+    (folder / INDEX).write_text(shell("qbench results", body, _nav(suites, pages, None), data=data, plots=True),
+                                encoding="utf-8")
+    for s in suites:
+        body, data = suite_body(s)
+        (folder / pages[s.name]).write_text(shell(f"qbench: {s.name}", body, _nav(suites, pages, s.name), data=data,
+                                                  plots=True), encoding="utf-8")
+    return [INDEX] + [pages[s.name] for s in suites]
+
+
 def build_site(db: str | Path, out: str | Path, suite: str | None = None) -> Site:
     """Read the store (every suite, or just ``suite``) and write the site to ``out``."""
     t0 = time.perf_counter()
@@ -79,19 +124,19 @@ def build_site(db: str | Path, out: str | Path, suite: str | None = None) -> Sit
     timings: dict = {}
     suites = load_suites(db, suite, timings)
     t_pages = time.perf_counter()
-    _prepare(out)
-    write_assets(out)
-    pages = {s.name: page_name(s.name) for s in suites}
-    written = []
-    index = out / INDEX
-    body, data = overview_body(suites, pages, db.name)
-    index.write_text(shell("qbench results", body, _nav(suites, pages, None), data=data, plots=True), encoding="utf-8")
-    written.append(index)
-    for s in suites:
-        body, data = suite_body(s)
-        path = out / pages[s.name]
-        path.write_text(shell(f"qbench: {s.name}", body, _nav(suites, pages, s.name), data=data, plots=True),
-                        encoding="utf-8")
-        written.append(path)
+    _check_target(out)
+    staging = None
+    try:
+        staging = _staging(out)
+        names = _write_pages(staging, suites, db.name)
+        _swap_in(staging, out)
+    except OSError as exc:  # a full disk, a folder that cannot be written: nothing half-built is left behind
+        if staging is not None:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        raise QBenchError(f"cannot write the site to {out}: {reason}; nothing was written there") from None
+    written = [out / name for name in names]
     timings["pages"] = time.perf_counter() - t_pages
     return Site(out, written, [s.name for s in suites], time.perf_counter() - t0, timings)

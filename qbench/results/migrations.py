@@ -76,13 +76,16 @@ def time_split(row: dict) -> dict:
     """Quantum (inside the backend), classical (the rest of fit and predict) and overhead (dispatch) seconds.
 
     ``None`` where an input is missing; a classical baseline runs no circuits, so its quantum time is 0.
+    Never negative: v1 timed circuits also while scoring (outside fit and predict), so the quantum time
+    is capped at fit + predict, and the overhead at 0 (as :func:`qbench.run.metrics.time_split` does).
     """
     circuit = 0.0 if row.get("kind") == "baseline" and row.get("circuit_time") is None else row.get("circuit_time")
     fit, predict, wall = row.get("fit_time"), row.get("predict_time"), row.get("wall_time")
     model = None if fit is None or predict is None else fit + predict
-    return {"quantum_time": circuit,
-            "classical_time": None if model is None or circuit is None else model - circuit,
-            "overhead_time": None if model is None or wall is None else wall - model}
+    quantum = circuit if model is None or circuit is None else min(circuit, model)
+    return {"quantum_time": quantum,
+            "classical_time": None if model is None or quantum is None else model - quantum,
+            "overhead_time": None if model is None or wall is None else max(wall - model, 0.0)}
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:

@@ -6,8 +6,10 @@ finishes, so a killed runner loses at most the jobs that were still running.  Th
 carries ``PRAGMA application_id`` (qbench) and ``PRAGMA user_version`` (the number of
 :mod:`qbench.results.migrations` applied); an older store is migrated when opened for
 writing, any other SQLite file, or one from a newer qbench, is refused without being
-modified and without a file appearing beside it.  A store that cannot be written (a
-read-only mount) is opened read-only for reading, and refused for running.
+modified and without a file appearing beside it.  Reading never writes: an older store is
+migrated in a copy in memory; a store that cannot be written (a read-only mount) is opened
+read-only for reading, and refused for running.  A store with damaged pages is refused by
+readers and writers alike (``PRAGMA quick_check`` at open).
 
 A runner claims a job before running it: a placeholder row (status ``running``) or the
 existing row gets a lease (owner, expiry) that the runner renews while the job runs; a
@@ -17,6 +19,8 @@ host.  Readers never see placeholder rows.
 
 from __future__ import annotations
 
+import errno
+import functools
 import json
 import os
 import socket
@@ -37,6 +41,9 @@ SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 60_000
 STATUSES = ("done", "failed", "skipped")
+#: Bytes a runner holds beside the store while it runs (:meth:`Store.reserve`), freed to release its leases
+#: when the disk fills up.
+RESERVE_BYTES = 512 * 1024
 #: Status of a claimed job's placeholder row until its result replaces it.
 RUNNING = "running"
 
@@ -47,7 +54,22 @@ TIME_SPLIT = ("quantum_time", "classical_time", "overhead_time")
 
 
 class StoreError(QBenchError):
-    """A results store that cannot be used (not a qbench store, a newer schema, unreadable, read-only)."""
+    """A results store that cannot be used (not a qbench store, a newer schema, unreadable, damaged, read-only)."""
+
+
+class StoreWriteError(StoreError):
+    """A write to an open store failed (disk full, I/O error, pages damaged since it was opened)."""
+
+
+def _writes(method):
+    """Turn SQLite's and the OS's errors in a store write into one :class:`StoreWriteError` naming the store."""
+    @functools.wraps(method)
+    def write(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreWriteError(f"cannot write results store {self.path}: {describe(exc)}") from None
+    return write
 
 
 def _header_version(path: Path, header: bytes) -> int:
@@ -129,10 +151,12 @@ def owner_alive(owner: str) -> bool:
 class Store:
     """An open results store.  Safe to use from several processes at once (WAL, busy timeout) and threads (a lock).
 
-    ``create=False`` opens an existing store for reading; one that cannot be written is then
-    opened read-only (``readonly``) and not migrated.  A reader leaves a current store's bytes as
-    they are (its journal mode included); an older, writable one is migrated first.  Opening for writing a store that
-    cannot be written raises :class:`StoreError`.
+    ``create=False`` opens an existing store for reading and never writes it: one that cannot be
+    written is opened read-only (``readonly``), an older one is copied into memory and migrated
+    there, a current one is read as it is (its journal mode included).  Only a writer
+    (``create=True``, ``qbench run``) migrates the file.  Every open runs ``PRAGMA quick_check``
+    and refuses a damaged file before reading or writing it.  Opening for writing a store that
+    cannot be written raises :class:`StoreError`; one that cannot be created leaves no file behind.
     """
 
     def __init__(self, path: str | Path = DEFAULT_DB, create: bool = True) -> None:
@@ -145,36 +169,80 @@ class Store:
         if self.readonly and create:
             raise StoreError(f"results store {self.path} is read-only (its file or folder cannot be written); "
                              "qbench run needs a writable store: copy it somewhere writable or choose another --db")
+        if not create and (self.readonly or version < SCHEMA_VERSION):
+            # reading never writes: an older store is migrated in a copy in memory, the file is left as it is
+            self.conn = self._open_for_reading(version)
+            self.version = SCHEMA_VERSION if version < SCHEMA_VERSION else version
+            return
+        created = [p for p in self._files() if not p.exists()]
+        made_folder = None if version is not None else _missing_folder(self.path.parent)
         try:
-            if self.readonly:
-                self.conn = self._open_readonly()
-                self.version = version
-                return
             if version is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                         check_same_thread=False)
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if version is not None:
+                try:
+                    check_integrity(self.conn, self.path)  # before anything is written into a damaged file
+                except StoreError:
+                    self.conn.close()
+                    raise
             if version is None or version < SCHEMA_VERSION:
                 self._initialise()
             if create or version is None or version < SCHEMA_VERSION:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
         except (sqlite3.Error, OSError) as exc:
+            if getattr(self, "conn", None) is not None:
+                self.conn.close()
+            if version is None:  # a store that could not be created leaves no empty file (or folder) behind
+                _remove_created(created, made_folder)
             raise StoreError(f"cannot {'create' if version is None else 'open'} results store {self.path}: "
-                             f"{exc}") from None
+                             f"{describe(exc)}") from None
         self.version = SCHEMA_VERSION
+
+    def _files(self) -> list[Path]:
+        return [self.path] + [Path(f"{self.path}{s}") for s in ("-wal", "-shm", "-journal")]
+
+    def _open_for_reading(self, version: int) -> sqlite3.Connection:
+        """A connection that cannot write the file: read-only, or (an older store) a migrated copy in memory."""
+        try:
+            if self.readonly:
+                conn = self._open_readonly()
+            else:  # as every reader of a writable store: a connection that issues no write (and leaves no -wal)
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            try:
+                check_integrity(conn, self.path)
+            except StoreError:
+                conn.close()
+                raise
+            if version >= SCHEMA_VERSION:
+                return conn
+            memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            try:
+                conn.backup(memory)
+            finally:
+                conn.close()
+            memory.execute("BEGIN")
+            migrate(memory)
+            memory.execute("COMMIT")
+            return memory
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read results store {self.path}: {describe(exc)}") from None
 
     def _open_readonly(self) -> sqlite3.Connection:
         uri = self.path.resolve().as_uri()
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         try:
-            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
-        except sqlite3.Error:  # a WAL store on a read-only mount has no -shm to share: nobody writes there
-            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return conn
+        except sqlite3.Error:
+            conn.close()
+        # a WAL store on a read-only mount has no -shm to share: nobody writes there
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
 
     def _initialise(self) -> None:
         with self.transaction():
@@ -200,6 +268,7 @@ class Store:
         return {r[1] for r in self.conn.execute("PRAGMA table_info(jobs)")}
 
     # ------------------------------------------------------------ writing
+    @_writes
     def record(self, row: dict) -> None:
         """Insert or replace one job's row (columns not given are NULL; the time split derived when not given).
 
@@ -221,6 +290,7 @@ class Store:
         with self.transaction():
             self.conn.execute(sql, values)
 
+    @_writes
     def define(self, suite: str, config_ids: Iterable[str]) -> str:
         """Record that ``suite`` is now defined by these configurations (its latest definition); returns its hash."""
         ids = sorted(set(config_ids))
@@ -241,6 +311,7 @@ class Store:
         return {suite: set(json.loads(ids)) for suite, ids in cur.fetchall()}
 
     # ------------------------------------------------------------ leases
+    @_writes
     def claim(self, key: str, suite: str, label: str, config: str, owner: str, seconds: float,
               since: str, rerun: bool = False) -> str:
         """Try to take the job ``key`` for ``owner`` for ``seconds``: ``claimed``, ``held`` (by another live
@@ -263,18 +334,38 @@ class Store:
                               (owner, now + seconds, key))
             return "claimed"
 
+    @_writes
     def renew(self, owner: str, seconds: float) -> int:
         """Extend every lease ``owner`` holds; the number renewed."""
         with self.transaction():
             return self.conn.execute("UPDATE jobs SET lease_expires = ? WHERE lease_owner = ?",
                                      (time.time() + seconds, owner)).rowcount
 
+    @_writes
     def release(self, owner: str) -> None:
         """Give up ``owner``'s leases: placeholders go, rows with an earlier result keep it."""
         with self.transaction():
             self.conn.execute("DELETE FROM jobs WHERE lease_owner = ? AND status = ?", (owner, RUNNING))
             self.conn.execute("UPDATE jobs SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?",
                               (owner,))
+
+    def reserve(self, size: int = RESERVE_BYTES) -> Path:
+        """A file of ``size`` bytes beside the store, held while a runner runs so that on a full disk it can be
+        deleted to make room for releasing the runner's leases; reserves of dead runners on this host go first."""
+        host = socket.gethostname()
+        for stale in self.path.parent.glob(f"{self.path.name}-reserve-{host}-*"):
+            if not owner_alive(f"{host}:{stale.name.rpartition('-')[2]}"):
+                stale.unlink(missing_ok=True)
+        path = self.path.with_name(f"{self.path.name}-reserve-{host}-{os.getpid()}")
+        try:
+            with open(path, "wb") as fh:
+                fh.write(b"\0" * size)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            raise StoreWriteError(f"cannot write results store {self.path}: {describe(exc)}") from None
+        return path
 
     # ------------------------------------------------------------ reading
     def statuses(self, keys: Iterable[str] | None = None) -> dict[str, str]:
@@ -315,6 +406,49 @@ class Store:
         with self.lock:
             return [r[0] for r in self.conn.execute("SELECT DISTINCT suite FROM jobs WHERE status != ? ORDER BY suite",
                                                     (RUNNING,))]
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong with the file, in words a user can act on."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in text or "not a database" in text):
+        return f"{text} (the file is damaged; restore it from a copy or choose another --db)"
+    if "disk is full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+        return "the disk is full (free some space, or choose another --db)"
+    return text
+
+
+def check_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a store with damaged pages (``PRAGMA quick_check``) before anything reads or writes its rows."""
+    try:
+        result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        result = str(exc)
+    if result != "ok":
+        raise StoreError(f"results store {path} is damaged ({result}); restore it from a copy or choose another "
+                         "--db (qbench writes nothing into a damaged store)")
+
+
+def _missing_folder(folder: Path) -> Path | None:
+    """The outermost folder of ``folder``'s path that does not exist yet (``None`` when it exists)."""
+    missing = None
+    for parent in [folder, *folder.parents]:
+        if parent.exists():
+            break
+        missing = parent
+    return missing
+
+
+def _remove_created(files: list[Path], folder: Path | None) -> None:
+    for p in files:
+        try:
+            p.unlink()
+        except OSError:
+            pass
+    if folder is not None:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Transaction:

@@ -7,7 +7,8 @@ worker; a job that kills its worker (segfault, out-of-memory kill) or outlives i
 becomes a failed result here, and the worker is replaced for the next job.
 
 On Dask each worker thread keeps its own :class:`WorkerProcess`; the Dask task only passes
-the job through and blocks until it finishes.
+the job through and blocks until it finishes.  Each future is released as soon as its row is
+stored, so a Dask worker that dies costs only the jobs it was running.
 """
 
 from __future__ import annotations
@@ -381,6 +382,11 @@ class DaskExecutor:
             except Exception as exc:  # the Dask worker itself died (KilledWorker) or the task was lost
                 result = crash_result(type(exc).__name__, f"Dask could not run the job: {exc}")
             yield job, result
+            # the row is stored now: let go of the future, so the scheduler forgets its result and a worker that
+            # dies later does not take a finished job with it (Dask recomputes lost results a client still holds)
+            del self.futures[future]
+            future.release()
+            del future
 
     def shutdown(self) -> None:
         for future in self.futures:

@@ -21,7 +21,7 @@ from qbench.errors import QBenchError
 from qbench.run.executors import check_executor, make_executor
 from qbench.secrets import blank_row, scrub
 from qbench.suite.jobs import Job, canonical_json, expand, select
-from qbench.results.store import COLUMNS, Store, default_db, inspect_file, lease_owner
+from qbench.results.store import COLUMNS, Store, StoreWriteError, default_db, inspect_file, lease_owner
 from qbench.suite.parse import Suite, load_suite
 from qbench.suite.schema import parse_byte_size
 
@@ -84,7 +84,9 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
     """Run the jobs not yet done (all of them with ``rerun``) on ``executor`` and store every result.
 
     The executor (:func:`qbench.run.executors.make_executor`) is made by the caller before the store is
-    opened, so a cluster that cannot be reached leaves no store behind; it is closed here.
+    opened, so a cluster that cannot be reached leaves no store behind; it is closed here.  A store that
+    cannot be written mid-run (disk full) stops the run: the workers are stopped, the leases released
+    and :class:`~qbench.results.store.StoreWriteError` raised, every stored result kept.
     """
     t_start = time.perf_counter()
     summary = RunSummary(suite.name, len(jobs), keys=[j.key for j in jobs])
@@ -95,6 +97,7 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
     memory_limit = suite.memory_limit if memory_limit is None else memory_limit
     bar = _progress(len(pending), progress, suite.name)
     leases = None
+    fault: StoreWriteError | None = None
 
     def record(job: Job, result: dict) -> None:
         store.record(row_for(job, result))
@@ -121,16 +124,26 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
     except KeyboardInterrupt:
         summary.interrupted = True
         executor.shutdown()
+    except StoreWriteError as exc:  # disk full, I/O error: stop, keep what is stored, release the leases
+        fault = exc
+        executor.shutdown()
     except BaseException:
         executor.shutdown()
         raise
     finally:
         executor.close()
         if leases is not None:
-            leases.close()
+            try:
+                leases.close()
+            except StoreWriteError as exc:  # never hides the error that ended the run
+                fault = fault or exc
             summary.elsewhere = leases.elsewhere
         bar.close()
         summary.seconds = time.perf_counter() - t_start
+    if fault is not None:
+        stored = sum(summary.counts.values())
+        raise StoreWriteError(f"{fault}; the run stopped: {stored} of {len(pending)} jobs stored, every stored "
+                              "result is kept and a later run resumes from them") from None
     return summary
 
 
@@ -165,6 +178,7 @@ class Leases:
         self.held: list[Job] = []
         self.elsewhere = 0
         self._stop = threading.Event()
+        self.reserve = store.reserve()
         self._renewer = threading.Thread(target=self._renew, name="qbench-leases", daemon=True)
         self._renewer.start()
 
@@ -194,9 +208,16 @@ class Leases:
                 pass
 
     def close(self) -> None:
+        """Stop renewing and release every lease; on a full disk the reserve is freed first to make room."""
         self._stop.set()
         self._renewer.join(5)
-        self.store.release(self.owner)
+        try:
+            self.store.release(self.owner)
+        except StoreWriteError:
+            self.reserve.unlink(missing_ok=True)
+            self.store.release(self.owner)
+        finally:
+            self.reserve.unlink(missing_ok=True)
 
 
 def open_store_for(db: Path, executor) -> Store:

@@ -133,3 +133,46 @@ def test_suite_definitions_are_recorded(tmp_path):
         assert store.current_configs() == {"s": {"a", "b"}}
     assert json.loads(sql(tmp_path / "r.db", "SELECT config_ids FROM suite_definitions WHERE definition = ?",
                           (first,))[0][0]) == ["a", "b"]
+
+
+@pytest.mark.parametrize("journal", [None, "wal"])
+def test_reading_a_writable_v1_store_never_writes_it(cli, tmp_path, journal):
+    """``qbench results`` and ``report`` migrate a copy in memory: the file (bytes, journal mode, side files) stays v1."""
+    db = v1_copy(tmp_path)
+    if journal:
+        conn = sqlite3.connect(db)
+        conn.execute(f"PRAGMA journal_mode = {journal}")
+        conn.close()
+    data, files = db.read_bytes(), sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = cli("results", "--db", db, "--format", "json")
+    assert code == 0, err
+    assert '"config_id"' in out and '"seeds":2' in out.replace(" ", "")  # compared as the migrated store would be
+    code, out, err = cli("results", "--db", db, "--jobs", "--format", "csv")
+    assert code == 0 and "quantum_time" in out.splitlines()[0], err
+    code, out, err = cli("report", "--db", db, "--out", tmp_path / "site")
+    assert code == 0, err
+    assert db.read_bytes() == data
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files + ["site"])
+    assert sql(db, "PRAGMA user_version") == [(1,)]
+    # only a writer migrates it
+    Store(db).close()
+    assert sql(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+def test_migrated_time_split_is_never_negative(tmp_path):
+    """v1 timed circuits also while scoring, outside fit and predict: the quantum time is capped, nothing negative."""
+    db = v1_copy(tmp_path)
+    conn = sqlite3.connect(db)
+    with conn:  # a v1 row whose circuit time exceeds fit + predict, and one whose wall time is below them
+        conn.execute("UPDATE jobs SET circuit_time = fit_time + predict_time + 0.05 WHERE job_key = '6e67a553b776bebc8bd1'")
+        conn.execute("UPDATE jobs SET wall_time = fit_time WHERE job_key = 'fab501b7067c059328be'")
+    conn.close()
+    for read in (lambda: Store(db, create=False).rows(), lambda: Store(db).rows()):  # in memory, then in the file
+        rows = {r["job_key"]: r for r in read()}
+        for r in rows.values():
+            for column in ("quantum_time", "classical_time", "overhead_time"):
+                assert r[column] is None or r[column] >= 0, (r["job_key"], column, r[column])
+        capped = rows["6e67a553b776bebc8bd1"]
+        assert capped["quantum_time"] == pytest.approx(capped["fit_time"] + capped["predict_time"])
+        assert capped["classical_time"] == 0.0
+        assert rows["fab501b7067c059328be"]["overhead_time"] == 0.0
