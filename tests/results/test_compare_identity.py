@@ -43,21 +43,24 @@ def test_the_best_baseline_is_chosen_on_cross_validation_never_on_test_accuracy(
     assert q["baseline_accuracy"] == pytest.approx(0.80) and q["diff"] == pytest.approx(0.035)
 
 
-def test_a_configuration_stored_twice_counts_each_seed_once():
-    single, doubled = [], []
+def test_a_configuration_stored_twice_counts_each_seed_once_and_each_suite_is_its_own_family():
+    single, doubled, twice = [], [], []
     rng = np.random.default_rng(0)
     for seed in range(3):
         base = row("svc", "baseline", seed, acc=0.75 + 0.02 * seed, cv=0.7)
         q = row("qsvm", "kernel", seed, acc=0.78 + 0.03 * rng.normal())
         single += [base, q]
+        twice += [base, q, {**q, "finished_at": "2025-01-01T00:00:00"}]  # the same job stored again, earlier
         # the same configurations reached from a second suite: same config, other suite name
         doubled += [base, q, {**base, "suite": "t", "config": {**base["config"], "suite": "t"}},
                     {**q, "suite": "t", "config": {**q["config"], "suite": "t"}}]
-    one, two = compare(pd.DataFrame(single)), compare(pd.DataFrame(doubled))
-    assert len(two) == len(one) == 2
+    one, two, again = compare(pd.DataFrame(single)), compare(pd.DataFrame(doubled)), compare(pd.DataFrame(twice))
+    assert len(one) == len(again) == 2 and len(two) == 4 and sorted(two["suite"]) == ["s", "s", "t", "t"]
     for col in ("seeds", "accuracy", "ci95", "diff", "diff_ci95", "p_value", "p_adjusted", "effect_size"):
-        assert by_model(two, "qsvm")[col] == pytest.approx(by_model(one, "qsvm")[col]), col
-    assert by_model(two, "qsvm")["seeds"] == 3 and by_model(two, "svc")["seeds"] == 3
+        for suite_name in ("s", "t"):
+            assert by_model(two[two["suite"] == suite_name], "qsvm")[col] == pytest.approx(by_model(one, "qsvm")[col])
+        assert by_model(again, "qsvm")[col] == pytest.approx(by_model(one, "qsvm")[col]), col
+    assert (two["seeds"] == 3).all() and (two[two["kind"] != "baseline"]["family_size"] == 1).all()
 
 
 def test_an_edited_parameter_is_another_group_and_superseded_rows_show_only_with_history():
