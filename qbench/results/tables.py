@@ -122,13 +122,16 @@ def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
         scored = [(k, _mean(done[k], "cv_score")) for k in live]
         scored = [(k, s) for k, s in scored if not math.isnan(s)]
         best[data] = max(scored, key=lambda ks: ks[1])[0] if scored else None  # max keeps the first of equals
-    refs = {(key[0], key[1]): rows for key, rows in done.items() if rows and rows[0]["backend"] == REFERENCE_BACKEND}
+    refs = {(key[0], rows[0]["ref_id"]): rows for key, rows in done.items()
+            if rows and rows[0]["backend"] == REFERENCE_BACKEND}
 
     out = []
     for key, rows in groups.items():
         first, ok = rows[0], done[key]
         acc = np.array([r["test_accuracy"] for r in ok], float)
         mean, half = mean_interval(acc)
+        if len(acc) < MIN_SEEDS:  # a t-interval on 2 seeds has 1 degree of freedom and runs past [0, 1]
+            half = math.nan
         fit = _mean(ok, "fit_time")
         row = {c: _plain(first.get(c)) for c in ("dataset", "n_samples", "n_features", "model", "kind", "backend",
                                                   "mode", "shots")}
