@@ -136,17 +136,19 @@ def geometry(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
             "g_over_sqrt_n": gm / math.sqrt(n) if n else math.nan, "s_quantum": mean(g["sq"]),
             "s_classical": mean(g["sc"]), "classical_training_error": mean(g["err"]),
             "reading": reading(gm, n) if n else f"{NA}: " + "; ".join(sorted(g["why"])),
-            "kind": r["kind"], "shots": r.get("shots"),
+            "kind": r["kind"], "shots": r.get("shots"), "suite": r.get("suite"),
         })
     return _ordered(pd.DataFrame(out), cols)
 
 
 def _ordered(table: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Rows in the one display order (:func:`qbench.results.selection.display_order`), then only ``cols``."""
+    """Rows in the one display order (:func:`qbench.results.selection.display_order`), then ``cols`` (led by
+    ``suite`` when the rows come from several suites)."""
     if table.empty:
         return pd.DataFrame(columns=cols)
-    keys = table.assign(kind=table["kind"] if "kind" in table else "kernel", shots=table.get("shots"))
-    return keys.pipe(display_order)[cols].reset_index(drop=True)
+    if "suite" in table and table["suite"].astype(str).nunique() > 1:
+        cols = ["suite"] + cols
+    return display_order(table)[cols].reset_index(drop=True)
 
 
 def kernels(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
@@ -170,7 +172,7 @@ def kernels(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
                     "offdiag_variance": float(np.nanmean(var)) if not np.all(np.isnan(var)) else math.nan,
                     "top_eigenvalue": float(np.nanmean([(d.get("spectrum") or [math.nan])[0] for _, d in rows])),
                     "test_accuracy": float(np.mean([float(x["test_accuracy"]) for x, _ in rows])),
-                    "shots": r.get("shots")})
+                    "shots": r.get("shots"), "suite": r.get("suite")})
     return _ordered(pd.DataFrame(out), cols)
 
 
@@ -227,11 +229,12 @@ def ablations(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
                     x = np.array([float(p[0]["test_accuracy"]) for p in pairs])
                     y = np.array([float(p[1]["test_accuracy"]) for p in pairs])
                     test = paired(x, y)
-                    out.append({"dataset": _data_label(r), "entangled": r["model"], "separable": pairs[0][1]["model"],
+                    out.append({"suite": r.get("suite"), "kind": r["kind"], "model": r["model"], "shots": r.get("shots"),
+                                "dataset": _data_label(r), "entangled": r["model"], "separable": pairs[0][1]["model"],
                                 "backend": r["backend"], "mode": r["mode"], "seeds": test.n,
                                 "entangled_accuracy": float(x.mean()), "separable_accuracy": float(y.mean()),
                                 "diff": test.diff, "p_value": test.p, "verdict": _verdict(test.diff, test.p, test.n)})
-    return pd.DataFrame(out, columns=cols)
+    return _ordered(pd.DataFrame(out), cols)
 
 
 def _verdict(diff: float, p: float, n: int) -> str:
