@@ -67,6 +67,13 @@ def test_the_holm_level_interval_excludes_zero_exactly_when_the_adjusted_verdict
     assert seen == {True, False}
 
 
+@pytest.mark.parametrize("p", [[0.02, 0.03, 0.04], [0.001, 0.02, 0.03, 0.2], [0.004, 0.012, 0.3, 0.02, 0.049]])
+def test_holm_levels_keep_every_hypothesis_after_the_first_kept_one(p):
+    # the step-down stops at the first p above its threshold; later p below their own threshold stay kept
+    for pi, adj, level in zip(p, holm(p), holm_levels(p)):
+        assert (pi < 1 - level) == (adj < 0.05), (pi, adj, level)
+
+
 def test_fewer_than_the_minimum_of_seeds_gets_no_test_no_verdict_and_no_family_place():
     assert MIN_SEEDS == 3
     two = paired(np.array([0.9, 0.8]), np.array([0.5, 0.6]))
