@@ -3,8 +3,8 @@
 Rows keep the one order of :func:`qbench.results.selection.display_order` (per data set, baselines first, then
 quantum models by name and backends in a fixed order), so a quantum row reads against the baselines just above
 it.  The narrow form keeps what decides (accuracy, difference, verdict, quantum time, x numpy; the p-values are
-in ``wide``); when the lines do not fit, data-set names become short codes explained in a legend under the table
-(a data set's name is never cut), then other long names are shortened with "…".  A footer states the Holm
+in ``wide``); when the lines do not fit, each data set becomes a heading line over its rows (a data set's name is
+never cut), then model and backend names are shortened with "…" if they still do not fit.  A footer states the Holm
 family and what "x numpy" is.
 """
 
@@ -111,15 +111,6 @@ def _widths(rows: list[dict]) -> dict[str, int]:
     return {c: max(len(c), *(len(r[c]) for r in rows)) for c in rows[0]}
 
 
-def _abbreviate(rows: list[dict]) -> list[str]:
-    """Data-set names replaced by codes D1, D2, ... in place; the legend lines that explain them."""
-    names = list(dict.fromkeys(r["data set"] for r in rows))
-    codes = {n: f"D{i + 1}" for i, n in enumerate(names)}
-    for r in rows:
-        r["data set"] = codes[r["data set"]]
-    return [f"  {codes[n]}: {n}" for n in names]
-
-
 def footer(table: pd.DataFrame) -> list[str]:
     """The lines under the table: the Holm family of each suite, the seed minimum, what "x numpy" is."""
     if "family_size" not in table.columns:
@@ -142,15 +133,23 @@ def text_table(table: pd.DataFrame, wide: bool = False, width: int = WIDTH) -> s
     rows = _rows(table, wide)
     cols = list(rows[0])
     widths = _widths(rows)
-    legend: list[str] = []
-    if not wide:
-        if sum(widths.values()) + len(cols) - 1 > width:
-            legend = ["data sets:"] + _abbreviate(rows)
-            widths = _widths(rows)
-        for c, least in SHRINKABLE:
-            over = sum(widths.values()) + len(cols) - 1 - width
-            if over <= 0 or c not in widths:
-                continue
-            widths[c] = max(least, widths[c] - over)
-    notes = legend + [line for note in footer(table) for line in textwrap.wrap(note, width, subsequent_indent="  ")]
-    return _render(rows, widths) + ("\n\n" + "\n".join(notes) if notes else "")
+    notes = [line for note in footer(table) for line in textwrap.wrap(note, width, subsequent_indent="  ")]
+    notes = "\n\n" + "\n".join(notes) if notes else ""
+    if wide or sum(widths.values()) + len(cols) - 1 <= width:
+        return _render(rows, widths) + notes
+    # too wide: each data set (and suite) becomes a heading line over its rows, never a cut name
+    groups = [" ".join(r.pop(c) for c in ("suite", "data set") if c in r) for r in rows]
+    cols = list(rows[0])
+    widths = {c: w for c, w in widths.items() if c in cols}
+    for c, least in SHRINKABLE:
+        over = sum(widths.values()) + len(cols) + 1 - width  # rows are indented by two
+        if over <= 0 or c not in widths:
+            continue
+        widths[c] = max(least, widths[c] - over)
+    lines = _render(rows, widths).splitlines()
+    out = ["  " + lines[0]]
+    for group, previous, line in zip(groups, [None] + groups, lines[1:]):
+        if group != previous:
+            out.append(group)
+        out.append("  " + line)
+    return "\n".join(out) + notes
