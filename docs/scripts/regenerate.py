@@ -146,7 +146,21 @@ def havlicek_suite(db: Path) -> str:
         rows.append([what, str(r["seeds"]), f"{r['accuracy']:.3f} ± {_fmt(r['ci95'], '.3f')}",
                      "" if r["kind"] == "baseline" else f"{r['diff']:+.3f}",
                      "" if r["kind"] == "baseline" else str(r["verdict"])])
-    return _md(rows, ["`havlicek2019` suite row", "seeds", "test accuracy ± 95%", "Δ vs best baseline", "verdict"])
+    jobs = _load(db, "havlicek2019")
+    eig = {}
+    for r in jobs[jobs["status"] == "done"].to_dict("records"):
+        value = (r["artifacts"] or {}).get("gram_min_eigenvalue")
+        if value is not None and r["kind"] != "baseline":
+            eig.setdefault(r["mode"], []).append(float(value))
+    notes = []
+    for mode, values in sorted(eig.items()):
+        if max(abs(v) for v in values) < 1e-12:
+            notes.append(f"{mode}: every |λ_min| < 1e−12 (rounding)")
+        else:
+            notes.append(f"{mode}: {min(values):.3f} to {max(values):.3f}".replace("-", "−"))
+    return (_md(rows, ["`havlicek2019` suite row", "seeds", "test accuracy ± 95%", "Δ vs best baseline", "verdict"])
+            + "\n\nMost negative Gram-matrix eigenvalue per job (artifact `gram_min_eigenvalue`): "
+            + "; ".join(notes) + ".")
 
 
 #: Published figures of Bowles, Ahmed & Schuld 2024 (qml-benchmarks' results files; "–": no file), per data
@@ -182,7 +196,8 @@ def bowles_table(db: Path) -> str:
     jobs = _load(db, "bowles2024")
     return (_md(rows, ["data set", "d", "IQP kernel, published", "IQP kernel, qbench", "SVC, published",
                        "SVC, qbench", "qbench verdict (IQP vs best baseline)"])
-            + f"\n\n{len(jobs)} jobs; the best baseline is chosen by CV score among the suite's classical models.")
+            + f"\n\nThe whole suite ({len(jobs)} jobs) took {run_time(db)} with `-j 2` on the machine that last "
+            "regenerated this table.")
 
 
 BLOCKS = [
@@ -228,8 +243,19 @@ def store_for(suite: str, stores: Path) -> Path:
     if not db.exists():
         t0 = time.perf_counter()
         run_suite(ROOT / "suites" / f"{suite}.toml", db=db, jobs=2, progress=False)
-        print(f"ran {suite} in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+        seconds = time.perf_counter() - t0
+        (stores / f"{suite}.seconds").write_text(f"{seconds:.1f}\n")
+        print(f"ran {suite} in {seconds:.0f} s", file=sys.stderr)
     return db
+
+
+def run_time(db: Path) -> str:
+    """How long the suite's run into ``db`` took (``-j 2``), as "N s" or "N min" (timing: checked for format only)."""
+    path = db.with_suffix(".seconds")
+    if not path.exists():
+        return "an unrecorded time"
+    seconds = float(path.read_text())
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def main(argv: list[str] | None = None) -> int:
