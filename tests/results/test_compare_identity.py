@@ -131,17 +131,20 @@ def test_editing_a_suite_between_two_runs(cli, write_suite, tmp_path):
 
 
 @pytest.mark.slow
-def test_one_configuration_run_from_two_suites_is_one_group(cli, write_suite, tmp_path):
+def test_one_configuration_run_from_two_suites_is_one_group_in_each_suite(cli, write_suite, tmp_path):
     db = tmp_path / "r.db"
     for name in ("first", "second"):
         assert cli("run", write_suite(suite(name), f"{name}.toml"), "--db", db)[0] == 0
     assert sql(db, "SELECT count(*) FROM jobs")[0][0] == 12
     both = json.loads(cli("results", "--db", db, "--format", "json")[1])
     alone = json.loads(cli("results", "--db", db, "--suite", "first", "--format", "json")[1])
-    # baselines first within a data set (the table's order)
-    assert [(r["model"], r["seeds"]) for r in both] == [(r["model"], r["seeds"]) for r in alone] == \
-        [("svc_linear", 3), ("qsvm", 3)]
-    assert both[1]["p_value"] == alone[1]["p_value"] and both[1]["ci95"] == alone[1]["ci95"]
+    # one row per suite and configuration, baselines first within a data set (the table's order); each suite is
+    # its own Holm family, so a suite's numbers do not depend on the other
+    assert [(r["suite"], r["model"], r["seeds"]) for r in both] == [
+        ("first", "svc_linear", 3), ("first", "qsvm", 3), ("second", "svc_linear", 3), ("second", "qsvm", 3)]
+    assert [(r["model"], r["seeds"]) for r in alone] == [("svc_linear", 3), ("qsvm", 3)]
+    for key in ("p_value", "p_adjusted", "ci95", "verdict", "config_id"):
+        assert both[1][key] == both[3][key] == alone[1][key], key
 
 
 @pytest.mark.slow
