@@ -131,7 +131,7 @@ def difference_figure(rows: list[dict]) -> Figure:
             "hovertemplate": ptext(f"{label}<br>{r['model']} · {r['backend']} vs {r['baseline']}: {r['verdict']}{why}")
                              + "<br>Δ %{x:+.3f}<extra></extra>",
         })
-    lay = layout(title, "test accuracy difference (quantum − classical; interval at the Holm-adjusted level, per suite)",
+    lay = layout(title, "accuracy difference (quantum − classical), Holm-level interval",
                  "", height=max(320, 120 + 34 * len(rows)))
     lay["shapes"] = [{"type": "line", "xref": "x", "x0": 0, "x1": 0, "yref": "paper", "y0": 0, "y1": 1,
                       "line": {"color": backend_colour(CLASSICAL), "dash": "dash", "width": 1.5}}]
