@@ -194,10 +194,17 @@ def bowles_table(db: Path) -> str:
         verdict = "" if iqp.empty else str(iqp.iloc[0]["verdict"])
         rows.append([BOWLES_NAMES[dataset], str(d), iqp_pub, cell["iqp_kernel"], svc_pub, cell["svc"], verdict])
     jobs = _load(db, "bowles2024")
+    iqp = jobs[(jobs["model"] == "iqp_kernel") & (jobs["status"] == "done")]
+    picks: dict = {}
+    for r in iqp.to_dict("records"):
+        reps = ((r["best_params"] or {}).get("feature_map_params") or {}).get("repeats")
+        picks.setdefault(reps, []).append(f"{BOWLES_NAMES.get(r['dataset'], r['dataset'])} d = {r['n_features']}")
+    chosen = "; ".join(f"repeats = {k}: {len(v)} jobs" + ("" if len(v) > 10 else f" ({', '.join(sorted(v))})")
+                       for k, v in sorted(picks.items(), key=lambda kv: -len(kv[1])))
     return (_md(rows, ["data set", "d", "IQP kernel, published", "IQP kernel, qbench", "SVC, published",
                        "SVC, qbench", "qbench verdict (IQP vs best baseline)"])
-            + f"\n\nThe whole suite ({len(jobs)} jobs) took {run_time(db)} with `-j 2` on the machine that last "
-            "regenerated this table.")
+            + f"\n\nThe CV's choice of IQP `repeats` over the {len(iqp)} IQP jobs: {chosen}.  The whole suite "
+            f"({len(jobs)} jobs) took {run_time(db)} with `-j 2` on the machine that last regenerated this table.")
 
 
 BLOCKS = [
