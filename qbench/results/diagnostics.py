@@ -24,7 +24,6 @@ from qbench.results.selection import display_order, select_rows
 from qbench.results.stats import paired, verdict
 
 VIEWS = ("geometry", "kernels", "ablation")
-DATA = ("dataset", "n_samples", "n_features", "test_size", "dataset_params", "preprocess")
 PAIR = ("backend", "mode", "shots", "seed")
 CLASSICAL_KERNELS = ("svc_rbf", "svc_linear", "svc_poly")
 #: g below this fraction of sqrt(N) reads as "a classical kernel can match it" (Huang et al. compare g with sqrt(N)).
@@ -50,10 +49,6 @@ def _art(row) -> dict:
 def _data_label(row) -> str:
     size = ",".join(f"{k}={row[c]}" for k, c in (("n", "n_samples"), ("d", "n_features")) if not pd.isna(row[c]))
     return f"{row['dataset']}[{size}]" if size else str(row["dataset"])
-
-
-def _done(df: pd.DataFrame) -> pd.DataFrame:
-    return df[df["status"] == "done"]
 
 
 def bandwidth(row) -> str:
