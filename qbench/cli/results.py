@@ -30,18 +30,18 @@ from qbench.results.tables import FORMATS
 def results(db, suite, fmt, output, raw, status, history, wide, diagnostics) -> int:
     """Compare quantum models with the best classical baseline: accuracy, paired test over seeds, time split.
 
-    Groups are configurations (config_id), as each suite is defined now; p-values are Holm-adjusted
-    over the rows of the table, and the verdict uses the adjusted p-value.
+    Groups are configurations (config_id) of each suite, as it is defined now; p-values are Holm-adjusted
+    within each suite (comparisons with at least 3 paired seeds), and the verdict uses the adjusted p-value.
     """
     from qbench.results import tables as R
-    from qbench.results.display import baselines_first, text_table
+    from qbench.results.display import text_table
     from qbench.errors import QBenchError
 
     df = R.load(db, suite=suite)
     if diagnostics:
         from qbench.results.diagnostics import view
 
-        table = view(df if history else df[~df["superseded"]], diagnostics)
+        table = view(df, diagnostics, history=history)
         data = table.to_string(index=False, float_format=lambda v: f"{v:.3g}") if fmt == "table" else R.export(table, fmt)
     elif raw:
         if not history:
@@ -54,7 +54,7 @@ def results(db, suite, fmt, output, raw, status, history, wide, diagnostics) -> 
         table = R.flat(df) if fmt != "table" else df[cols]
         data = table.to_string(index=False) if fmt == "table" else R.export(table, fmt)
     else:
-        table = baselines_first(R.compare(df, history=history))
+        table = R.compare(df, history=history)
         data = text_table(table, wide=wide) if fmt == "table" else R.export(table, fmt)
     if isinstance(data, bytes):
         if output is None and sys.stdout.isatty():

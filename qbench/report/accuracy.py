@@ -74,8 +74,10 @@ def versus_baseline(suite: SuiteData) -> tuple[list[Figure], str]:
                 "y": [finite(v) for v in part["accuracy"]],
                 "error_y": {"type": "data", "array": [finite(v) or 0 for v in part["ci95"]], "visible": True,
                             "thickness": 1.5, "width": 6},
-                "customdata": [[int(s), finite(c)] for s, c in zip(part["seeds"], part["ci95"])],
-                "hovertemplate": "%{x}<br>accuracy %{y:.3f} ± %{customdata[1]:.3f} (95%, %{customdata[0]} seeds)"
+                # under MIN_SEEDS seeds the table has no interval: the hover says so, and no bar is drawn
+                "customdata": [[int(s), f"± {c:.3f} (95%" if finite(c) is not None else "(no interval"]
+                               for s, c in zip(part["seeds"], part["ci95"])],
+                "hovertemplate": "%{x}<br>accuracy %{y:.3f} %{customdata[1]}, %{customdata[0]} seeds)"
                                  "<extra></extra>",
                 "marker": {"size": 10, "color": backend_colour(backend), "symbol": model_symbol(model)},
             })

@@ -4,9 +4,11 @@ is fastest.
 Per data-set configuration of each suite, the best quantum group (highest mean accuracy among the
 groups with the most seeds) is set against the best classical baseline on the same splits, as the
 comparison table (:func:`qbench.results.tables.compare`) paired them by identity: the paired
-difference over the seeds, its 95% t-interval, the Holm-adjusted p and the verdict.  Per backend, the quantum time (seconds inside the backend) of each job over the
-``numpy`` reference's on the same configuration and seed, summarised per qubit count as a
-geometric mean, so one slow configuration cannot hide the rest.
+difference over the seeds, the interval at the level Holm's step-down used for it (so the drawn interval
+excludes 0 exactly when the verdict is better or worse), the Holm-adjusted p (per suite) and the verdict;
+a row with fewer than ``MIN_SEEDS`` pairs has no verdict and no bar.  Per backend, the quantum time (seconds
+inside the backend) of each job over the ``numpy`` reference's on the same configuration and seed, summarised
+per qubit count by :func:`qbench.results.stats.geometric_ratio`, the one definition of "x numpy".
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from qbench.report.figures import (CLASSICAL, REFERENCE_BACKEND, Figure, backend
 from qbench.report.page import esc, no_data
 from qbench.report.runtime import quantum_seconds
 from qbench.report.suite_data import SuiteData
-from qbench.results.tables import identities
+from qbench.results.stats import MIN_SEEDS, VERDICTS, geometric_ratio
 
-VERDICTS = ("better", "worse", "indistinguishable")
+TASK_TITLES = {"kernel": "quantum kernels", "qnn": "QNNs"}
 
 
 def _config_text(r) -> str:
@@ -54,12 +56,12 @@ def verdict_rows(suites: list[SuiteData]) -> list[dict]:
             best = quantum.loc[quantum["accuracy"].astype(float).idxmax()].to_dict()
             if best["baseline"] is None or (isinstance(best["baseline"], float) and math.isnan(best["baseline"])):
                 continue
-            diff, half, pairs = best["diff"], best.get("diff_ci95", math.nan), int(best["seeds"])
-            p = best.get("p_adjusted", best["p_value"])
             out.append({"suite": s.name, "config": config, "model": best["model"], "backend": best["backend"],
                         "mode": best["mode"], "accuracy": best["accuracy"], "baseline": best["baseline"],
-                        "baseline_accuracy": best["baseline_accuracy"], "diff": diff, "half": half, "pairs": pairs,
-                        "p": p, "adjusted": "p_adjusted" in best, "verdict": best["verdict"] or "",
+                        "baseline_accuracy": best["baseline_accuracy"], "diff": best["diff"],
+                        "half": best["diff_ci_adjusted"], "level": best["ci_level"], "pairs": int(best["pairs"]),
+                        "test": best["test"], "p": best["p_adjusted"], "adjusted": True,
+                        "family": int(best["family_size"]), "verdict": best["verdict"] or "",
                         "quantum_vs_numpy": best.get("quantum_vs_numpy")})
     return out
 
@@ -77,12 +79,16 @@ def verdict_html(rows: list[dict], pages: dict[str, str]) -> str:
     other = len(rows) - sum(counts.values())
     cards = "".join(f'<div class="card {v}"><b>{counts[v]}</b>{esc(v)}</div>' for v in VERDICTS)
     if other:
-        cards += f'<div class="card"><b>{other}</b>too few seeds to tell</div>'
+        cards += f'<div class="card"><b>{other}</b>too few seeds to tell (under {MIN_SEEDS})</div>'
     head = "".join(f"<th>{h}</th>" for h in ("suite", "data set", "best quantum model", "accuracy", "best baseline",
-                                             "accuracy", "Δ (quantum − classical) ± 95%", "p", "verdict"))
+                                             "accuracy", "Δ (quantum − classical) ± Holm-level interval",
+                                             "p", "verdict"))
     body = []
     for r in rows:
-        delta = _num(r["diff"], "+.3f") + (f" ± {r['half']:.3f}" if finite(r["half"]) is not None else "")
+        delta = _num(r["diff"], "+.3f") + (f" ± {r['half']:.3f} ({r['level']:.1%})"
+                                           if finite(r["half"]) is not None else "")
+        if r["test"] == "sign":
+            delta += " (identical over seeds: sign test)"
         p = _num(r["p"], ".2g") + (" (adj.)" if r["adjusted"] and finite(r["p"]) is not None else "")
         swatch = f'<span class="swatch" style="background:{backend_colour(r["backend"])}"></span>'
         body.append(
@@ -95,8 +101,14 @@ def verdict_html(rows: list[dict], pages: dict[str, str]) -> str:
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
+def has_bar(r: dict) -> bool:
+    """Whether the landing plot draws an interval for a verdict row (a t-tested row in its suite's Holm family)."""
+    return r["test"] == "t" and finite(r["half"]) is not None
+
+
 def difference_figure(rows: list[dict]) -> Figure:
-    """Quantum minus classical accuracy per data set, with its 95% interval; colour: backend, symbol: model."""
+    """Quantum minus classical accuracy per data set with the interval its verdict uses; colour: backend,
+    symbol: model; an open marker without a bar where there is no interval (too few seeds, identical differences)."""
     title = "Best quantum model minus best classical baseline"
     rows = [r for r in rows if finite(r["diff"]) is not None]
     if not rows:
@@ -104,24 +116,32 @@ def difference_figure(rows: list[dict]) -> Figure:
     traces = []
     for i, r in enumerate(rows):
         label = f"{r['suite']}: {r['config']}"
+        bar = has_bar(r)
+        why = "" if bar else (" (identical differences over seeds: sign test, no interval)" if r["test"] == "sign"
+                              else " (no interval)")
+        symbol = model_symbol(r["model"]) + ("" if bar else "-open")
         traces.append({
             "type": "scatter", "mode": "markers", "orientation": "h", "name": ptext(f"{r['model']} · {r['backend']}"),
-            "legendgroup": ptext(f"{r['model']} · {r['backend']}"), "meta": backend_meta([r["backend"]]),
+            "legendgroup": ptext(f"{r['model']} · {r['backend']}"), "meta": {**backend_meta([r["backend"]]),
+                                                                          "verdict": r["verdict"], "bar": bar},
             "showlegend": all((x["model"], x["backend"]) != (r["model"], r["backend"]) for x in rows[:i]),
             "x": [finite(r["diff"])], "y": [ptext(label)],
-            "error_x": {"type": "data", "array": [finite(r["half"]) or 0], "visible": True, "thickness": 1.5},
-            "marker": {"size": 11, "color": backend_colour(r["backend"]), "symbol": model_symbol(r["model"])},
-            "hovertemplate": ptext(f"{label}<br>{r['model']} · {r['backend']} vs {r['baseline']}: {r['verdict']}")
+            "error_x": {"type": "data", "array": [finite(r["half"]) if bar else 0], "visible": bar, "thickness": 1.5},
+            "marker": {"size": 11, "color": backend_colour(r["backend"]), "symbol": symbol},
+            "hovertemplate": ptext(f"{label}<br>{r['model']} · {r['backend']} vs {r['baseline']}: {r['verdict']}{why}")
                              + "<br>Δ %{x:+.3f}<extra></extra>",
         })
-    lay = layout(title, "test accuracy difference (quantum − classical; 95% interval over paired seeds)", "",
-                 height=max(320, 120 + 34 * len(rows)))
+    lay = layout(title, "accuracy difference (quantum − classical), Holm-level interval",
+                 "", height=max(320, 120 + 34 * len(rows)))
     lay["shapes"] = [{"type": "line", "xref": "x", "x0": 0, "x1": 0, "yref": "paper", "y0": 0, "y1": 1,
                       "line": {"color": backend_colour(CLASSICAL), "dash": "dash", "width": 1.5}}]
     lay["yaxis"]["autorange"] = "reversed"
     return Figure("answer-difference", title, traces, lay,
-                  caption="Right of the dashed line the quantum model scored higher; an interval that crosses it "
-                          "cannot tell the two apart. Colour: backend; symbol: model.")
+                  caption="Right of the dashed line the quantum model scored higher. Each bar is the paired "
+                          "t-interval at the level Holm's adjustment over the suite used for the verdict: a bar "
+                          "that crosses the line reads indistinguishable, one that does not reads better or worse. "
+                          f"Open markers have no bar: fewer than {MIN_SEEDS} paired seeds (no verdict), or the same "
+                          "difference on every seed (decided by a sign test). Colour: backend; symbol: model.")
 
 
 def speed_ratios(suites: list[SuiteData]) -> pd.DataFrame:
@@ -129,26 +149,24 @@ def speed_ratios(suites: list[SuiteData]) -> pd.DataFrame:
     frames = []
     for s in suites:
         done = s.done
-        quantum = done[done["kind"] != "baseline"]
+        quantum = done[done["task"] != "baseline"]
         if quantum.empty:
             continue
-        # paired by identity: the same configuration on numpy (identities' third id) and the same seed
-        refs = [f"{identities(r)[2]}:{r['seed']}" for r in quantum.to_dict("records")]
-        quantum = quantum.assign(_q=quantum_seconds(quantum).astype(float), _pair=refs)
-        quantum = quantum[quantum["_q"] > 0]
-        ref = quantum[quantum["backend"] == REFERENCE_BACKEND].groupby("_pair")["_q"].mean()
+        # paired by identity: the same configuration on numpy (the selection's ref_id) and the same seed
+        pairs = [f"{r}:{seed}" for r, seed in zip(quantum["ref_id"], quantum["seed"])]
+        quantum = quantum.assign(_q=quantum_seconds(quantum).astype(float), _pair=pairs)
+        ref = quantum[quantum["backend"] == REFERENCE_BACKEND].groupby("_pair")["_q"].first()
         other = quantum[quantum["_pair"].isin(ref.index)]
-        frames.append(pd.DataFrame({"backend": other["backend"].astype(str), "kind": other["kind"].astype(str),
-                                    "qubits": other["n_qubits"].astype("Float64"),
-                                    "ratio": other["_q"].values / ref.reindex(other["_pair"]).values}))
+        frames.append(pd.DataFrame({"backend": other["backend"].astype(str), "kind": other["task"].astype(str),
+                                    "qubits": other["n_qubits"].astype("Float64"), "time": other["_q"].values,
+                                    "reference": ref.reindex(other["_pair"]).values}))
     if not frames:
         return pd.DataFrame(columns=["backend", "kind", "qubits", "ratio", "jobs"])
     data = pd.concat(frames, ignore_index=True).dropna(subset=["qubits"])
-    data = data[np.isfinite(data["ratio"].astype(float)) & (data["ratio"].astype(float) > 0)]
-    grouped = data.groupby(["backend", "kind", "qubits"])["ratio"]
-    out = grouped.apply(lambda r: float(np.exp(np.mean(np.log(r.astype(float)))))).rename("ratio").reset_index()
-    out["jobs"] = grouped.size().values
-    return out
+    data = data[(data["time"] > 0) & (data["reference"] > 0)]
+    out = [{"backend": b, "kind": k, "qubits": q, "ratio": geometric_ratio(sub["time"], sub["reference"]),
+            "jobs": len(sub)} for (b, k, q), sub in data.groupby(["backend", "kind", "qubits"], sort=True)]
+    return pd.DataFrame(out, columns=["backend", "kind", "qubits", "ratio", "jobs"])
 
 
 def speed_html(ratios: pd.DataFrame) -> str:
@@ -169,7 +187,7 @@ def speed_html(ratios: pd.DataFrame) -> str:
                              if len(hit) else "<td></td>")
             swatch = f'<span class="swatch" style="background:{backend_colour(backend)}"></span>'
             body.append(f"<tr><td>{swatch}{esc(backend)}</td>{''.join(cells)}<td><b>× {total:.3g}</b></td></tr>")
-        what = {"kernel": "quantum kernels", "qnn": "QNNs"}.get(kind, kind)
+        what = TASK_TITLES.get(kind, kind)
         blocks.append(f'<h3>{esc(what)}</h3><div class="table-wrap"><table class="speed" data-kind="{esc(kind)}">'
                       f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
     return "".join(blocks)

@@ -166,6 +166,7 @@ table.sortable thead th[aria-sort="ascending"]::after { content: " \\25B2"; font
 table.sortable thead th[aria-sort="descending"]::after { content: " \\25BC"; font-size: 10px; }
 tbody tr:hover { background: #f5f8ff; }
 td.msg { min-width: 22rem; max-width: 40rem; overflow-wrap: anywhere; }
+table.geometry td.reading { min-width: 16rem; max-width: 26rem; }
 td.failed { color: var(--bad); } td.skipped { color: var(--muted); }
 table.env { width: auto; margin-bottom: 1rem; }
 table.env th { background: none; position: static; width: 9rem; color: var(--muted); font-weight: 500; }

@@ -74,15 +74,15 @@ def _templates(row) -> dict:
 def templates_used(suite: SuiteData) -> list[TemplateUse]:
     """Distinct (kind, name, parameters) of the feature maps and ansaetze in the suite, with the qubit counts used."""
     uses: dict[str, TemplateUse] = {}
-    quantum = suite.jobs[suite.jobs["kind"].isin(["kernel", "qnn"])]
-    cols = ["kind", "model_params", "best_params", "n_qubits", "preprocess", "n_features", "artifacts"]
+    quantum = suite.rows[suite.rows["task"] != "baseline"]
+    cols = ["task", "model_params", "best_params", "n_qubits", "preprocess", "n_features", "artifacts"]
     seen: set[str] = set()
     for row in quantum[cols].to_dict("records"):
         fingerprint = json.dumps(row, sort_keys=True, default=str)
         if fingerprint in seen:  # thousands of jobs share a handful of configurations
             continue
         seen.add(fingerprint)
-        kind = str(row["kind"])
+        kind = str(row["task"])
         templates = _templates(row)
         qubits = row["n_qubits"]
         if qubits is None or pd.isna(qubits):

@@ -9,12 +9,12 @@ from qbench.report.figures import (Figure, backend_colour, backend_meta, empty, 
 from qbench.report.suite_data import SuiteData, artifact
 
 
-def variance_against_qubits(suite: SuiteData, kind: str, key: str, fig_id: str, title: str, ylabel: str,
+def variance_against_qubits(suite: SuiteData, task: str, key: str, fig_id: str, title: str, ylabel: str,
                             hover: str, caption: str, missing: str) -> Figure:
-    """One point per job (artifact ``key`` against qubits, log y; colour: backend, symbol: model) and a median line
+    """One point per job of a backend ``task`` (artifact ``key`` against qubits, log y; colour: backend, symbol: model) and a median line
     per model over its backends."""
     done = suite.done
-    jobs = done[done["kind"] == kind]
+    jobs = done[done["task"] == task]  # every model kind registered for the task
     var = [finite(artifact(a, key)) for a in jobs["artifacts"]]
     qubits = [finite(q) if not pd.isna(q) else finite(artifact(a, "n_qubits"))
               for q, a in zip(jobs["n_qubits"], jobs["artifacts"])]

@@ -28,6 +28,31 @@ def _cell(v) -> str:
     return "" if v is None or v is pd.NA else str(v)
 
 
+#: The geometry table's columns on the page, in order, with short headers (and their meaning as a tooltip), so
+#: it fits a 1280-pixel window with its reading in view; the reading column wraps.
+GEOMETRY_COLUMNS = (("dataset", "data set", ""), ("model", "model", ""), ("backend", "backend", ""),
+                    ("mode", "mode", ""), ("qubits", "qubits", ""), ("seeds", "seeds", ""),
+                    ("g", "g", "geometric difference g(K_C‖K_Q), mean over seeds"),
+                    ("g_over_sqrt_n", "g/√N", "g over the square root of the training-set size"),
+                    ("reading", "reading", ""),
+                    ("classical_kernel", "classical kernel", "the best classical kernel baseline (by CV score)"),
+                    ("bandwidth", "bandwidth", ""), ("s_quantum", "s_Q", "model complexity of the quantum kernel"),
+                    ("s_classical", "s_C", "model complexity of the classical kernel"),
+                    ("classical_training_error", "train. error C", "training error of the classical kernel"))
+
+
+def _geometry_table(df: pd.DataFrame) -> str:
+    # a column that says nothing on this page (no bandwidth anywhere, one mode) is left out
+    cols = [c for c in GEOMETRY_COLUMNS if c[0] in df.columns
+            and not (c[0] in ("bandwidth", "mode") and df[c[0]].astype(str).isin(["-", "exact"]).all())]
+    head = "".join(f'<th title="{esc(tip)}">{esc(h)}</th>' if tip else f"<th>{esc(h)}</th>" for _, h, tip in cols)
+    body = "".join("<tr>" + "".join(f'<td class="reading">{esc(_cell(r[c]))}</td>' if c == "reading"
+                                    else f"<td>{esc(_cell(r[c]))}</td>" for c, _, _ in cols) + "</tr>"
+                   for r in df.to_dict("records"))
+    return (f'<div class="table-wrap"><table class="sortable geometry" id="diag-geometry"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{body}</tbody></table></div>")
+
+
 def _table(table_id: str, df: pd.DataFrame) -> str:
     head = "".join(f"<th>{esc(c.replace('_', ' '))}</th>" for c in df.columns)
     body = "".join("<tr>" + "".join(f"<td>{esc(_cell(v))}</td>" for v in row) + "</tr>"
@@ -67,7 +92,7 @@ def render(suite, add) -> str:
     try:
         geo = D.geometry(suite.jobs)
         if not geo.empty:
-            parts.append("<h3>Geometric difference to the best classical kernel</h3>" + _table("diag-geometry", geo))
+            parts.append("<h3>Geometric difference to the best classical kernel</h3>" + _geometry_table(geo))
     except QBenchError as exc:
         parts.append("<h3>Geometric difference to the best classical kernel</h3>"
                      f'<p class="note">Not applicable: {esc(str(exc))}</p>')

@@ -27,7 +27,7 @@ def heatmaps(suite: SuiteData) -> tuple[list[Figure], str]:
     """One heatmap per kernel configuration (its lowest seed), at most :data:`MAX_HEATMAPS`."""
     title = "Kernel matrices"
     done = suite.done
-    kern = done[done["kind"] == "kernel"]
+    kern = done[done["task"] == "kernel"]
     samples = kern[[isinstance(artifact(a, "kernel_sample"), list) and len(artifact(a, "kernel_sample")) > 0
                     for a in kern["artifacts"]]]
     if samples.empty:

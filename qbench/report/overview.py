@@ -11,6 +11,7 @@ from qbench.report import answer
 from qbench.report.figures import grid, specs
 from qbench.report.page import esc, json_script, no_data, section
 from qbench.report.suite_data import SuiteData
+from qbench.results.stats import MIN_SEEDS
 
 MAX_ENVIRONMENTS = 20
 ENV_COLUMNS = ("hostname", "cpu_model", "python_version", "qbench_version", "git_commit")
@@ -96,12 +97,15 @@ def overview_body(suites: list[SuiteData], pages: dict[str, str], db_name: str) 
     ratios = answer.speed_ratios(suites)
     figures = [answer.difference_figure(rows), answer.speed_figure(ratios)]
     verdict_note = ("Per data set of each suite: the quantum model with the highest mean test accuracy against the "
-                    "best classical baseline on the same splits. Δ is the mean paired difference over seeds with its "
-                    "95% t-interval; the verdict is the comparison table's (5% level"
-                    + ("; Holm-adjusted p" if any(r["adjusted"] for r in rows) else "") + ").")
+                    "best classical baseline on the same splits. Δ is the mean paired difference over seeds with the "
+                    "interval at the level Holm's adjustment used for it, so it excludes 0 exactly when the verdict "
+                    "is better or worse; the verdict is the comparison table's (paired test at the 5% level, "
+                    f"Holm-adjusted within each suite over its comparisons with at least {MIN_SEEDS} paired seeds; "
+                    "fewer seeds get no verdict), the same as qbench results.")
     speed_note = ("Seconds inside the backend (kernel, forward and gradient evaluations) over numpy's on the same "
-                  "configuration and seed; geometric mean over jobs. Lower is faster; the fit time, mostly classical "
-                  "search on small problems, is in each suite's table.")
+                  "configuration and seed; geometric mean over jobs (the same definition as × numpy in the tables). "
+                  "Lower is faster; the fit time, mostly classical search on small problems, is in each suite's "
+                  "table.")
     body = ("<h1>qbench results</h1>" + summary
             + section("verdict", "Is a quantum model better than the classical baselines?", answer.verdict_html(rows, pages),
                       verdict_note)

@@ -41,11 +41,11 @@ def loss_curves(suite: SuiteData) -> Figure:
     and named with every backend they stand for."""
     title = "QNN training loss"
     done = suite.done
-    qnn = done[done["kind"] == "qnn"]
+    qnn = done[done["task"] == "qnn"]
     has = [isinstance(artifact(a, "loss_curve"), list) and len(artifact(a, "loss_curve")) > 0 for a in qnn["artifacts"]]
     qnn = qnn[has]
     if qnn.empty:
-        why = "no QNN in this suite" if (done["kind"] == "qnn").sum() == 0 else "no loss curve stored for these jobs"
+        why = "no QNN in this suite" if (done["task"] == "qnn").sum() == 0 else "no loss curve stored for these jobs"
         return empty("qnn-loss", title, why)
     qnn = qnn.sort_values(["seed", "backend"], kind="stable")
     # distinct curves per model and seed, each with the backends that produced it

@@ -14,6 +14,7 @@ from qbench.report.figures import (REFERENCE_BACKEND, Figure, backend_colour, ba
                                    model_symbol, ptext)
 from qbench.report.suite_data import SuiteData
 
+#: Backend tasks (:func:`qbench.models.kinds.task_of`) and their titles; every model kind of a task is drawn.
 KIND_TITLES = {"kernel": "quantum kernels", "qnn": "QNNs"}
 
 
@@ -65,7 +66,7 @@ def _series(jobs: pd.DataFrame, x: str, xtitle: str, fig_id: str, title: str, xl
 
 def runtime_figures(suite: SuiteData) -> list[Figure]:
     done = suite.done
-    quantum = done[done["kind"].isin(list(KIND_TITLES))]
+    quantum = done[done["task"].isin(list(KIND_TITLES))]
     if quantum.empty:
         return [empty("runtime-qubits", "Runtime against qubits", "no finished quantum job"),
                 empty("runtime-samples", "Runtime against samples", "no finished quantum job")]
@@ -73,7 +74,7 @@ def runtime_figures(suite: SuiteData) -> list[Figure]:
                              _quantum=quantum_seconds(quantum))
     figures = []
     for kind, what in KIND_TITLES.items():
-        sub = quantum[quantum["kind"] == kind]
+        sub = quantum[quantum["task"] == kind]
         if sub.empty:
             continue
         figures.append(_series(sub, "_qubits", "qubits", f"runtime-qubits-{kind}",

@@ -1,8 +1,10 @@
 """What the dashboard reads: the store's jobs per suite and their comparison table, read once.
 
-The only entry into the data is :func:`qbench.results.tables.load` and :func:`qbench.results.tables.compare`
-(the same table ``qbench results`` prints), so the dashboard and the command line never
-disagree.  Columns and artifacts an older or partial store lacks read as missing.
+The only entries into the data are :func:`qbench.results.tables.load`, :func:`qbench.results.selection.select_rows`
+(the rows every plot and table reads: current definitions by configuration identity, one per seed) and
+:func:`qbench.results.tables.compare` (the same table, the same per-suite Holm family, ``qbench results``
+prints), so the dashboard and the command line never disagree.  Columns and artifacts an older or partial
+store lacks read as missing.
 """
 
 from __future__ import annotations
@@ -14,19 +16,25 @@ from pathlib import Path
 import pandas as pd
 
 from qbench.results import tables as results
-from qbench.results.display import baselines_first
+from qbench.results.selection import select_rows
 
 @dataclass
 class SuiteData:
-    """One suite: its jobs (one row per job) and its comparison table (one row per result group)."""
+    """One suite: its stored jobs, the selected rows (current definitions, one per configuration and seed) and its
+    comparison table (one row per configuration); plots read :attr:`done`, the selected rows that finished."""
 
     name: str
     jobs: pd.DataFrame
     table: pd.DataFrame
+    rows: pd.DataFrame | None = None
+
+    def __post_init__(self) -> None:
+        if self.rows is None:
+            self.rows = select_rows(self.jobs)
 
     @property
     def done(self) -> pd.DataFrame:
-        return self.jobs[self.jobs["status"] == "done"]
+        return self.rows[self.rows["status"] == "done"]
 
     def counts(self) -> dict[str, int]:
         c = self.jobs["status"].value_counts()
@@ -51,7 +59,7 @@ def load_suites(db: str | Path, suite: str | None = None, timings: dict | None =
     out = []
     for name, sub in jobs.groupby("suite", sort=True):
         sub = sub.reset_index(drop=True)
-        out.append(SuiteData(str(name), sub, baselines_first(results.compare(sub)).reset_index(drop=True)))
+        out.append(SuiteData(str(name), sub, results.compare(sub)))
     if timings is not None:
         timings.update(load=t1 - t0, compare=time.perf_counter() - t1)
     return out

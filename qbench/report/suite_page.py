@@ -7,6 +7,8 @@ from qbench.report.figures import Figure, grid, specs
 from qbench.report.page import esc, json_script, section
 
 FIGURES_ID = "qbench-figures"
+#: The id of the JSON block holding the comparison table's numbers (what `qbench results --format csv` writes).
+COMPARISON_ID = "qbench-comparison"
 
 
 def suite_body(suite) -> tuple[str, str]:
@@ -42,7 +44,9 @@ def suite_body(suite) -> tuple[str, str]:
         + section("comparison", "Comparison", tables.comparison_table(suite),
                   "Mean test accuracy over seeds with its 95% t-interval; Δ is the paired difference from the best "
                   "classical baseline on the same splits (the baseline with the best cross-validation score); the verdict is "
-                  "a paired t-test over seeds, Holm-adjusted over the table's rows. Click a header to sort; type to filter.")
+                  "a paired t-test over seeds (a sign test where every seed gives the same difference); "
+                  + tables.holm_note(suite) + ". × numpy: geometric mean over seeds of the quantum time over "
+                  "numpy's on the same configuration and seed. Click a header to sort; type to filter.")
         + section("accuracy", "Accuracy against fit time", scatter)
         + section("baselines", "Per data set: quantum models against the best classical baseline", per_dataset_html,
                   per_dataset_note)
@@ -53,4 +57,4 @@ def suite_body(suite) -> tuple[str, str]:
         + section("circuits", "Circuit diagrams", circuits_html, circuits_note)
         + section("failures", "Failures", failures_html, failures_note)
     )
-    return body, json_script(specs(figures), FIGURES_ID)
+    return body, json_script(specs(figures), FIGURES_ID) + json_script(tables.comparison_data(suite), COMPARISON_ID)

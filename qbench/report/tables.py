@@ -12,6 +12,7 @@ import pandas as pd
 
 from qbench.report.page import esc
 from qbench.report.suite_data import SuiteData, artifact
+from qbench.results.stats import MIN_SEEDS
 
 MAX_FAILURE_ROWS = 1000
 MAX_TRACEBACKS = 50
@@ -57,7 +58,8 @@ COMPARISON_HEADERS = [
     ("seeds", "num", True), ("accuracy ± 95% CI", "num", True), ("Δ vs baseline", "num", True),
     ("verdict", "text", True), ("quantum time (s)", "num", True), ("× numpy", "num", True),
     ("n", "num", False), ("d", "num", False), ("kind", "text", False), ("best baseline", "text", False),
-    ("p", "num", False), ("p adjusted", "num", False), ("fit time (s)", "num", False),
+    ("p", "num", False), ("p adjusted", "num", False), ("Holm-level interval", "num", False),
+    ("fit time (s)", "num", False),
     ("fit × baseline", "num", False), ("fit × numpy", "num", False), ("classical time (s)", "num", False),
     ("overhead (s)", "num", False), ("failed", "num", False), ("skipped", "num", False), ("note", "text", False),
 ]
@@ -77,7 +79,7 @@ def comparison_table(suite: SuiteData) -> str:
     """
     table = suite.table
     adjusted = "p_adjusted" in table.columns
-    headers = [h for h in COMPARISON_HEADERS if adjusted or h[0] != "p adjusted"]
+    headers = [h for h in COMPARISON_HEADERS if adjusted or h[0] not in ("p adjusted", "Holm-level interval")]
     extra_cls = ' class="extra"'
     head = "".join(f'<th data-type="{t}" tabindex="0"{"" if d else extra_cls}>{esc(h)}</th>' for h, t, d in headers)
     rows = []
@@ -105,6 +107,8 @@ def comparison_table(suite: SuiteData) -> str:
         ]
         if adjusted:
             extra.append((_fmt(r["p_adjusted"], ".2g"), _num(r["p_adjusted"])))
+        half, level = _num(r.get("diff_ci_adjusted")), _num(r.get("ci_level"))
+        extra.append(("" if half is None or level is None else f"± {half:.3f} ({level:.1%})", half))
         extra += [
             (_fmt(r["fit_time"], ".3g"), _num(r["fit_time"])),
             (_fmt(r["fit_vs_baseline"], ".3g"), _num(r["fit_vs_baseline"])),
@@ -118,6 +122,31 @@ def comparison_table(suite: SuiteData) -> str:
         rows.append(f'<tr class="{"baseline" if baseline else "quantum"}">' + "".join(cells) + "</tr>")
     return _filterable("table-comparison", len(rows), head, "".join(rows), "filter rows, e.g. qiskit exact",
                        toggle="all columns")
+
+
+#: The comparison columns a suite page embeds as JSON (``qbench-comparison``): the numbers `qbench results` prints.
+EMBEDDED_COLUMNS = ("suite", "config_id", "dataset", "n_samples", "n_features", "model", "kind", "backend", "mode",
+                    "shots", "seeds", "pairs", "accuracy", "ci95", "baseline", "diff", "diff_ci95", "test", "p_value",
+                    "p_adjusted", "family_size", "ci_level", "diff_ci_adjusted", "verdict", "effect_size",
+                    "effect_size_low", "effect_size_high", "effect_size_interval", "quantum_vs_numpy",
+                    "fit_vs_numpy", "fit_vs_baseline")
+
+
+def comparison_data(suite: SuiteData) -> list[dict]:
+    """The comparison table as records of :data:`EMBEDDED_COLUMNS` (missing numbers as null)."""
+    cols = [c for c in EMBEDDED_COLUMNS if c in suite.table.columns]
+    return [{c: (None if _isna(r[c]) else r[c]) for c in cols} for r in suite.table[cols].to_dict("records")]
+
+
+def holm_note(suite: SuiteData) -> str:
+    """The sentence that states the suite's Holm family."""
+    table = suite.table
+    current = table[table["superseded"] != True] if "superseded" in table else table  # noqa: E712
+    m = int(pd.to_numeric(current.get("family_size", pd.Series(dtype=float)), errors="coerce").fillna(0).max()
+            if len(current) else 0)
+    return (f"p-values are Holm-adjusted over this suite's {m} comparison{'s' if m != 1 else ''} with at least "
+            f"{MIN_SEEDS} paired seeds (the same family as qbench results --suite {suite.name}); a comparison with "
+            f"fewer seeds has no verdict and is not in the family")
 
 
 def _isna(v) -> bool:

@@ -1,4 +1,5 @@
-"""Results: the SQLite store that jobs land in, and the comparison tables read from it.
+"""Results: the SQLite store that jobs land in, the one row selection (``selection``) and statistics (``stats``)
+every reader uses, and the comparison and diagnostics tables read from it.
 
 Owns: stored rows and what they mean.  May import: every earlier stage up to suite.
 """

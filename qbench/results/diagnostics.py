@@ -6,6 +6,9 @@
 * :func:`kernels`: alignment, effective dimension and off-diagonal variance of every Gram matrix,
   with qubits and bandwidth.
 * :func:`ablations`: entangled minus separable (``entangling = false``) test accuracy, paired over seeds.
+
+Every table reads its rows through :func:`qbench.results.selection.select_rows` (current definitions, grouped by
+configuration identity, one row per seed) and its tests from :mod:`qbench.results.stats`, like the comparison.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from qbench.errors import QBenchError
+from qbench.results.selection import display_order, select_rows
+from qbench.results.stats import paired, verdict
 
 VIEWS = ("geometry", "kernels", "ablation")
-DATA = ("dataset", "n_samples", "n_features", "test_size", "dataset_params", "preprocess")
 PAIR = ("backend", "mode", "shots", "seed")
 CLASSICAL_KERNELS = ("svc_rbf", "svc_linear", "svc_poly")
 #: g below this fraction of sqrt(N) reads as "a classical kernel can match it" (Huang et al. compare g with sqrt(N)).
@@ -47,10 +51,6 @@ def _data_label(row) -> str:
     return f"{row['dataset']}[{size}]" if size else str(row["dataset"])
 
 
-def _done(df: pd.DataFrame) -> pd.DataFrame:
-    return df[df["status"] == "done"]
-
-
 def bandwidth(row) -> str:
     """The kernel's bandwidth: gamma of a projected kernel, a feature map's ``bandwidth`` parameter, else '-'."""
     params = dict(row["model_params"] or {})
@@ -70,33 +70,41 @@ def reading(g: float, n_train: int) -> str:
     return "large g: an advantage is possible, not certain (compare s_Q with s_C and the test accuracy)"
 
 
-def geometry(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per data-set configuration x quantum kernel model x backend x mode: g and s over seeds (means)."""
+def _select(df: pd.DataFrame, history: bool) -> pd.DataFrame:
+    """The rows a diagnostics table reads: :func:`qbench.results.selection.select_rows`, finished ones only."""
+    rows = select_rows(df, history=history)
+    return rows[rows["status"] == "done"]
+
+
+def _group_key(r) -> str:
+    return f"{r.get('suite', '')}#{r['config_id']}"
+
+
+def geometry(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
+    """One row per suite and quantum kernel configuration (``config_id``): g and s over its seeds (means)."""
     cols = ["dataset", "model", "backend", "mode", "qubits", "bandwidth", "seeds", "classical_kernel", "g",
             "g_over_sqrt_n", "s_quantum", "s_classical", "classical_training_error", "reading"]
-    done = _done(df)
-    base = done[done["kind"] == "baseline"]
-    kernel_base = base[base["baseline"].isin(CLASSICAL_KERNELS)]
     if df.empty:
         return pd.DataFrame(columns=cols)
+    done = _select(df, history)
+    kernel_base = done[(done["task"] == "baseline") & done["baseline"].isin(CLASSICAL_KERNELS)]
     if kernel_base.empty:
         raise QBenchError("no classical kernel baseline (" + ", ".join(CLASSICAL_KERNELS) + ") among these results: "
                           "the geometric difference compares a quantum kernel with one; add one to the suite")
-    best: dict[str, tuple] = {}  # (data, seed) -> (cv score, model, panel key)
-    for _, r in kernel_base.iterrows():
-        k = _key(r, DATA) + "#" + _text(r["seed"])
+    best: dict[str, tuple] = {}  # (suite, data, seed) -> (cv score, model, panel key)
+    for r in kernel_base.to_dict("records"):
+        k = f"{r.get('suite', '')}#{r['data_id']}#{_text(r['seed'])}"
         score = -math.inf if pd.isna(r["cv_score"]) else float(r["cv_score"])
         if k not in best or score > best[k][0]:
             best[k] = (score, r["model"], _art(r).get("classical_kernel"))
     groups: dict[str, dict] = {}
-    for _, r in done[done["kind"] == "kernel"].iterrows():
-        gkey = _key(r, DATA + ("model", "backend", "mode", "shots"))
-        g = groups.setdefault(gkey, {"row": r, "g": [], "sq": [], "sc": [], "err": [], "classical": set(), "n": [],
-                                     "why": set(), "seeds": 0})
+    for r in done[done["task"] == "kernel"].to_dict("records"):
+        g = groups.setdefault(_group_key(r), {"row": r, "g": [], "sq": [], "sc": [], "err": [], "classical": set(),
+                                              "n": [], "why": set(), "seeds": 0})
         g["seeds"] += 1
         art = _art(r)
         g["sq"].append((art.get("kernel_diagnostics") or {}).get("model_complexity", math.nan))
-        b = best.get(_key(r, DATA) + "#" + _text(r["seed"]))
+        b = best.get(f"{r.get('suite', '')}#{r['data_id']}#{_text(r['seed'])}")
         panel = (art.get("geometric_difference") or {}).get("classical") or {}
         if b is None:
             g["why"].add("no classical kernel baseline on these splits")
@@ -123,32 +131,44 @@ def geometry(df: pd.DataFrame) -> pd.DataFrame:
             "g_over_sqrt_n": gm / math.sqrt(n) if n else math.nan, "s_quantum": mean(g["sq"]),
             "s_classical": mean(g["sc"]), "classical_training_error": mean(g["err"]),
             "reading": reading(gm, n) if n else f"{NA}: " + "; ".join(sorted(g["why"])),
+            "kind": r["kind"], "shots": r.get("shots"), "suite": r.get("suite"),
         })
-    return pd.DataFrame(out, columns=cols)
+    return _ordered(pd.DataFrame(out), cols)
 
 
-def kernels(df: pd.DataFrame) -> pd.DataFrame:
+def _ordered(table: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Rows in the one display order (:func:`qbench.results.selection.display_order`), then ``cols`` (led by
+    ``suite`` when the rows come from several suites)."""
+    if table.empty:
+        return pd.DataFrame(columns=cols)
+    if "suite" in table and table["suite"].astype(str).nunique() > 1:
+        cols = ["suite"] + cols
+    return display_order(table)[cols].reset_index(drop=True)
+
+
+def kernels(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
     """Alignment, effective dimension, concentration of every Gram matrix, against qubits and bandwidth (means over seeds)."""
     cols = ["dataset", "model", "kind", "backend", "mode", "qubits", "bandwidth", "seeds", "alignment",
             "effective_dimension", "offdiag_variance", "top_eigenvalue", "test_accuracy"]
     groups: dict[str, list] = {}
-    for _, r in _done(df).iterrows():
+    for r in (_select(df, history).to_dict("records") if not df.empty else []):
         diag = _art(r).get("kernel_diagnostics")
         if diag:
-            groups.setdefault(_key(r, DATA + ("model", "backend", "mode", "shots")), []).append((r, diag))
+            groups.setdefault(_group_key(r), []).append((r, diag))
     out = []
     for rows in groups.values():
         r = rows[0][0]
         m = lambda k: float(np.nanmean([d.get(k, math.nan) for _, d in rows]))  # noqa: E731
         var = [_art(x).get("kernel_offdiag_variance", math.nan) for x, _ in rows]
         out.append({"dataset": _data_label(r), "model": r["model"], "kind": r["kind"], "backend": r["backend"],
-                    "mode": r["mode"], "qubits": r["n_qubits"] if r["kind"] != "baseline" else r["n_features"],
+                    "mode": r["mode"], "qubits": r["n_qubits"] if r["task"] != "baseline" else r["n_features"],
                     "bandwidth": bandwidth(r), "seeds": len(rows), "alignment": m("alignment"),
                     "effective_dimension": m("effective_dimension"),
                     "offdiag_variance": float(np.nanmean(var)) if not np.all(np.isnan(var)) else math.nan,
                     "top_eigenvalue": float(np.nanmean([(d.get("spectrum") or [math.nan])[0] for _, d in rows])),
-                    "test_accuracy": float(np.mean([float(x["test_accuracy"]) for x, _ in rows]))})
-    return pd.DataFrame(out, columns=cols)
+                    "test_accuracy": float(np.mean([float(x["test_accuracy"]) for x, _ in rows])),
+                    "shots": r.get("shots"), "suite": r.get("suite")})
+    return _ordered(pd.DataFrame(out), cols)
 
 
 def _without_flag(value):
@@ -171,59 +191,54 @@ def _without_flag(value):
     return value, False
 
 
-def ablations(df: pd.DataFrame) -> pd.DataFrame:
-    """Entangled minus separable test accuracy, paired by data set, split, backend, mode and seed."""
+def ablations(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
+    """Entangled minus separable test accuracy, paired by suite, data-set configuration, backend, mode and seed.
+
+    The test and the seed minimum are :func:`qbench.results.stats.paired`'s; p is not adjusted (each row is its
+    own question, not part of the comparison's Holm family).
+    """
     cols = ["dataset", "entangled", "separable", "backend", "mode", "seeds", "entangled_accuracy",
             "separable_accuracy", "diff", "p_value", "verdict"]
-    done = _done(df)
-    done = done[done["kind"] != "baseline"]
-    configs: dict[str, dict[bool, set]] = {}
-    for _, r in done.iterrows():
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    done = _select(df, history)
+    done = done[done["task"] != "baseline"]
+    # configurations that differ only in the entangling flag: clean identity -> {separable?: {config_id: rows}}
+    configs: dict[str, dict[bool, dict[str, list]]] = {}
+    for r in done.to_dict("records"):
         clean, sep = _without_flag({"kind": r["kind"], "params": r["model_params"], "grid": r["grid"]})
-        configs.setdefault(_text(clean), {True: set(), False: set()})[sep].add(r["model"])
+        side = configs.setdefault(_text(clean), {True: {}, False: {}})[sep]
+        side.setdefault(r["config_id"], []).append(r)
     out = []
     for sides in configs.values():
-        for ent in sorted(sides[False]):
-            for sep in sorted(sides[True]):
-                a = {(_key(r, DATA), _key(r, PAIR)): r for _, r in done[done["model"] == ent].iterrows()}
-                b = {(_key(r, DATA), _key(r, PAIR)): r for _, r in done[done["model"] == sep].iterrows()}
-                by_data: dict[str, list] = {}
-                for k in sorted(set(a) & set(b)):
-                    by_data.setdefault(k[0], []).append((a[k], b[k]))
+        for ent_rows in sides[False].values():
+            for sep_rows in sides[True].values():
+                pair_key = lambda r: (r.get("suite"), r["data_id"], _key(r, PAIR))  # noqa: E731
+                a = {pair_key(r): r for r in ent_rows}
+                b = {pair_key(r): r for r in sep_rows}
+                by_data: dict[tuple, list] = {}
+                for k in sorted(set(a) & set(b), key=str):
+                    by_data.setdefault(k[:2] + (_key(a[k], PAIR[:-1]),), []).append((a[k], b[k]))
                 for pairs in by_data.values():
                     r = pairs[0][0]
                     x = np.array([float(p[0]["test_accuracy"]) for p in pairs])
                     y = np.array([float(p[1]["test_accuracy"]) for p in pairs])
-                    diff, p = paired(x, y)
-                    out.append({"dataset": _data_label(r), "entangled": ent, "separable": sep, "backend": r["backend"],
-                                "mode": r["mode"], "seeds": len(pairs), "entangled_accuracy": float(x.mean()),
-                                "separable_accuracy": float(y.mean()), "diff": diff, "p_value": p,
-                                "verdict": _verdict(diff, p, len(pairs))})
-    return pd.DataFrame(out, columns=cols)
-
-
-def paired(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """Mean of a - b and the two-sided paired t-test p-value (0 or 1 when the differences do not vary)."""
-    d = np.round(a - b, 12)  # accuracies differ by multiples of 1/n_test; float noise is not a difference
-    if len(d) < 2:
-        return (float(d.mean()) if len(d) else math.nan), math.nan
-    if np.allclose(d, d[0]):
-        return float(d.mean()), (1.0 if abs(d[0]) < 1e-12 else 0.0)
-    from scipy import stats
-
-    return float(d.mean()), float(stats.ttest_rel(a, b).pvalue)
+                    test = paired(x, y)
+                    out.append({"suite": r.get("suite"), "kind": r["kind"], "model": r["model"], "shots": r.get("shots"),
+                                "dataset": _data_label(r), "entangled": r["model"], "separable": pairs[0][1]["model"],
+                                "backend": r["backend"], "mode": r["mode"], "seeds": test.n,
+                                "entangled_accuracy": float(x.mean()), "separable_accuracy": float(y.mean()),
+                                "diff": test.diff, "p_value": test.p, "verdict": _verdict(test.diff, test.p, test.n)})
+    return _ordered(pd.DataFrame(out), cols)
 
 
 def _verdict(diff: float, p: float, n: int) -> str:
-    if n < 2 or math.isnan(p):
-        return "too few seeds"
-    if p < 0.05:
-        return "entanglement helps" if diff > 0 else "entanglement hurts"
-    return "indistinguishable"
+    v = verdict(diff, p, n)
+    return {"better": "entanglement helps", "worse": "entanglement hurts"}.get(v, v)
 
 
-def view(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The named diagnostics table."""
+def view(df: pd.DataFrame, name: str, history: bool = False) -> pd.DataFrame:
+    """The named diagnostics table (rows of superseded definitions only with ``history``)."""
     if name not in VIEWS:
         raise QBenchError(f"unknown diagnostics view {name!r}; expected one of {', '.join(VIEWS)}")
-    return {"geometry": geometry, "kernels": kernels, "ablation": ablations}[name](df)
+    return {"geometry": geometry, "kernels": kernels, "ablation": ablations}[name](df, history=history)

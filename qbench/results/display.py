@@ -1,31 +1,25 @@
 """The comparison as text for a terminal: the deciding columns in 120 characters, or every column with ``wide``.
 
-Rows keep the table's data-set order with each data set's classical baselines first, so a
-quantum row reads against the baselines just above it.  The narrow form keeps what decides
-(accuracy, difference, verdict, quantum time, x numpy; the p-values are in ``wide``) and shortens long names with "…" until
-the lines fit; ``wide`` adds the fit time and its ratios, the classical and harness seconds,
-failures and notes.
+Rows keep the one order of :func:`qbench.results.selection.display_order` (per data set, baselines first, then
+quantum models by name and backends in a fixed order), so a quantum row reads against the baselines just above
+it.  The narrow form keeps what decides (accuracy, difference, verdict, quantum time, x numpy; the p-values are
+in ``wide``); when the lines do not fit, each data set becomes a heading line over its rows (a data set's name is
+never cut), then model and backend names are shortened with "…" if they still do not fit.  A footer states the Holm
+family and what "x numpy" is.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 
+from qbench.results.selection import display_order
+from qbench.results.stats import ALPHA, MIN_SEEDS
+
 WIDTH = 120
 ELLIPSIS = "…"
-
-
-def baselines_first(table: pd.DataFrame) -> pd.DataFrame:
-    """Rows grouped by data-set configuration in order of first appearance, baselines first within each."""
-    if table.empty:
-        return table
-    config = table["dataset"].astype(str) + "|" + table["n_samples"].astype(str) + "|" + table["n_features"].astype(str)
-    order = {c: i for i, c in enumerate(dict.fromkeys(config))}
-    keys = pd.DataFrame({"config": config.map(order), "quantum": (table["kind"] != "baseline").astype(int),
-                         "pos": range(len(table))}, index=table.index)
-    return table.loc[keys.sort_values(["config", "quantum", "pos"]).index]
 
 
 def _missing(v) -> bool:
@@ -49,8 +43,9 @@ def _ratio(v) -> str:
 def _rows(table: pd.DataFrame, wide: bool) -> list[dict]:
     adjusted = "p_adjusted" in table.columns
     several_modes = table.loc[table["kind"] != "baseline", "mode"].astype(str).nunique() > 1
+    several_suites = "suite" in table.columns and table["suite"].astype(str).nunique() > 1
     out = []
-    for r in baselines_first(table).to_dict("records"):
+    for r in display_order(table).to_dict("records"):
         classical = r["kind"] == "baseline"
         size = ",".join(f"{k}={v}" for k, v in (("n", r["n_samples"]), ("d", r["n_features"])) if not _missing(v))
         mode = str(r["mode"]) + (f"@{r['shots']}" if not _missing(r["shots"]) else "")
@@ -60,8 +55,9 @@ def _rows(table: pd.DataFrame, wide: bool) -> list[dict]:
         p = r["p_adjusted"] if adjusted else r["p_value"]
         # --history: a superseded definition's group is marked where it cannot be missed
         model = str(r["model"]) + (" [superseded]" if r.get("superseded") is True else "")
-        row = {"data set": str(r["dataset"]) + (f"[{size}]" if size else ""), "model": model,
-               "backend": "(classical)" if classical else str(r["backend"])}
+        row = {"suite": str(r["suite"])} if several_suites else {}
+        row.update({"data set": str(r["dataset"]) + (f"[{size}]" if size else ""), "model": model,
+                    "backend": "(classical)" if classical else str(r["backend"])})
         if wide or several_modes:
             row["mode"] = "" if classical else mode
         row.update({
@@ -90,8 +86,9 @@ def _rows(table: pd.DataFrame, wide: bool) -> list[dict]:
     return out
 
 
-#: Columns the narrow form may shorten, in the order they give up characters, with the least each keeps.
-SHRINKABLE = (("data set", 16), ("backend", 12), ("model", 8), ("verdict", 7))
+#: Columns the narrow form may shorten, in the order they give up characters, with the least each keeps
+#: (data-set names are never cut: they become codes with a legend first).
+SHRINKABLE = (("suite", 10), ("backend", 12), ("model", 8))
 
 
 def _render(rows: list[dict], widths: dict[str, int]) -> str:
@@ -102,12 +99,7 @@ def _render(rows: list[dict], widths: dict[str, int]) -> str:
     def cell(text: str, c: str) -> str:
         w = widths[c]
         if len(text) > w:
-            name, bracket, size = text.partition("[")
-            keep = len(size) + 1 if bracket and c == "data set" else 0  # the size says which row it is: keep it
-            if keep and w - keep >= 4:
-                text = name[:w - keep - 1] + ELLIPSIS + bracket + size
-            else:
-                text = text[:w - 1] + ELLIPSIS
+            text = text[:w - 1] + ELLIPSIS
         return text.rjust(w) if c in numeric else text.ljust(w)
 
     lines = [" ".join(cell(c, c) for c in cols)]
@@ -115,18 +107,49 @@ def _render(rows: list[dict], widths: dict[str, int]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _widths(rows: list[dict]) -> dict[str, int]:
+    return {c: max(len(c), *(len(r[c]) for r in rows)) for c in rows[0]}
+
+
+def footer(table: pd.DataFrame) -> list[str]:
+    """The lines under the table: the Holm family of each suite, the seed minimum, what "x numpy" is."""
+    if "family_size" not in table.columns:
+        return []
+    current = table[table["superseded"] != True] if "superseded" in table.columns else table  # noqa: E712
+    sizes = {}
+    for suite, sub in current.groupby(current["suite"].astype(str) if "suite" in current else [""] * len(current),
+                                      sort=True):
+        sizes[suite] = int(pd.to_numeric(sub["family_size"], errors="coerce").fillna(0).max())
+    families = ", ".join(f"{s}: {m}" for s, m in sizes.items())
+    return [f"verdict: paired test over seeds at the {ALPHA:.0%} level, Holm-adjusted within each suite over its "
+            f"comparisons with at least {MIN_SEEDS} paired seeds ({families}); fewer seeds get no verdict.",
+            "x numpy: geometric mean over seeds of quantum time / numpy's on the same configuration and seed."]
+
+
 def text_table(table: pd.DataFrame, wide: bool = False, width: int = WIDTH) -> str:
-    """The comparison as aligned text; without ``wide`` no line is longer than ``width`` characters."""
+    """The comparison as aligned text with its footer; without ``wide`` no table line is longer than ``width``."""
     if table.empty:
         return "(no results)"
     rows = _rows(table, wide)
     cols = list(rows[0])
-    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in cols}
-    if wide:
-        return _render(rows, widths)
+    widths = _widths(rows)
+    notes = [line for note in footer(table) for line in textwrap.wrap(note, width, subsequent_indent="  ")]
+    notes = "\n\n" + "\n".join(notes) if notes else ""
+    if wide or sum(widths.values()) + len(cols) - 1 <= width:
+        return _render(rows, widths) + notes
+    # too wide: each data set (and suite) becomes a heading line over its rows, never a cut name
+    groups = [" ".join(r.pop(c) for c in ("suite", "data set") if c in r) for r in rows]
+    cols = list(rows[0])
+    widths = {c: w for c, w in widths.items() if c in cols}
     for c, least in SHRINKABLE:
-        over = sum(widths.values()) + len(cols) - 1 - width
-        if over <= 0:
-            break
+        over = sum(widths.values()) + len(cols) + 1 - width  # rows are indented by two
+        if over <= 0 or c not in widths:
+            continue
         widths[c] = max(least, widths[c] - over)
-    return _render(rows, widths)
+    lines = _render(rows, widths).splitlines()
+    out = ["  " + lines[0]]
+    for group, previous, line in zip(groups, [None] + groups, lines[1:]):
+        if group != previous:
+            out.append(group)
+        out.append("  " + line)
+    return "\n".join(out) + notes

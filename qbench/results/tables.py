@@ -1,15 +1,16 @@
 """Results as tables: every stored job (:func:`load`) and the comparison with classical baselines (:func:`compare`).
 
-The comparison groups jobs by their configuration identity (``config_id``: everything that
-determines a result but the seed, whichever suite reached it) and summarises each group
-over its seeds: the mean test accuracy with a 95% t-interval; the paired difference from
-the best classical baseline on the same splits (the same data-set configuration and seed),
-that baseline chosen by its cross-validation score on the training splits (never by test
-accuracy); a two-sided paired t-test, its p-value Holm-adjusted over the rows of the table,
-read as better / worse / indistinguishable at the 5% level; effect sizes with intervals;
-the mean quantum / classical / harness seconds (``quantum_time``... the speed rankings use the quantum
-time, which on small problems is a small part of the fit time) with ``quantum_vs_numpy``, the ratio to
-the same configuration on the ``numpy`` reference backend; and the mean fit time with its ratios.
+The comparison reads its rows through :func:`qbench.results.selection.select_rows` (current definitions by
+configuration identity, one row per suite, configuration and seed) and its numbers from
+:mod:`qbench.results.stats`, like every other reader.  Per suite and configuration, over the seeds: the mean
+test accuracy with a 95% t-interval; the paired difference from the best classical baseline on the same splits
+(the same data-set configuration and seed), that baseline chosen by its cross-validation score on the training
+splits (never by test accuracy); a two-sided paired test (t, or the sign test for identical differences) with
+at least ``MIN_SEEDS`` pairs, Holm-adjusted within its suite, read as better / worse / indistinguishable at the
+5% level, and the interval at the level Holm used (``diff_ci_adjusted``, confidence ``ci_level``); effect sizes
+with intervals (``effect_size_interval``: exact or approximate); the mean quantum / classical / harness seconds
+with ``quantum_vs_numpy``, the geometric mean over seeds of the quantum time over the same configuration's on
+the ``numpy`` reference backend and seed; and the mean fit time with its seed-paired ratios.
 Rows of superseded suite definitions are left out unless ``history=True``.
 """
 
@@ -23,17 +24,15 @@ import numpy as np
 import pandas as pd
 
 from qbench.errors import QBenchError
+from qbench.results.selection import REFERENCE_BACKEND, _plain, display_order, identities, select_rows
+from qbench.results.stats import (ALPHA, MIN_SEEDS, geometric_ratio, holm, holm_family, mean_interval, paired,
+                                  paired_test, verdict)
 from qbench.results.store import COLUMNS, JSON_COLUMNS, Store, default_db
-from qbench.results.stats import effect_size, holm, mean_interval, paired_test, verdict
-from qbench.suite.jobs import config_id, config_identity, job_key
+from qbench.suite.jobs import config_id
 
-__all__ = ["load", "compare", "identities", "export", "format_table", "flat", "paired_test", "verdict", "holm", "ALPHA"]
+__all__ = ["load", "compare", "identities", "export", "flat", "paired_test", "verdict", "holm", "ALPHA",
+           "MIN_SEEDS"]
 
-ALPHA = 0.05
-REFERENCE_BACKEND = "numpy"
-DATA_KEY = ("dataset", "n_samples", "n_features", "test_size", "dataset_params", "preprocess")
-#: Stored columns that make up a configuration, for rows without a stored ``config`` (frames built by hand).
-CONFIG_COLUMNS = DATA_KEY + ("model", "kind", "baseline", "model_params", "grid", "cv", "backend", "mode", "shots")
 FORMATS = ("table", "csv", "json", "parquet")
 INT_COLUMNS = ("n_samples", "n_features", "shots", "seed", "n_qubits", "cv", "n_train", "n_test",
                "circuit_executions", "shots_used", "peak_memory")
@@ -63,53 +62,28 @@ def load(db: str | Path | None = None, suite: str | None = None, keys=None) -> p
     return df
 
 
-def _plain(v):
-    if isinstance(v, (dict, list)):
-        return v
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
-        return None
-    return v.item() if hasattr(v, "item") else v
-
-
-def identities(r: dict) -> tuple[str, str, str]:
-    """(configuration, data-set configuration, same configuration on the numpy reference backend) ids of a row."""
-    config = r.get("config")
-    if isinstance(config, dict):
-        ident = config_identity(config)
-        data = ident.get("dataset")
-        stored = r.get("config_id")
-        cid = stored if isinstance(stored, str) else job_key(ident)
-    else:
-        ident = {c: _plain(r.get(c)) for c in CONFIG_COLUMNS}
-        data = {c: ident[c] for c in DATA_KEY}
-        cid = job_key(ident)
-    ref = {**ident, "backend": REFERENCE_BACKEND}
-    if "backend_options" in ref:
-        ref["backend_options"] = {}
-    ref = job_key(ref)
-    return cid, job_key(data), ref
-
-
-def _dedupe(rows: list[dict]) -> list[dict]:
-    """One row per seed: a configuration reached from two suites (or stored twice) counts once; done rows first."""
-    best: dict = {}
-    for r in rows:
-        rank = (r["status"] == "done", str(r.get("finished_at") or ""))
-        seed = r["seed"]
-        if seed not in best or rank > best[seed][0]:
-            best[seed] = (rank, r)
-    return [r for _, r in best.values()]
-
-
 def _mean(rows: list[dict], column: str) -> float:
     values = [r[column] for r in rows if r.get(column) is not None and not pd.isna(r[column])]
     return float(np.mean(values)) if values else math.nan
 
 
+def _by_seed(rows: list[dict], column: str) -> dict:
+    return {r["seed"]: r.get(column) for r in rows}
+
+
+def _ratio(rows: list[dict], refs: list[dict], column: str) -> float:
+    """The seed-paired geometric-mean ratio of ``column`` (:func:`qbench.results.stats.geometric_ratio`)."""
+    ref = _by_seed(refs, column)
+    pairs = [(r.get(column), ref[r["seed"]]) for r in rows if r["seed"] in ref]
+    num = lambda v: math.nan if v is None or pd.isna(v) else float(v)  # noqa: E731
+    return geometric_ratio([num(a) for a, _ in pairs], [num(b) for _, b in pairs])
+
+
 COMPARE_COLUMNS = [
-    "dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots", "config_id", "superseded",
-    "seeds", "accuracy", "ci95", "baseline", "baseline_cv_score", "baseline_accuracy", "diff", "diff_ci95",
-    "effect_size", "effect_size_low", "effect_size_high", "p_value", "p_adjusted", "verdict",
+    "suite", "dataset", "n_samples", "n_features", "model", "kind", "backend", "mode", "shots", "config_id",
+    "superseded", "seeds", "accuracy", "ci95", "baseline", "baseline_cv_score", "baseline_accuracy", "pairs", "diff",
+    "diff_ci95", "test", "p_value", "p_adjusted", "family_size", "ci_level", "diff_ci_adjusted", "verdict",
+    "effect_size", "effect_size_low", "effect_size_high", "effect_size_interval",
     "quantum_time", "classical_time", "overhead_time", "quantum_vs_numpy",
     "fit_time", "fit_vs_baseline", "fit_vs_numpy", "failed", "skipped", "note"]
 #: Where a job's seconds went: inside the backend, in classical code (SVM, optimiser, search), in the harness.
@@ -117,138 +91,119 @@ TIME_COLUMNS = ("quantum_time", "classical_time", "overhead_time")
 
 
 def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
-    """The comparison table: one row per configuration (``config_id``), over its seeds.
+    """The comparison table: one row per suite and configuration (``config_id``), over its seeds.
 
-    ``history=True`` adds the groups of superseded suite definitions (``superseded`` True).
+    Rows come from :func:`qbench.results.selection.select_rows`; the Holm family is each suite's current rows
+    (``history=True`` adds the groups of superseded definitions, ``superseded`` True, as a family of their own).
     One pass over plain records, so the cost stays linear in the number of jobs.
     """
     if df.empty:
         return pd.DataFrame(columns=COMPARE_COLUMNS)
-    recs = df.to_dict("records")
-    groups: dict[str, list[dict]] = {}
+    selected = select_rows(df, history=history)
+    if selected.empty:
+        return pd.DataFrame(columns=COMPARE_COLUMNS)
+    recs = selected.to_dict("records")
+    groups: dict[tuple, list[dict]] = {}
     for r in recs:
-        flag = r.get("superseded")
-        r["_superseded"] = isinstance(flag, (bool, np.bool_)) and bool(flag)
-        if r["_superseded"] and not history:
-            continue
-        r["_config"], r["_data"], r["_ref"] = identities(r)
-        groups.setdefault(r["_config"], []).append(r)
-    groups = {cid: _dedupe(rows) for cid, rows in groups.items()}
-    superseded = {cid: all(r["_superseded"] for r in rows) for cid, rows in groups.items()}
-    done = {cid: sorted((r for r in rows if r["status"] == "done"), key=lambda r: r["seed"])
-            for cid, rows in groups.items()}
+        r["_suite"] = str(r.get("suite") or "")
+        groups.setdefault((r["_suite"], r["config_id"]), []).append(r)
+    superseded = {key: all(r["superseded"] for r in rows) for key, rows in groups.items()}
+    done = {key: sorted((r for r in rows if r["status"] == "done"), key=lambda r: r["seed"])
+            for key, rows in groups.items()}
 
-    # the best baseline per data-set configuration: highest mean CV score on the training splits
-    candidates: dict[str, list[str]] = {}
-    for cid, rows in groups.items():
-        if rows[0]["kind"] == "baseline" and done[cid]:
-            candidates.setdefault(rows[0]["_data"], []).append(cid)
-    best: dict[str, str | None] = {}
-    for data, cids in candidates.items():
-        live = [c for c in cids if not superseded[c]] or cids
-        scored = [(c, _mean(done[c], "cv_score")) for c in live]
-        scored = [(c, s) for c, s in scored if not math.isnan(s)]
-        best[data] = max(scored, key=lambda cs: cs[1])[0] if scored else None  # max keeps the first of equals
-    ref_fit = {cid: _mean(rows, "fit_time") for cid, rows in done.items()
-               if rows and rows[0]["backend"] == REFERENCE_BACKEND}
-    ref_quantum = {cid: _mean(rows, "quantum_time") for cid, rows in done.items()
-                   if rows and rows[0]["backend"] == REFERENCE_BACKEND}
+    # the best baseline per suite and data-set configuration: highest mean CV score on the training splits
+    candidates: dict[tuple, list[tuple]] = {}
+    for key, rows in groups.items():
+        if rows[0]["task"] == "baseline" and done[key]:
+            candidates.setdefault((key[0], rows[0]["data_id"]), []).append(key)
+    best: dict[tuple, tuple | None] = {}
+    for data, keys in candidates.items():
+        live = [k for k in keys if not superseded[k]] or keys
+        scored = [(k, _mean(done[k], "cv_score")) for k in live]
+        scored = [(k, s) for k, s in scored if not math.isnan(s)]
+        best[data] = max(scored, key=lambda ks: ks[1])[0] if scored else None  # max keeps the first of equals
+    refs = {(key[0], rows[0]["ref_id"]): rows for key, rows in done.items()
+            if rows and rows[0]["backend"] == REFERENCE_BACKEND}
 
     out = []
-    for cid, rows in groups.items():
-        first, ok = rows[0], done[cid]
+    for key, rows in groups.items():
+        first, ok = rows[0], done[key]
         acc = np.array([r["test_accuracy"] for r in ok], float)
         mean, half = mean_interval(acc)
+        if len(acc) < MIN_SEEDS:  # a t-interval on 2 seeds has 1 degree of freedom and runs past [0, 1]
+            half = math.nan
         fit = _mean(ok, "fit_time")
         row = {c: _plain(first.get(c)) for c in ("dataset", "n_samples", "n_features", "model", "kind", "backend",
                                                   "mode", "shots")}
-        row.update(config_id=cid, superseded=superseded[cid], seeds=len(ok), accuracy=mean, ci95=half, fit_time=fit,
-                   failed=sum(r["status"] == "failed" for r in rows), skipped=sum(r["status"] == "skipped" for r in rows),
-                   baseline=None, baseline_cv_score=math.nan, baseline_accuracy=math.nan, diff=math.nan,
-                   diff_ci95=math.nan, effect_size=math.nan, effect_size_low=math.nan, effect_size_high=math.nan,
-                   p_value=math.nan, p_adjusted=math.nan, verdict="", fit_vs_baseline=math.nan,
-                   fit_vs_numpy=math.nan, quantum_vs_numpy=math.nan, note="",
+        row.update(suite=key[0], config_id=key[1], superseded=superseded[key], seeds=len(ok), accuracy=mean,
+                   ci95=half, fit_time=fit, failed=sum(r["status"] == "failed" for r in rows),
+                   skipped=sum(r["status"] == "skipped" for r in rows), baseline=None, baseline_cv_score=math.nan,
+                   baseline_accuracy=math.nan, pairs=0, diff=math.nan, diff_ci95=math.nan, test="",
+                   effect_size=math.nan, effect_size_low=math.nan, effect_size_high=math.nan,
+                   effect_size_interval="", p_value=math.nan, p_adjusted=math.nan, family_size=0,
+                   ci_level=math.nan, diff_ci_adjusted=math.nan, verdict="", fit_vs_baseline=math.nan,
+                   fit_vs_numpy=math.nan, quantum_vs_numpy=math.nan, note="", _task=first["task"],
                    **{c: _mean(ok, c) for c in TIME_COLUMNS})
         bad = [r for r in rows if r["status"] != "done"]
         if bad:
             row["note"] = f"{bad[0]['error_type']}: {bad[0]['error_message']}"
-        quantum = first["kind"] != "baseline"
-        data = first["_data"]
+        quantum = first["task"] != "baseline"
+        data = (key[0], first["data_id"])
         if quantum and ok and data in best and best[data] is None and not row["note"]:
             row["note"] = "no baseline with a cross-validation score to compare with"
         if quantum and ok and best.get(data):
             base = done[best[data]]
-            by_seed = {b["seed"]: b["test_accuracy"] for b in base}
+            by_seed = _by_seed(base, "test_accuracy")
             pairs = [(r["test_accuracy"], by_seed[r["seed"]]) for r in ok if r["seed"] in by_seed]
-            a = np.array([p[0] for p in pairs], float)
-            b = np.array([p[1] for p in pairs], float)
-            diff, p = paired_test(a, b)
-            d_half = mean_interval(a - b)[1]
-            es, lo, hi = effect_size(a - b)
+            test = paired(np.array([p[0] for p in pairs], float), np.array([p[1] for p in pairs], float))
             row.update(baseline=base[0]["model"], baseline_cv_score=_mean(base, "cv_score"),
-                       baseline_accuracy=_mean(base, "test_accuracy"), diff=diff, diff_ci95=d_half,
-                       effect_size=es, effect_size_low=lo, effect_size_high=hi, p_value=p,
-                       fit_vs_baseline=fit / _mean(base, "fit_time"), _pairs=len(pairs))
-        if quantum and ok and first["_ref"] in ref_fit:
-            row["fit_vs_numpy"] = fit / ref_fit[first["_ref"]]
-            ref_q = ref_quantum[first["_ref"]]
-            if ref_q > 0 and not math.isnan(row["quantum_time"]):
-                row["quantum_vs_numpy"] = row["quantum_time"] / ref_q
+                       baseline_accuracy=_mean(base, "test_accuracy"), pairs=test.n, diff=test.diff,
+                       diff_ci95=test.half, test=test.test, effect_size=test.effect_size,
+                       effect_size_low=test.effect_low, effect_size_high=test.effect_high,
+                       effect_size_interval=test.effect_interval, p_value=test.p,
+                       fit_vs_baseline=_ratio(ok, base, "fit_time"), _paired=True)
+        ref = refs.get((key[0], first["ref_id"]))
+        if quantum and ok and ref:
+            row["fit_vs_numpy"] = _ratio(ok, ref, "fit_time")
+            row["quantum_vs_numpy"] = _ratio(ok, ref, "quantum_time")
         out.append(row)
-    # one family per table: the current rows, and (with history) the superseded rows on their own
-    for flag in (False, True):
-        family = [r for r in out if r["superseded"] == flag and not math.isnan(r["p_value"])]
-        for r, adj in zip(family, holm([r["p_value"] for r in family])):
-            r["p_adjusted"] = adj
+    # one Holm family per suite: its current rows, and (with history) its superseded rows on their own
+    families: dict[tuple, list[dict]] = {}
     for r in out:
-        if "_pairs" in r:
-            r["verdict"] = verdict(r["diff"], r["p_adjusted"], r.pop("_pairs"), ALPHA)
+        if r.get("_paired"):
+            families.setdefault((r["suite"], r["superseded"]), []).append(r)
+    for family in families.values():
+        adjusted, levels = holm_family([r["p_value"] for r in family], [r["pairs"] for r in family], ALPHA)
+        size = sum(not math.isnan(a) for a in adjusted)
+        for r, adj, level in zip(family, adjusted, levels):
+            r.update(p_adjusted=adj, ci_level=level, family_size=size if not math.isnan(adj) else 0)
+            if r["test"] == "t" and not math.isnan(level):
+                d = [a - b for a, b in _pairs_of(groups, done, best, r)]
+                r["diff_ci_adjusted"] = mean_interval(np.array(d, float), level)[1]
+            elif r["test"] == "sign":
+                r["diff_ci_adjusted"] = math.nan  # identical differences: no t-interval; the sign test decides
+            r["verdict"] = verdict(r["diff"], adj, r["pairs"], ALPHA)
     table = pd.DataFrame(out, columns=COMPARE_COLUMNS)
     for c in ("shots", "n_samples", "n_features"):
         table[c] = table[c].astype("Int64")
-    return table
+    return display_order(table).reset_index(drop=True)
 
 
-def _fmt(value, spec: str, empty: str = "-") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return empty
-    return format(value, spec)
-
-
-def format_table(table: pd.DataFrame) -> str:
-    """The comparison as aligned text for a terminal."""
-    if table.empty:
-        return "(no results)"
-    rows = []
-    for r in table.itertuples(index=False):
-        size = ",".join(f"{k}={v}" for k, v in (("n", r.n_samples), ("d", r.n_features)) if not pd.isna(v))
-        mode = r.mode + (f"@{r.shots}" if not pd.isna(r.shots) else "")
-        acc = "-" if r.seeds == 0 else _fmt(r.accuracy, ".3f")
-        if r.seeds and not math.isnan(r.ci95):
-            acc += f" ± {r.ci95:.3f}"
-        vs = ""
-        if r.kind != "baseline" and not pd.isna(r.baseline) and r.seeds:
-            p = f", p={r.p_value:.2g}, Holm {r.p_adjusted:.2g}" if not math.isnan(r.p_value) else ""
-            ci = f" ± {r.diff_ci95:.3f}" if not math.isnan(r.diff_ci95) else ""
-            vs = f"{r.diff:+.3f}{ci} vs {r.baseline} ({r.verdict}{p})"
-        classical = r.kind == "baseline"
-        rows.append({
-            "data set": r.dataset + (f"[{size}]" if size else ""),
-            "model": r.model + (f" [{r.config_id[:8]}, superseded]" if r.superseded else ""),
-            "backend": "(classical)" if classical else r.backend, "mode": "" if classical else mode,
-            "seeds": r.seeds, "accuracy (95% CI)": acc, "vs best baseline": vs,
-            "fit s": _fmt(r.fit_time, ".3g"), "x baseline": _fmt(r.fit_vs_baseline, ".3g", ""),
-            "x numpy": _fmt(r.fit_vs_numpy, ".3g", ""),
-            "failed/skipped": f"{r.failed}/{r.skipped}" if (r.failed or r.skipped) else "",
-            "note": (r.note[:70] + "...") if len(r.note) > 73 else r.note,
-        })
-    return pd.DataFrame(rows).to_string(index=False)
+def _pairs_of(groups, done, best, r: dict) -> list[tuple[float, float]]:
+    """The (quantum, classical) accuracy pairs of a comparison row, by seed."""
+    key = (r["suite"], r["config_id"])
+    first = groups[key][0]
+    base = done[best[(key[0], first["data_id"])]]
+    by_seed = _by_seed(base, "test_accuracy")
+    return [(q["test_accuracy"], by_seed[q["seed"]]) for q in done[key] if q["seed"] in by_seed]
 
 
 def export(table: pd.DataFrame, fmt: str) -> str | bytes:
     """The comparison in one of :data:`FORMATS` (parquet as bytes)."""
     if fmt == "table":
-        return format_table(table)
+        from qbench.results.display import text_table
+
+        return text_table(table)
     if fmt == "csv":
         return table.to_csv(index=False)
     if fmt == "json":

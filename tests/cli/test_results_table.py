@@ -52,8 +52,11 @@ def test_default_table_fits_120_columns_and_wide_shows_all(store, cli):
     for column in ("accuracy", "Δ", "verdict", "quantum s", "x numpy"):
         assert column in head
     assert "note" not in head and "fit s" not in head
-    # baselines first within the data set
-    assert "(classical)" in lines[1]
+    # baselines first within the data set (too wide for one line per row: the data set is a heading line, the rows
+    # under it are indented, and its name is never cut)
+    rows = [line for line in lines[1:] if line.strip()][:3]
+    assert "(classical)" in (rows[1] if rows[0] == "moons[n=24]" else rows[0]), rows
+    assert "…" not in "".join(line for line in lines if "moons" in line)
     code, wide, _ = cli("results", "--db", store, "--wide")
     assert code == 0
     for column in ("fit s", "classical s", "overhead s", "note"):

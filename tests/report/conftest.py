@@ -19,6 +19,7 @@ def store_path(tmp_path_factory) -> Path:
     """A store from a real run of the ``dash`` suite, plus a copy of its rows under hostile names."""
     from qbench.run.runner import run_suite
     from qbench.results.store import Store
+    from qbench.suite.jobs import config_id
 
     work = tmp_path_factory.mktemp("run")
     shutil.copy(HERE / "failing_backend.py", work / "failing_backend.py")
@@ -33,8 +34,10 @@ def store_path(tmp_path_factory) -> Path:
             store.record(evil)
             if row["backend"] == "numpy":
                 for backend, framework in PALETTE_BACKENDS.items():
+                    # the copy is another configuration (its backend differs), so its identity says so too
+                    config = dict(row["config"], backend=backend)
                     copy = dict(row, suite=PALETTE_SUITE, job_key=f"palette-{backend}-{row['job_key']}",
-                                backend=backend, framework=framework)
+                                backend=backend, framework=framework, config=config, config_id=config_id(config))
                     curve = (row["artifacts"] or {}).get("loss_curve")
                     if backend == DISTINCT_BACKEND and curve:
                         copy["artifacts"] = dict(row["artifacts"], loss_curve=[v * 1.01 for v in curve])

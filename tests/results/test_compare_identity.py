@@ -43,21 +43,24 @@ def test_the_best_baseline_is_chosen_on_cross_validation_never_on_test_accuracy(
     assert q["baseline_accuracy"] == pytest.approx(0.80) and q["diff"] == pytest.approx(0.035)
 
 
-def test_a_configuration_stored_twice_counts_each_seed_once():
-    single, doubled = [], []
+def test_a_configuration_stored_twice_counts_each_seed_once_and_each_suite_is_its_own_family():
+    single, doubled, twice = [], [], []
     rng = np.random.default_rng(0)
     for seed in range(3):
         base = row("svc", "baseline", seed, acc=0.75 + 0.02 * seed, cv=0.7)
         q = row("qsvm", "kernel", seed, acc=0.78 + 0.03 * rng.normal())
         single += [base, q]
+        twice += [base, q, {**q, "finished_at": "2025-01-01T00:00:00"}]  # the same job stored again, earlier
         # the same configurations reached from a second suite: same config, other suite name
         doubled += [base, q, {**base, "suite": "t", "config": {**base["config"], "suite": "t"}},
                     {**q, "suite": "t", "config": {**q["config"], "suite": "t"}}]
-    one, two = compare(pd.DataFrame(single)), compare(pd.DataFrame(doubled))
-    assert len(two) == len(one) == 2
+    one, two, again = compare(pd.DataFrame(single)), compare(pd.DataFrame(doubled)), compare(pd.DataFrame(twice))
+    assert len(one) == len(again) == 2 and len(two) == 4 and sorted(two["suite"]) == ["s", "s", "t", "t"]
     for col in ("seeds", "accuracy", "ci95", "diff", "diff_ci95", "p_value", "p_adjusted", "effect_size"):
-        assert by_model(two, "qsvm")[col] == pytest.approx(by_model(one, "qsvm")[col]), col
-    assert by_model(two, "qsvm")["seeds"] == 3 and by_model(two, "svc")["seeds"] == 3
+        for suite_name in ("s", "t"):
+            assert by_model(two[two["suite"] == suite_name], "qsvm")[col] == pytest.approx(by_model(one, "qsvm")[col])
+        assert by_model(again, "qsvm")[col] == pytest.approx(by_model(one, "qsvm")[col]), col
+    assert (two["seeds"] == 3).all() and (two[two["kind"] != "baseline"]["family_size"] == 1).all()
 
 
 def test_an_edited_parameter_is_another_group_and_superseded_rows_show_only_with_history():
@@ -128,17 +131,20 @@ def test_editing_a_suite_between_two_runs(cli, write_suite, tmp_path):
 
 
 @pytest.mark.slow
-def test_one_configuration_run_from_two_suites_is_one_group(cli, write_suite, tmp_path):
+def test_one_configuration_run_from_two_suites_is_one_group_in_each_suite(cli, write_suite, tmp_path):
     db = tmp_path / "r.db"
     for name in ("first", "second"):
         assert cli("run", write_suite(suite(name), f"{name}.toml"), "--db", db)[0] == 0
     assert sql(db, "SELECT count(*) FROM jobs")[0][0] == 12
     both = json.loads(cli("results", "--db", db, "--format", "json")[1])
     alone = json.loads(cli("results", "--db", db, "--suite", "first", "--format", "json")[1])
-    # baselines first within a data set (the table's order)
-    assert [(r["model"], r["seeds"]) for r in both] == [(r["model"], r["seeds"]) for r in alone] == \
-        [("svc_linear", 3), ("qsvm", 3)]
-    assert both[1]["p_value"] == alone[1]["p_value"] and both[1]["ci95"] == alone[1]["ci95"]
+    # one row per suite and configuration, baselines first within a data set (the table's order); each suite is
+    # its own Holm family, so a suite's numbers do not depend on the other
+    assert [(r["suite"], r["model"], r["seeds"]) for r in both] == [
+        ("first", "svc_linear", 3), ("first", "qsvm", 3), ("second", "svc_linear", 3), ("second", "qsvm", 3)]
+    assert [(r["model"], r["seeds"]) for r in alone] == [("svc_linear", 3), ("qsvm", 3)]
+    for key in ("p_value", "p_adjusted", "ci95", "verdict", "config_id"):
+        assert both[1][key] == both[3][key] == alone[1][key], key
 
 
 @pytest.mark.slow

@@ -43,8 +43,9 @@ def test_paired_test_and_verdicts():
     assert diff == pytest.approx(0.1825) and p < 0.01 and verdict(diff, p, 4) == "better"
     diff, p = paired_test(np.array([0.7, 0.9, 0.7, 0.9]), np.array([0.8, 0.8, 0.8, 0.8]))
     assert diff == pytest.approx(0.0) and verdict(diff, p, 4) == "indistinguishable"
-    assert paired_test(np.array([0.5, 0.5]), np.array([0.5, 0.5])) == (0.0, 1.0)
-    assert verdict(0.1, math.nan, 1) == "too few seeds"
+    assert paired_test(np.array([0.5, 0.5, 0.5]), np.array([0.5, 0.5, 0.5])) == (0.0, 1.0)
+    assert math.isnan(paired_test(np.array([0.5, 0.5]), np.array([0.5, 0.5]))[1])  # under 3 pairs: no test
+    assert verdict(0.1, math.nan, 1) == "too few seeds (n=1)"
 
 
 def test_compare_against_the_best_baseline_on_the_same_splits():
@@ -73,8 +74,8 @@ def test_exports():
     assert len(json.loads(export(table, "json"))) == len(table)
     assert pd.read_parquet(io.BytesIO(export(table, "parquet"))).shape[0] == len(table)
     text = export(table, "table")
-    assert re.search(r"\+0\.095 ± 0\.\d{3} vs svc \(better, p=\S+, Holm ", text), text
-    assert re.search(r"-0\.202 ± 0\.\d{3} vs svc \(worse", text) and "Timeout: too slow" in text
+    assert re.search(r"good +numpy +6 0\.\d{3} ± 0\.\d{3} +\+0\.095 better", text), text
+    assert re.search(r"bad +numpy +6 0\.\d{3} ± 0\.\d{3} +-0\.202 worse", text) and "(1f/0s)" in text
 
 
 def test_quickstart_runs_and_results_prints_the_table(cli, tmp_path):
