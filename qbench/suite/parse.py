@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qbench.plugin import manager as P
 from qbench.backends.base import MODES
+from qbench.backends.mitigation import MITIGATIONS
 from qbench.errors import QBenchError
 from qbench.backends.noise import parse_noise
 from qbench.models.kinds import estimator_class
@@ -40,7 +41,7 @@ EXCLUDE_KEYS = ("dataset", "model", "kind", "backend", "framework", "mode", "sho
 NAME_PATTERN = r"[A-Za-z0-9_.\-]+"
 
 SUITE_KEYS = ("name", "description", "backends", "backend_options", "modes", "shots", "seeds", "cv", "timeout",
-              "memory_limit", "plugins", "budget")
+              "memory_limit", "plugins", "budget", "mitigation")
 BUDGET_KEYS = ("shots", "qpu_seconds", "seconds_per_shot")
 DATASET_KEYS = ("name", "n_samples", "n_features", "test_size", "data_seed", "params", "scaling", "reduction",
                 "n_qubits")
@@ -114,6 +115,8 @@ class Suite:
     exclude: list[dict] = field(default_factory=list)
     #: ``{"shots": N}`` and/or ``{"qpu_seconds": S, "seconds_per_shot": s}``: what ``qbench run`` may spend (qbench.run.plan).
     budget: dict | None = None
+    #: Error mitigation of every sampled job (``"readout"``), a backend option recorded in each job's identity.
+    mitigation: str | None = None
 
 
 # ------------------------------------------------------------------ entry points
@@ -152,6 +155,7 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     timeout = float(head.take("timeout", number(0, open_low=True), DEFAULT_TIMEOUT))
     memory_limit = head.take("memory_limit", byte_size, None)
     budget = _budget(head)
+    mitigation = head.take("mitigation", string(MITIGATIONS), None)
 
     datasets = [_dataset(t, cv) for t in top.tables("datasets", DATASET_KEYS)]
     models = [_model(t) for t in top.tables("models", MODEL_KEYS)]
@@ -161,7 +165,8 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     exclude = [_exclude(t) for t in top.tables("exclude", EXCLUDE_KEYS, required=False)]
     return Suite(path=path, name=name, description=description, datasets=datasets, models=models,
                  backends=backends, modes=modes, seeds=seeds, cv=cv, timeout=timeout, memory_limit=memory_limit,
-                 plugins=plugins, backend_options=backend_options, exclude=exclude, budget=budget)
+                 plugins=plugins, backend_options=backend_options, exclude=exclude, budget=budget,
+                 mitigation=mitigation)
 
 
 def _toml_position(message: str, text: str) -> str:
