@@ -44,6 +44,7 @@ class JobCost:
     two_qubit: int
     n_qubits: int
     note: str = ""
+    configs: int = 1
 
     @property
     def total_shots(self) -> int:
@@ -132,7 +133,8 @@ def job_cost(job: Job) -> JobCost | None:
         return None
     ident = job.identity()
     # the seed, suite and backend do not change the count: jobs that differ only there are sized once
-    key = canonical_json({k: ident[k] for k in ("dataset", "model", "mode", "shots")})
+    key = canonical_json({k: ident[k] for k in ("dataset", "model", "mode", "shots")}
+                         | {"mitigation": job.backend_options.get("mitigation")})
     if key not in _COSTS:
         _COSTS[key] = _job_cost(job)
     return _COSTS[key]
@@ -152,10 +154,17 @@ def _job_cost(job: Job) -> JobCost:
     points = _grid_points(job.grid)
     folds = _fold_sizes(m, job.cv) if job.grid else []
     if job.kind == "kernel":
-        return _kernel_cost(job, est, width, m, t, points, folds, shots)
-    if job.kind == "qnn":
-        return _qnn_cost(job, est, width, m, t, points, folds, shots)
-    return JobCost(None, shots, 0, 0, width, f"no circuit count for model kind {job.kind!r}")
+        cost = _kernel_cost(job, est, width, m, t, points, folds, shots)
+        # backends that execute: one per feature-map configuration and fold, and the refit's (C is cached)
+        fits = cost.configs * len(folds) + 1
+    elif job.kind == "qnn":
+        cost = _qnn_cost(job, est, width, m, t, points, folds, shots)
+        fits = len(points) * len(folds) + 1
+    else:
+        return JobCost(None, shots, 0, 0, width, f"no circuit count for model kind {job.kind!r}")
+    if job.backend_options.get("mitigation") == "readout" and cost.circuits is not None:
+        cost.circuits += 2 * fits  # each fitted backend measures its readout calibration once (2 circuits)
+    return cost
 
 
 def _kernel_cost(job, est, width, m, t, points, folds, shots) -> JobCost:
@@ -181,7 +190,9 @@ def _kernel_cost(job, est, width, m, t, points, folds, shots) -> JobCost:
     per_config = sum(gram(m - v, None) + gram(v, m - v) for v in folds)
     total = len(circuits) * per_config + gram(m, None) + gram(t, m)
     executed = [c if exact or projected else overlap_circuit(c) for c in circuits.values()]
-    return JobCost(total, shots, max(map(depth, executed)), max(map(two_qubit_gates, executed)), width)
+    cost = JobCost(total, shots, max(map(depth, executed)), max(map(two_qubit_gates, executed)), width)
+    cost.configs = len(circuits)
+    return cost
 
 
 def _qnn_cost(job, est, width, m, t, points, folds, shots) -> JobCost:

@@ -20,6 +20,7 @@ modes = ["exact", { name = "shots", shots = [16] }]
 seeds = [0, 1]
 cv = 2
 {budget}
+{mitigation}
 
 [[datasets]]
 name = "linearly_separable"
@@ -61,14 +62,15 @@ kind = "baseline"
 """
 
 
-def _suite(tmp_path: Path, budget: str = "") -> Path:
+def _suite(tmp_path: Path, budget: str = "", mitigation: str = "") -> Path:
     path = tmp_path / "plan.toml"
-    path.write_text(SUITE.replace("{budget}", budget))
+    path.write_text(SUITE.replace("{budget}", budget).replace("{mitigation}", mitigation))
     return path
 
 
-def test_planned_circuits_and_shots_equal_what_the_run_records(tmp_path):
-    path = _suite(tmp_path)
+@pytest.mark.parametrize("mitigation", ["", 'mitigation = "readout"'], ids=["plain", "mitigated"])
+def test_planned_circuits_and_shots_equal_what_the_run_records(tmp_path, mitigation):
+    path = _suite(tmp_path, mitigation=mitigation)
     summary, db = execute(path, tmp_path / "r.db")
     assert summary.counts["failed"] == 0
     with sqlite3.connect(db) as con:
