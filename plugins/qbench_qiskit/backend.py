@@ -31,6 +31,7 @@ import warnings
 import numpy as np
 
 from qbench.backends.base import Backend
+from qbench.backends.remote import with_retries
 from qbench.backends.sampling import counts_from_bits
 from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.errors import CapabilityError, QBenchError
@@ -345,8 +346,15 @@ class QiskitBackend(Backend):
                 if self.seed is not None and not isinstance(self._device, IBMBackend):
                     # local testing mode (a fake backend or Aer): the seed makes runs reproducible
                     sampler.options.simulator.seed_simulator = self._job_seed()
-                jobs = [sampler.run([pub], shots=shots) for pub, shots in jobs_in]
-                results = [job.result() for job in jobs]
+                # transient API errors retried with the core's bounded backoff; a failed job raises
+                # RemoteJobError with IBM's message (a failed row)
+                from qiskit_ibm_runtime.api.exceptions import RequestsApiError
+
+                where = getattr(self._device, "name", "the device")
+                jobs = [with_retries(lambda pub=pub, shots=shots: sampler.run([pub], shots=shots),
+                                     f"submitting to {where}", (RequestsApiError,)) for pub, shots in jobs_in]
+                results = [with_retries(job.result, f"IBM job {job.job_id()} on {where}", (RequestsApiError,))
+                           for job in jobs]
         else:
             from qiskit_aer.primitives import SamplerV2
 

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qbench.backends import gradients as G
+from qbench.backends import mitigation as M
 from qbench.backends import options as O
 from qbench.backends.programs import assemble_gram, lift, overlap_circuit, overlap_rows
-from qbench.backends.sampling import sample_counts
+from qbench.backends.sampling import sample_counts, sample_expectations
 from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.circuits.observables import Observable
 from qbench.errors import CapabilityError, QBenchError
@@ -98,6 +99,7 @@ class Backend:
         caps = self.capabilities
         if mode not in caps.modes:
             raise CapabilityError(f"backend {self.name!r} does not support mode {mode!r} (it supports: {', '.join(caps.modes)})")
+        self.mitigation = M.check_mitigation(self.name, mode, options.pop("mitigation", None))
         self.noise, self.device_model = O.resolve_noise(self.name, mode, options.pop("noise", None),
                                                         options.pop("device_model", None), caps.device_models)
         O.check_mode_options(self.name, mode, options, caps.mode_options)
@@ -123,6 +125,8 @@ class Backend:
                "gradient": self.gradient, "options": dict(sorted(self.options.items()))}
         if self.mode == "noisy":
             cfg["noise"] = {"device_model": self.device_model} if self.device_model else self.noise.as_dict()
+        if self.mitigation:
+            cfg["mitigation"] = self.mitigation
         return cfg
 
     # ----------------------------------------------------------------- public API
@@ -138,14 +142,15 @@ class Backend:
         angles_a, _ = self._validate(circuit, angles_a, None)
         if angles_b is not None:
             angles_b, _ = self._validate(circuit, angles_b, None)
-        return self._timed(self._kernel, circuit, angles_a, angles_b)
+        return self._timed(self._mitigated_kernel if self.mitigation else self._kernel, circuit, angles_a, angles_b)
 
     def expval(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray, observable: Observable) -> np.ndarray:
         """Expectation value of ``observable`` for every sample, shape (n_samples,)."""
         self._require_task("qnn")
         angles, weights = self._validate(circuit, angles, weights)
         observable.check(circuit.n_qubits)
-        return self._timed(self._expval, circuit, angles, weights, observable)
+        return self._timed(self._mitigated_expval if self.mitigation else self._expval, circuit, angles, weights,
+                           observable)
 
     def vjp(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray, observable: Observable,
             cotangent: np.ndarray) -> np.ndarray:
@@ -158,7 +163,8 @@ class Backend:
         cotangent = np.asarray(cotangent, dtype=float).reshape(-1)
         if cotangent.shape[0] != angles.shape[0]:
             raise QBenchError(f"cotangent has {cotangent.shape[0]} entries for {angles.shape[0]} samples")
-        return self._timed(self._vjp, circuit, angles, weights, observable, cotangent)
+        return self._timed(self._mitigated_vjp if self.mitigation else self._vjp, circuit, angles, weights,
+                           observable, cotangent)
 
     # ------------------------------------------------------ overridable defaults
     # Execution: a plugin provides _states (exact mode) and, for noisy mode, _probabilities;
@@ -211,11 +217,17 @@ class Backend:
                 and cls._states is not Backend._states)
 
     def _expval(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray, observable: Observable) -> np.ndarray:
+        diagonal = observable.diagonal(circuit.n_qubits)
         if self.mode == "exact":
             probs = np.abs(self._states(circuit, angles, weights)) ** 2
+        elif self.shots is not None and type(self)._counts is Backend._counts:
+            # The core's sampler: counts over the observable's eigenvalues (same distribution, far fewer categories).
+            probs = self._probabilities(circuit, angles, weights)  # counted as executions there
+            self.usage.shots += len(probs) * int(self.shots)
+            return sample_expectations(self._rng, probs, diagonal, self.shots)
         else:
             probs = self._outcomes(circuit, angles, weights)
-        return probs @ observable.diagonal(circuit.n_qubits)
+        return probs @ diagonal
 
     def _vjp(self, circuit, angles, weights, observable, cotangent) -> np.ndarray:
         """The core's gradients; a plugin with a native method (adjoint, backprop) overrides and calls super."""
@@ -300,11 +312,51 @@ class Backend:
                 raise QBenchError(f"cotangent has {c.shape[0]} entries for {n} samples")
             return c
 
+        if self.mitigation:
+            def mitigated(*args):
+                values = self._mitigated_expval(circuit, angles, weights, observable)
+                return values, self._mitigated_vjp(circuit, angles, weights, observable, checked(values))
+            return self._timed(mitigated)
         return self._timed(self._value_and_vjp, circuit, angles, weights, observable, checked)
 
     def _value_and_vjp(self, circuit, angles, weights, observable, cotangent) -> tuple[np.ndarray, np.ndarray]:
         values = self._expval(circuit, angles, weights, observable)
         return values, self._vjp(circuit, angles, weights, observable, cotangent(values))
+
+
+    # ------------------------------------------------ readout-error mitigation (the core's)
+    # With ``mitigation = "readout"`` every task goes through measured outcomes (``_outcomes``: the
+    # backend's own sampler, or its exact channel without shots), corrected here; a plugin's native
+    # expectation values and gradients are bypassed, so every framework is mitigated the same way.
+    def readout_calibration(self, n_qubits: int) -> np.ndarray:
+        """Per-qubit confusion matrices A_q[measured, prepared] (n, 2, 2), measured once per width."""
+        cache = self.__dict__.setdefault("_calibrations", {})
+        if n_qubits not in cache:
+            zeros, ones = M.calibration_circuits(n_qubits)
+            none = np.zeros((1, 0))
+            cache[n_qubits] = M.confusion_matrices(self._outcomes(zeros, none, _NO_WEIGHTS),
+                                                   self._outcomes(ones, none, _NO_WEIGHTS))
+        return cache[n_qubits]
+
+    def _mitigated_outcomes(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        return M.correct(self._outcomes(circuit, angles, weights), self.readout_calibration(circuit.n_qubits))
+
+    def _mitigated_expval(self, circuit, angles, weights, observable) -> np.ndarray:
+        return self._mitigated_outcomes(circuit, angles, weights) @ observable.diagonal(circuit.n_qubits)
+
+    def _mitigated_kernel(self, circuit, a, b) -> np.ndarray:
+        rows, where = overlap_rows(circuit, a, b)
+        zero = self._mitigated_outcomes(overlap_circuit(circuit), rows, _NO_WEIGHTS)[:, 0]
+        shape = (len(a), len(a) if b is None else len(b))
+        return assemble_gram(zero, where, shape, symmetric=b is None)
+
+    def _mitigated_vjp(self, circuit, angles, weights, observable, cotangent) -> np.ndarray:
+        def evaluate(rows):
+            return self._mitigated_expval(lift(circuit), rows, _NO_WEIGHTS, observable)
+
+        if self.gradient == "finite-diff":
+            return G.finite_diff_vjp(evaluate, circuit, angles, weights, cotangent)
+        return G.parameter_shift_vjp(evaluate, circuit, angles, weights, cotangent)
 
 
 __all__ = ["Backend", "Capabilities", "MODES", "GRADIENT_METHODS", "Usage", "resolve_angles"]

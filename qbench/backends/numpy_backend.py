@@ -6,10 +6,12 @@ import re
 
 import numpy as np
 
-from qbench.backends import density, statevector
+from qbench.backends import density, shift, statevector
+from qbench.backends import gradients as G
 from qbench.backends.base import Backend
 from qbench.backends.capabilities import NUMPY
 from qbench.backends.gram import blockwise_gram
+from qbench.backends.sampling import sample_binned
 from qbench.errors import QBenchError
 
 #: Working memory the backend may use beyond its results, unless ``memory_budget`` says otherwise.
@@ -82,6 +84,16 @@ class NumpyBackend(Backend):
     def _vjp(self, circuit, angles, weights, observable, cotangent):
         if self.mode == "exact" and self.gradient == "adjoint":
             return self._value_and_vjp(circuit, angles, weights, observable, cotangent)[1]
+        if self.mode == "shots" and self.gradient == "parameter-shift":
+            # Every shifted circuit's exact probabilities from one branch state per weight use
+            # (qbench.backends.shift), sampled by the core's sampler: the same distribution as
+            # simulating and sampling each shifted circuit.
+            uses, probs, values = shift.shifted_bin_probabilities(circuit, angles, weights,
+                                                                  observable.diagonal(circuit.n_qubits),
+                                                                  memory_budget=self.memory_budget)
+            self.count(len(probs), self.shots)
+            estimates = sample_binned(self._rng, probs, values, self.shots)
+            return G.combine_shifts(estimates, uses, angles.shape[0], circuit.n_weights, cotangent)
         return super()._vjp(circuit, angles, weights, observable, cotangent)
 
     def _value_and_vjp(self, circuit, angles, weights, observable, cotangent):

@@ -19,6 +19,7 @@ from pathlib import Path
 from qbench.run.environment import row_fields
 from qbench.errors import QBenchError
 from qbench.run.executors import check_executor, make_executor
+from qbench.run.plan import check_budget
 from qbench.secrets import blank_row, scrub
 from qbench.suite.jobs import Job, canonical_json, expand, select
 from qbench.results.store import COLUMNS, Store, StoreWriteError, default_db, inspect_file, lease_owner
@@ -280,6 +281,7 @@ def execute(path: str | Path, db: str | Path | None = None, jobs: int = 1, execu
     """
     limit = check_arguments(timeout, memory_limit, executor, jobs, address, names)
     suite, selected = prepare(path, only)
+    check_budget(suite, selected)  # before the store or any backend is touched
     db = Path(db) if db is not None else default_db()
     inspect_file(db)  # refuse a foreign or newer store before connecting to anything
     ex = make_executor(executor, jobs, address)

@@ -156,6 +156,8 @@ def expand(suite: Suite) -> list[Job]:
                         options = suite.backend_options.get(backend, {}) if model.kind != "baseline" else {}
                         if noise is not None:  # the mode's noise model travels with the backend's options
                             options = {**options, "noise": noise}
+                        if suite.mitigation and mode != "exact" and model.kind != "baseline":
+                            options = {**options, "mitigation": suite.mitigation}  # part of the identity
                         for seed in suite.seeds:
                             job = Job(
                                 suite=suite.name, dataset=ds.name, n_samples=n, n_features=d, test_size=ds.test_size,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qbench.plugin import manager as P
 from qbench.backends.base import MODES
+from qbench.backends.mitigation import MITIGATIONS
 from qbench.errors import QBenchError
 from qbench.backends.noise import parse_noise
 from qbench.models.kinds import BASELINE, estimator_class, model_kinds
@@ -40,7 +41,8 @@ EXCLUDE_KEYS = ("dataset", "model", "kind", "backend", "framework", "mode", "sho
 NAME_PATTERN = r"[A-Za-z0-9_.\-]+"
 
 SUITE_KEYS = ("name", "description", "backends", "backend_options", "modes", "shots", "seeds", "cv", "timeout",
-              "memory_limit", "plugins")
+              "memory_limit", "plugins", "budget", "mitigation")
+BUDGET_KEYS = ("shots", "qpu_seconds", "seconds_per_shot")
 DATASET_KEYS = ("name", "n_samples", "n_features", "test_size", "data_seed", "params", "scaling", "reduction",
                 "n_qubits")
 MODEL_KEYS = ("name", "kind", "baseline", "params", "grid")
@@ -111,6 +113,10 @@ class Suite:
     plugins: list[str] = field(default_factory=list)
     backend_options: dict[str, dict] = field(default_factory=dict)
     exclude: list[dict] = field(default_factory=list)
+    #: ``{"shots": N}`` and/or ``{"qpu_seconds": S, "seconds_per_shot": s}``: what ``qbench run`` may spend (qbench.run.plan).
+    budget: dict | None = None
+    #: Error mitigation of every sampled job (``"readout"``), a backend option recorded in each job's identity.
+    mitigation: str | None = None
 
 
 # ------------------------------------------------------------------ entry points
@@ -148,6 +154,8 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     cv = head.take("cv", integer(2), DEFAULT_CV)
     timeout = float(head.take("timeout", number(0, open_low=True), DEFAULT_TIMEOUT))
     memory_limit = head.take("memory_limit", byte_size, None)
+    budget = _budget(head)
+    mitigation = head.take("mitigation", string(MITIGATIONS), None)
 
     datasets = [_dataset(t, cv) for t in top.tables("datasets", DATASET_KEYS)]
     models = [_model(t) for t in top.tables("models", MODEL_KEYS)]
@@ -157,7 +165,8 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     exclude = [_exclude(t) for t in top.tables("exclude", EXCLUDE_KEYS, required=False)]
     return Suite(path=path, name=name, description=description, datasets=datasets, models=models,
                  backends=backends, modes=modes, seeds=seeds, cv=cv, timeout=timeout, memory_limit=memory_limit,
-                 plugins=plugins, backend_options=backend_options, exclude=exclude)
+                 plugins=plugins, backend_options=backend_options, exclude=exclude, budget=budget,
+                 mitigation=mitigation)
 
 
 def _toml_position(message: str, text: str) -> str:
@@ -482,6 +491,21 @@ def _modes(head: Table, default_shots: list[int]) -> list[ModeSpec]:
         if name in {m.name for m in out}:
             head.fail(where, f"mode {name!r} is listed twice")
         out.append(ModeSpec(name, shots, noise))
+    return out
+
+
+def _budget(head: Table) -> dict | None:
+    """``budget = { shots = N }`` or ``{ qpu_seconds = S, seconds_per_shot = s }`` (both may be given)."""
+    sub = head.sub("budget", BUDGET_KEYS, None)
+    if sub is None:
+        return None
+    out = {"shots": sub.take("shots", integer(1), None),
+           "qpu_seconds": sub.take("qpu_seconds", number(0, open_low=True), None),
+           "seconds_per_shot": sub.take("seconds_per_shot", number(0, open_low=True), None)}
+    if out["shots"] is None and out["qpu_seconds"] is None:
+        head.fail(head.key("budget"), "expected shots or qpu_seconds")
+    if out["qpu_seconds"] is not None and out["seconds_per_shot"] is None:
+        head.fail(head.key("budget"), "qpu_seconds needs seconds_per_shot (qbench keeps no device timing table)")
     return out
 
 

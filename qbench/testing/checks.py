@@ -18,7 +18,7 @@ from qbench.circuits.observables import parity_observable
 from qbench.errors import CapabilityError
 from qbench.plugin.manager import backend_spec, open_backend
 from qbench.testing import cases as C
-from qbench.testing import projected
+from qbench.testing import mitigation_checks, projected
 
 #: Modes the kit has checks for.
 KIT_MODES = ("exact", "shots", "noisy")
@@ -358,6 +358,7 @@ CHECKS_BY_MODE: dict[str, tuple[Callable, ...]] = {
               check_noisy_sampled_within_5_stderr, check_noisy_values_in_range, check_reproducible_with_seed,
               check_undeclared_capabilities_raise),
 }
+CHECKS_BY_MODE["noisy"] += mitigation_checks.NOISY_CHECKS  # readout-error mitigation (its own module)
 #: Checks run once per gradient method the mode can use (exact mode: every declared method).
 GRADIENT_CHECKS = {check_gradient_matches_reference, check_gradient_matches_finite_differences,
                    check_shot_gradient_within_5_stderr, check_noisy_gradient_matches_density_oracle}

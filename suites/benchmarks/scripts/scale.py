@@ -4,6 +4,7 @@
 
 Cases: ``compiled`` (compiled size of a strongly entangling circuit), ``statemem`` (peak memory of a
 state batch / the states), ``gram16`` (16-qubit ZZ Gram, peak RSS), ``psvjp`` (numpy parameter-shift VJP),
+``qnnfit`` (the quickstart's QNN fitted in shots mode against exact mode),
 ``qnnstep`` (one QNN training step), ``grid`` (Bowles IQP grid vs bare NumPy), ``tiled`` (tiled Gram on a
 LocalCluster vs single-process blockwise), ``nystroem`` (Nyström fit + predict vs exact).  Each prints one
 JSON line.  Cases that compare against the code before issue 16 are run twice: once here, once with
@@ -77,9 +78,32 @@ def case_psvjp(args) -> dict:
     rng = np.random.default_rng(0)
     angles, w, cot = rng.uniform(0, np.pi, (8, n)), rng.normal(size=c.n_weights), rng.normal(size=8)
     b = open_backend("numpy", mode="shots", shots=1000, seed=0, gradient="parameter-shift")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     b.vjp(c, angles, w, parity_observable(n), cot)
-    return {"qubits": n, "seconds": time.perf_counter() - t0, "peak_rss_mb": peak_rss_mb()}
+    return {"qubits": n, "seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+def case_qnnfit(args) -> dict:
+    """The quickstart's QNN (angle map, hardware-efficient 1 layer, parity, 10 epochs) fitted in exact and in shots mode."""
+    from qbench.datasets.generators import linearly_separable
+    from qbench.models.qnn import QNNClassifier
+
+    X, y = linearly_separable(n_samples=200, n_features=args.qubits, seed=0)
+    X, y = X[:150], y[:150]
+    params = dict(feature_map="angle", ansatz="hardware_efficient", ansatz_params={"layers": 1}, observable="parity",
+                  max_iter=10, batch_size=64, learning_rate=0.1, random_state=0)
+    out = {"qubits": args.qubits, "samples": len(X)}
+    QNNClassifier(**params).fit(X[:8], y[:8])  # warm-up: imports, circuit compilation
+    for mode, extra in (("exact", {}), ("shots", {"mode": "shots", "shots": 1024})):
+        t0, c0 = time.perf_counter(), time.process_time()
+        model = QNNClassifier(**params, **extra).fit(X, y)
+        out[f"{mode}_seconds"] = time.perf_counter() - t0
+        out[f"{mode}_cpu_seconds"] = time.process_time() - c0
+        out[f"{mode}_train_accuracy"] = float(model.score(X, y))
+    out["shots_over_exact"] = out["shots_seconds"] / out["exact_seconds"]
+    out["shots_over_exact_cpu"] = out["shots_cpu_seconds"] / out["exact_cpu_seconds"]
+    return out
 
 
 def case_qnnstep(args) -> dict:
