@@ -90,3 +90,11 @@ class NumpyBackend(Backend):
             return statevector.adjoint_value_and_vjp(circuit, angles, weights, observable.diagonal(circuit.n_qubits),
                                                      cotangent, memory_budget=self.memory_budget)
         return super()._value_and_vjp(circuit, angles, weights, observable, cotangent)
+
+    def _value_and_grads(self, circuit, angles, weights, observables, cotangent):
+        if self.mode == "exact" and self.gradient == "adjoint":
+            self.count(angles.shape[0])
+            diagonals = np.stack([obs.diagonal(circuit.n_qubits) for obs in observables])
+            return statevector.adjoint_value_and_grads(circuit, angles, weights, diagonals, cotangent,
+                                                       memory_budget=self.memory_budget)
+        return super()._value_and_grads(circuit, angles, weights, observables, cotangent)
