@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
+from sklearn.utils._param_validation import Interval
 
 from qbench.circuits.ansatze import StronglyEntanglingAnsatz
 from qbench.circuits.observables import z_observable
@@ -102,6 +105,8 @@ class CircuitCentricClassifier(AmplitudeModel):
     """
 
     paper_class = "CircuitCentricClassifier"
+
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_input_copies": [Interval(Integral, 1, None, closed="left")], "n_layers": [Interval(Integral, 1, None, closed="left")]}
 
     def __init__(self, n_input_copies=2, n_layers=4, learning_rate=0.001, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from scipy.special import log_softmax, softmax
+
+from sklearn.utils._param_validation import Interval
 
 from qbench.circuits.observables import z_observable
 from qbench.circuits.variational import dressed_circuit
@@ -21,6 +25,8 @@ class DressedQuantumCircuitClassifier(VariationalClassifier):
     """
 
     paper_class = "DressedQuantumCircuitClassifier"
+
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": [Interval(Integral, 1, None, closed="left")]}
 
     def __init__(self, n_layers=3, learning_rate=0.001, batch_size=32, max_steps=100000, convergence_interval=200,
                  bandwidth=None, n_qubits=None, reduction=None, scaling="standard", backend="numpy", mode="exact",

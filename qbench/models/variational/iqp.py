@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
+from sklearn.utils._param_validation import Interval
 
 from qbench.circuits.ansatze import StronglyEntanglingAnsatz
 from qbench.circuits.feature_maps import IQPFeatureMap
@@ -26,6 +29,8 @@ class IQPVariationalClassifier(VariationalClassifier):
     """
 
     paper_class = "IQPVariationalClassifier"
+
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "repeats": [Interval(Integral, 1, None, closed="left")], "n_layers": [Interval(Integral, 1, None, closed="left")]}
 
     def __init__(self, repeats=1, n_layers=10, learning_rate=0.001, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from qbench.circuits.observables import z_observable
 from qbench.circuits.variational import reuploading_circuit
@@ -29,6 +32,8 @@ class DataReuploadingClassifier(VariationalClassifier):
     """
 
     paper_class = "DataReuploadingClassifier"
+
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": [Interval(Integral, 1, None, closed="left")], "observable_type": [StrOptions(set(OBSERVABLE_TYPES))]}
 
     def __init__(self, n_layers=4, observable_type="single", learning_rate=0.05, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",

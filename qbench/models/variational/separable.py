@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
+from sklearn.utils._param_validation import Interval
 
 from qbench.circuits.observables import mean_z_observable
 from qbench.circuits.variational import separable_circuit
@@ -20,6 +23,8 @@ class SeparableVariationalClassifier(VariationalClassifier):
     """
 
     paper_class = "SeparableVariationalClassifier"
+
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "encoding_layers": [Interval(Integral, 1, None, closed="left")]}
 
     def __init__(self, encoding_layers=1, learning_rate=0.001, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",
