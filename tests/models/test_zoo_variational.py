@@ -126,7 +126,7 @@ def test_bad_input_is_one_line(kind, params, fragment):
 def test_three_classes_are_refused_in_one_line():
     X, y = _easy(12)
     y[:3] = 2
-    with pytest.raises(DataError, match="binary classifier"):
+    with pytest.raises(DataError, match="Only binary classification"):
         _make("qcnn", max_steps=1).fit(X, y)
 
 

@@ -165,7 +165,8 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self._validated()
         X, y, self.classes_ = self._validate_fit(X, y)
         if len(self.classes_) != 2:
-            raise DataError(f"{type(self).__name__} is a binary classifier; got {len(self.classes_)} classes")
+            raise DataError(f"Only binary classification is supported by {type(self).__name__}; "
+                            f"got {len(self.classes_)} classes")
         rng = check_random_state(self.random_state)
         feats = self._preprocess_fit(X)
         self.layout_ = self._layout(feats.shape[1])
@@ -198,7 +199,8 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         return self.predict_proba(X)[:, 1] - 0.5
 
     def predict(self, X):
-        return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]
+        p = self.predict_proba(X)[:, 1]  # first: it refuses an unfitted model with NotFittedError
+        return self.classes_[(p > 0.5).astype(int)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
