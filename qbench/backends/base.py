@@ -308,7 +308,7 @@ class Backend:
 
     # ------------------- gradients through the data angles (trainable parameters in front of the data)
     def value_and_grads(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray, observables,
-                        cotangent) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        cotangent, data_angles: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Values of several observables and the VJP with respect to the weights *and* the data angles.
 
         Returns ``(values, grad_weights, grad_angles)``: ``values`` of shape (n_samples, n_obs),
@@ -316,7 +316,8 @@ class Backend:
         ``grad_angles[s, j] = sum_o c_so d f_so / d angles[s, j]``, so the chain rule to
         parameters that compute the angles (input weights, a classical input layer) runs in the
         core on every backend and mode.  ``cotangent`` is a function of the values (a loss's
-        gradient), returning an array of their shape.
+        gradient), returning an array of their shape.  With ``data_angles=False`` the data-angle
+        part is skipped (``None``): the cheap call for models whose angles have no trainable inputs.
         """
         self._require_task("qnn")
         if not self.capabilities.gradient_methods:
@@ -335,18 +336,18 @@ class Backend:
                 raise QBenchError(f"cotangent has shape {c.shape}, expected {shape}")
             return c
 
-        return self._timed(self._value_and_grads, circuit, angles, weights, observables, checked)
+        return self._timed(self._value_and_grads, circuit, angles, weights, observables, checked, bool(data_angles))
 
-    def _value_and_grads(self, circuit, angles, weights, observables, cotangent):
+    def _value_and_grads(self, circuit, angles, weights, observables, cotangent, data_angles=True):
         """Default: values from ``_expval``, weight VJP from ``_vjp``, data-angle VJP by parameter shift over ``_expval``."""
         values = np.stack([self._expval(circuit, angles, weights, obs) for obs in observables], axis=1)
         cot = cotangent(values)
         grad = np.zeros(circuit.n_weights)
-        grad_angles = np.zeros(angles.shape)
+        grad_angles = np.zeros(angles.shape) if data_angles else None
         for k, obs in enumerate(observables):
             if circuit.n_weights:
                 grad = grad + self._vjp(circuit, angles, weights, obs, cot[:, k])
-            if circuit.n_data:
+            if circuit.n_data and data_angles:
                 grad_angles += self._vjp_angles(circuit, angles, weights, obs, cot[:, k])
         return values, grad, grad_angles
 

@@ -149,13 +149,9 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
             held["loss"], dF, held["dc"] = self._loss(c, F, y)
             return dF
 
-        if not layout.trainable_angles and len(layout.observables) == 1:
-            _, gw = self.backend_.value_and_vjp(layout.circuit, angles, w, layout.observables[0],
-                                                lambda f: cotangent(f[:, None])[:, 0])
-            gc = held["dc"]
-        else:
-            _, gw, ga = self.backend_.value_and_grads(layout.circuit, angles, w, layout.observables, cotangent)
-            gc = held["dc"] + (self._angles_vjp(c, feats, ga) if layout.trainable_angles else 0.0)
+        _, gw, ga = self.backend_.value_and_grads(layout.circuit, angles, w, layout.observables, cotangent,
+                                                  data_angles=layout.trainable_angles)
+        gc = held["dc"] + (self._angles_vjp(c, feats, ga) if layout.trainable_angles else 0.0)
         return held["loss"], np.concatenate([gw, np.broadcast_to(gc, c.shape)])
 
     def fit(self, X, y):
