@@ -10,15 +10,16 @@ Used by the numpy backend's exact adjoint ``value_and_grads`` up to :data:`DENSE
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from qbench.circuits.ir import Circuit
+from qbench.circuits.ir import Circuit, resolve_angles
 
 #: Widest circuit the dense path takes (matrices are 4**n entries per gate).
 DENSE_MAX_QUBITS = 6
-#: Largest number of stored complex amplitudes (rotations x samples x 2**n) before the gate-by-gate path is used.
+#: Largest number of complex entries (rotations x samples x 4**n, the per-sample step matrices) for the dense path.
 DENSE_MAX_AMPLITUDES = 2**23
 
 _I2 = np.eye(2)
@@ -56,108 +57,114 @@ def _fixed_matrix(name: str, wires, n: int) -> np.ndarray:
     raise ValueError(name)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A circuit as: a fixed start matrix, then per rotation k: U_k(theta) followed by the fixed gates after it (F_k)."""
+
+    start: np.ndarray            # (d, d): the fixed gates before the first rotation
+    axes: np.ndarray             # (R, d, d): P_k of U_k = exp(-i theta P_k / 2) (dense rotations; zeros for diagonal)
+    signs: np.ndarray            # (R, d): the diagonal of P_k for diagonal rotations (zeros for dense)
+    diagonal: np.ndarray         # (R,) bool
+    phase_gate: np.ndarray       # (R,) bool: P(theta) = diag(1, e^{i theta}), generator i |1><1|
+    after: np.ndarray            # (R, d, d): F_k
+    generators: np.ndarray       # (R, d, d): F_k Gamma_k F_k^dagger, the generator seen after F_k
+
+
 @lru_cache(maxsize=64)
-def _plan(circuit: Circuit):
-    """Per gate: fixed matrix, or the rotation's axis operator P (U = exp(-i theta P / 2), up to P's phase for P-gates)."""
+def _plan(circuit: Circuit) -> _Plan:
     n = circuit.n_qubits
-    steps = []
+    d = 2**n
+    start = np.eye(d, dtype=complex)
+    axes, signs, diagonal, phase_gate, after = [], [], [], [], []
     for g in circuit.gates:
         if g.angle is None:
-            steps.append(("fixed", _fixed_matrix(g.name, g.wires, n)))
+            fixed = _fixed_matrix(g.name, g.wires, n)
+            if after:
+                after[-1] = fixed @ after[-1]
+            else:
+                start = fixed @ start
             continue
-        if g.name in ("RX", "RY"):
-            pauli = _embed(_PAULI[g.name[1]], g.wires[0], n)
-            steps.append(("dense", pauli, g.angle))
-        else:  # RZ, RZZ, P: diagonal
-            steps.append(("diag", _z_signs(n, g.wires), g.angle, g.name == "P"))
-    return steps
-
-
-def _angle_values(angle, angles: np.ndarray, weights: np.ndarray):
-    if angle.source == "data":
-        return angle.scale * angles[:, angle.index] + angle.offset
-    if angle.source == "weight":
-        return angle.scale * weights[angle.index] + angle.offset
-    return angle.offset
+        dense = g.name in ("RX", "RY")
+        axes.append(_embed(_PAULI[g.name[1]], g.wires[0], n) if dense else np.zeros((d, d), dtype=complex))
+        signs.append(np.zeros(d) if dense else _z_signs(n, g.wires))
+        diagonal.append(not dense)
+        phase_gate.append(g.name == "P")
+        after.append(np.eye(d, dtype=complex))
+    r = len(axes)
+    axes_a = np.array(axes).reshape(r, d, d)
+    signs_a = np.array(signs).reshape(r, d)
+    diag_a, phase_a = np.array(diagonal, dtype=bool), np.array(phase_gate, dtype=bool)
+    after_a = np.array(after).reshape(r, d, d)
+    gamma = np.where(diag_a[:, None, None], 0.0, -0.5j * axes_a)
+    gamma_diag = np.where(phase_a[:, None], 0.5j * (1.0 - signs_a), -0.5j * signs_a)
+    gamma = gamma + np.where(diag_a[:, None, None], gamma_diag[:, :, None] * np.eye(d), 0.0)
+    generators = after_a @ gamma @ np.conj(np.swapaxes(after_a, 1, 2))
+    for a in (start, axes_a, signs_a, diag_a, phase_a, after_a, generators):
+        a.setflags(write=False)
+    return _Plan(start, axes_a, signs_a, diag_a, phase_a, after_a, generators)
 
 
 def fits(circuit: Circuit, n_samples: int) -> bool:
     """Whether the dense path takes this circuit and batch."""
     rotations = sum(g.angle is not None for g in circuit.gates)
-    return circuit.n_qubits <= DENSE_MAX_QUBITS and (rotations + 1) * n_samples * 2**circuit.n_qubits <= DENSE_MAX_AMPLITUDES
+    return circuit.n_qubits <= DENSE_MAX_QUBITS and (rotations + 1) * n_samples * 4**circuit.n_qubits <= DENSE_MAX_AMPLITUDES
+
+
+def _steps(plan: _Plan, which: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """F_k U_k(theta) for the rotations ``which``: theta (K,) gives (K, d, d), theta (K, m) gives (K, m, d, d)."""
+    d = plan.start.shape[0]
+    extra = (slice(None),) + (None,) * (theta.ndim - 1)
+    axes, signs = plan.axes[which][extra], plan.signs[which][extra]
+    diagonal, phase_gate, after = plan.diagonal[which][extra], plan.phase_gate[which][extra], plan.after[which][extra]
+    half = theta[..., None, None] / 2
+    dense = np.cos(half) * np.eye(d) - 1j * np.sin(half) * axes
+    t = theta[..., None]
+    phase = np.where(phase_gate[..., None], np.exp(1j * t * (1.0 - signs) / 2), np.exp(-0.5j * t * signs))
+    u = np.where(diagonal[..., None, None], phase[..., None, :] * np.eye(d), dense)
+    return after @ u
 
 
 def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray, cotangent,
                     data_angles: bool = True):
     """Values (n_samples, n_obs), the VJP to the weights and (``data_angles``) per sample to the data angles."""
-    n, m = circuit.n_qubits, angles.shape[0]
-    d = 2**n
-    ident = np.eye(d)
-    psi = np.zeros((m, d), dtype=complex)
-    psi[:, 0] = 1.0
-    states, gens, uses = [], [], []  # after each rotation: the state, its generator, its angle
-    ops = []  # the operator each step applied (for the backward pass): ("m", M) | ("ms", Ms) | ("diag", phases)
-    for step in _plan(circuit):
-        if step[0] == "fixed":
-            psi = psi @ step[1].T
-            ops.append(("m", step[1]))
-            continue
-        theta = _angle_values(step[2], angles, weights)
-        per_sample = np.ndim(theta) > 0
-        if step[0] == "dense":
-            pauli = step[1]
-            c, s = np.cos(np.asarray(theta) / 2), np.sin(np.asarray(theta) / 2)
-            if per_sample:
-                u = c[:, None, None] * ident - 1j * s[:, None, None] * pauli
-                psi = np.einsum("sij,sj->si", u, psi)
-                ops.append(("ms", u))
-            else:
-                u = c * ident - 1j * s * pauli
-                psi = psi @ u.T
-                ops.append(("m", u))
-            gens.append(-0.5j * pauli)
-        else:
-            signs, is_phase = step[1], step[3]
-            t = np.asarray(theta)
-            t = t[:, None] if per_sample else t
-            if is_phase:
-                phase = np.exp(0.5j * t * (1.0 - signs))  # diag(1, e^{i theta}) on the wire
-                gen = np.diag(0.5j * (1.0 - signs))
-            else:
-                phase = np.exp(-0.5j * t * signs)
-                gen = np.diag(-0.5j * signs)
-            phase = np.broadcast_to(phase, (m, d)) if not per_sample else phase
-            psi = psi * phase
-            ops.append(("diag", phase))
-            gens.append(gen)
-        states.append(psi)
-        uses.append(step[2])
-        ops[-1] = ops[-1] + (len(states) - 1,)
-    probs = psi.real**2 + psi.imag**2
-    values = probs @ diagonals.T
+    plan = _plan(circuit)
+    uses = _uses(circuit)
+    m, d = angles.shape[0], 2**circuit.n_qubits
+    theta = resolve_angles(circuit, angles, weights).T  # (R, m)
+    per_sample = np.array([u.source == "data" for u in uses], dtype=bool)
+    shared = _steps(plan, ~per_sample, theta[~per_sample, 0]) if m else None  # one matrix for all samples
+    own = _steps(plan, per_sample, theta[per_sample])  # one matrix per sample
+    where = np.cumsum(per_sample) - 1, np.cumsum(~per_sample) - 1
+    psi = np.broadcast_to(plan.start[:, 0], (m, d)).astype(complex)
+    states = np.empty((len(uses), m, d), dtype=complex)
+    for k in range(len(uses)):
+        psi = np.einsum("sij,sj->si", own[where[0][k]], psi) if per_sample[k] else psi @ shared[where[1][k]].T
+        states[k] = psi
+    values = (psi.real**2 + psi.imag**2) @ diagonals.T
     cot = np.asarray(cotangent(values), dtype=float).reshape(values.shape)
     lam = psi * (cot @ diagonals)
-    lams = [None] * len(states)
-    for op in reversed(ops):
-        if len(op) == 3:
-            lams[op[2]] = lam
-        kind, mat = op[0], op[1]
-        if kind == "m":
-            lam = lam @ mat.conj()
-        elif kind == "ms":
-            lam = np.einsum("sji,sj->si", mat.conj(), lam)
-        else:
-            lam = lam * mat.conj()
+    lams = np.empty_like(states)
+    own_back = own.conj()
+    shared_back = shared.conj() if shared is not None else None
+    for k in range(len(uses) - 1, -1, -1):
+        lams[k] = lam
+        lam = (np.einsum("sji,sj->si", own_back[where[0][k]], lam) if per_sample[k]
+               else lam @ shared_back[where[1][k]])
     grad = np.zeros(circuit.n_weights)
     grad_angles = np.zeros(angles.shape) if data_angles else None
-    if states:
-        per = 2.0 * np.einsum("rsd,rde,rse->rs", np.stack(lams).conj(), np.stack(gens), np.stack(states)).real
-        for k, angle in enumerate(uses):
-            if angle.source == "weight":
-                grad[angle.index] += angle.scale * per[k].sum()
-            elif angle.source == "data" and data_angles:
-                grad_angles[:, angle.index] += angle.scale * per[k]
+    if uses:
+        per = 2.0 * np.einsum("rsd,rde,rse->rs", lams.conj(), plan.generators, states).real
+        for k, use in enumerate(uses):
+            if use.source == "weight":
+                grad[use.index] += use.scale * per[k].sum()
+            elif use.source == "data" and data_angles:
+                grad_angles[:, use.index] += use.scale * per[k]
     return values, grad, grad_angles
+
+
+@lru_cache(maxsize=64)
+def _uses(circuit: Circuit) -> tuple:
+    return tuple(g.angle for g in circuit.gates if g.angle is not None)
 
 
 __all__ = ["DENSE_MAX_QUBITS", "DENSE_MAX_AMPLITUDES", "fits", "value_and_grads"]
