@@ -59,49 +59,96 @@ def _fixed_matrix(name: str, wires, n: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class _Plan:
-    """A circuit as: a fixed start matrix, then per rotation k: U_k(theta) followed by the fixed gates after it (F_k)."""
+    """A circuit as a start matrix and steps; a step is one layer of rotations on disjoint wires (they commute),
+    followed by the fixed gates up to the next such layer (F_t).  Rotations are numbered in gate order."""
 
-    start: np.ndarray            # (d, d): the fixed gates before the first rotation
-    axes: np.ndarray             # (R, d, d): P_k of U_k = exp(-i theta P_k / 2) (dense rotations; zeros for diagonal)
-    signs: np.ndarray            # (R, d): the diagonal of P_k for diagonal rotations (zeros for dense)
+    start: np.ndarray            # (d, d): the fixed gates before the first rotation layer
+    axes: np.ndarray             # (R, d, d): P_r of U_r = exp(-i theta P_r / 2) (dense rotations; zeros for diagonal)
+    signs: np.ndarray            # (R, d): the diagonal of P_r for diagonal rotations (zeros for dense)
     diagonal: np.ndarray         # (R,) bool
     phase_gate: np.ndarray       # (R,) bool: P(theta) = diag(1, e^{i theta}), generator i |1><1|
-    after: np.ndarray            # (R, d, d): F_k
-    generators: np.ndarray       # (R, d, d): F_k Gamma_k F_k^dagger, the generator seen after F_k
+    step_of: np.ndarray          # (R,) the step of each rotation
+    members: np.ndarray          # (T, K) rotations of each step, padded with -1
+    after: np.ndarray            # (T, d, d): F_t
+    generators: np.ndarray       # (R, d, d): F_t Gamma_r F_t^dagger, the generator seen after its step
+
+
+def _layers(circuit: Circuit) -> list[list[int]]:
+    """Gate indices by ASAP layer (gates in one layer act on disjoint wires, so they commute)."""
+    level = [0] * circuit.n_qubits
+    layers: list[list[int]] = []
+    for i, g in enumerate(circuit.gates):
+        depth = max(level[w] for w in g.wires)
+        for w in g.wires:
+            level[w] = depth + 1
+        if depth == len(layers):
+            layers.append([])
+        layers[depth].append(i)
+    return layers
+
+
+_PLANS: dict[int, tuple[Circuit, _Plan, tuple]] = {}
+
+
+def _plan_and_uses(circuit: Circuit) -> tuple[_Plan, tuple]:
+    """The plan, cached by identity (hashing a long frozen circuit costs more than a small training step)."""
+    hit = _PLANS.get(id(circuit))
+    if hit is None or hit[0] is not circuit:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        hit = _PLANS[id(circuit)] = (circuit, _plan(circuit), _uses(circuit))
+    return hit[1], hit[2]
 
 
 @lru_cache(maxsize=64)
 def _plan(circuit: Circuit) -> _Plan:
     n = circuit.n_qubits
     d = 2**n
+    rotation_index = {}
+    for i, g in enumerate(circuit.gates):
+        if g.angle is not None:
+            rotation_index[i] = len(rotation_index)
+    r = len(rotation_index)
+    axes = np.zeros((r, d, d), dtype=complex)
+    signs = np.zeros((r, d))
+    diagonal, phase_gate, step_of = np.zeros(r, bool), np.zeros(r, bool), np.zeros(r, int)
     start = np.eye(d, dtype=complex)
-    axes, signs, diagonal, phase_gate, after = [], [], [], [], []
-    for g in circuit.gates:
-        if g.angle is None:
-            fixed = _fixed_matrix(g.name, g.wires, n)
-            if after:
-                after[-1] = fixed @ after[-1]
+    members: list[list[int]] = []
+    after: list[np.ndarray] = []
+    for layer in _layers(circuit):
+        fixed = np.eye(d, dtype=complex)
+        rotations = []
+        for i in layer:
+            g = circuit.gates[i]
+            if g.angle is None:
+                fixed = _fixed_matrix(g.name, g.wires, n) @ fixed  # disjoint wires: they commute
+                continue
+            k = rotation_index[i]
+            rotations.append(k)
+            if g.name in ("RX", "RY"):
+                axes[k] = _embed(_PAULI[g.name[1]], g.wires[0], n)
             else:
-                start = fixed @ start
-            continue
-        dense = g.name in ("RX", "RY")
-        axes.append(_embed(_PAULI[g.name[1]], g.wires[0], n) if dense else np.zeros((d, d), dtype=complex))
-        signs.append(np.zeros(d) if dense else _z_signs(n, g.wires))
-        diagonal.append(not dense)
-        phase_gate.append(g.name == "P")
-        after.append(np.eye(d, dtype=complex))
-    r = len(axes)
-    axes_a = np.array(axes).reshape(r, d, d)
-    signs_a = np.array(signs).reshape(r, d)
-    diag_a, phase_a = np.array(diagonal, dtype=bool), np.array(phase_gate, dtype=bool)
-    after_a = np.array(after).reshape(r, d, d)
-    gamma = np.where(diag_a[:, None, None], 0.0, -0.5j * axes_a)
-    gamma_diag = np.where(phase_a[:, None], 0.5j * (1.0 - signs_a), -0.5j * signs_a)
-    gamma = gamma + np.where(diag_a[:, None, None], gamma_diag[:, :, None] * np.eye(d), 0.0)
-    generators = after_a @ gamma @ np.conj(np.swapaxes(after_a, 1, 2))
-    for a in (start, axes_a, signs_a, diag_a, phase_a, after_a, generators):
-        a.setflags(write=False)
-    return _Plan(start, axes_a, signs_a, diag_a, phase_a, after_a, generators)
+                signs[k], diagonal[k], phase_gate[k] = _z_signs(n, g.wires), True, g.name == "P"
+        if rotations:
+            for k in rotations:
+                step_of[k] = len(members)
+            members.append(rotations)
+            after.append(fixed)
+        elif after:
+            after[-1] = fixed @ after[-1]
+        else:
+            start = fixed @ start
+    width = max((len(m) for m in members), default=0)
+    members_a = np.array([m + [-1] * (width - len(m)) for m in members], dtype=int).reshape(len(members), width)
+    after_a = np.array(after, dtype=complex).reshape(len(members), d, d)
+    gamma = np.where(diagonal[:, None, None], 0.0, -0.5j * axes)
+    gamma_diag = np.where(phase_gate[:, None], 0.5j * (1.0 - signs), -0.5j * signs)
+    gamma = gamma + np.where(diagonal[:, None, None], gamma_diag[:, :, None] * np.eye(d), 0.0)
+    f = after_a[step_of]
+    generators = f @ gamma @ np.conj(np.swapaxes(f, 1, 2))
+    for arr in (start, axes, signs, diagonal, phase_gate, step_of, members_a, after_a, generators):
+        arr.setflags(write=False)
+    return _Plan(start, axes, signs, diagonal, phase_gate, step_of, members_a, after_a, generators)
 
 
 def fits(circuit: Circuit, n_samples: int) -> bool:
@@ -110,50 +157,69 @@ def fits(circuit: Circuit, n_samples: int) -> bool:
     return circuit.n_qubits <= DENSE_MAX_QUBITS and (rotations + 1) * n_samples * 4**circuit.n_qubits <= DENSE_MAX_AMPLITUDES
 
 
-def _steps(plan: _Plan, which: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """F_k U_k(theta) for the rotations ``which``: theta (K,) gives (K, d, d), theta (K, m) gives (K, m, d, d)."""
+def _rotations(plan: _Plan, which: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """U_r(theta) for the rotations ``which`` (theta (K,) or (K, m)), with an identity appended (index -1 pads)."""
     d = plan.start.shape[0]
     extra = (slice(None),) + (None,) * (theta.ndim - 1)
     axes, signs = plan.axes[which][extra], plan.signs[which][extra]
-    diagonal, phase_gate, after = plan.diagonal[which][extra], plan.phase_gate[which][extra], plan.after[which][extra]
+    diagonal, phase_gate = plan.diagonal[which][extra], plan.phase_gate[which][extra]
     half = theta[..., None, None] / 2
     dense = np.cos(half) * np.eye(d) - 1j * np.sin(half) * axes
     t = theta[..., None]
     phase = np.where(phase_gate[..., None], np.exp(1j * t * (1.0 - signs) / 2), np.exp(-0.5j * t * signs))
     u = np.where(diagonal[..., None, None], phase[..., None, :] * np.eye(d), dense)
-    return after @ u
+    ident = np.broadcast_to(np.eye(d, dtype=complex), (1,) + u.shape[1:])
+    return np.concatenate([u, ident])
+
+
+def _step_matrices(plan: _Plan, steps: np.ndarray, u: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """F_t times the product of its rotations (they commute) for the steps ``steps``; ``position`` maps rotations into u."""
+    out = plan.after[steps]
+    if u.ndim == 4:
+        out = out[:, None]
+    for column in plan.members[steps].T:
+        out = out @ u[np.where(column >= 0, position[column], -1)]
+    return out
 
 
 def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray, cotangent,
                     data_angles: bool = True):
     """Values (n_samples, n_obs), the VJP to the weights and (``data_angles``) per sample to the data angles."""
-    plan = _plan(circuit)
-    uses = _uses(circuit)
+    plan, uses = _plan_and_uses(circuit)
     m, d = angles.shape[0], 2**circuit.n_qubits
+    n_steps = len(plan.members)
     theta = resolve_angles(circuit, angles, weights).T  # (R, m)
-    per_sample = np.array([u.source == "data" for u in uses], dtype=bool)
-    shared = _steps(plan, ~per_sample, theta[~per_sample, 0]) if m else None  # one matrix for all samples
-    own = _steps(plan, per_sample, theta[per_sample])  # one matrix per sample
-    where = np.cumsum(per_sample) - 1, np.cumsum(~per_sample) - 1
+    reads_data = np.array([u.source == "data" for u in uses], dtype=bool)
+    own_step = np.zeros(n_steps, bool)
+    own_step[plan.step_of[reads_data]] = True  # a step with a data rotation has one matrix per sample
+    own_rot = own_step[plan.step_of] if len(uses) else np.zeros(0, bool)
+    position = np.full(len(uses), -1)
+    position[own_rot] = np.arange(own_rot.sum())
+    position[~own_rot] = np.arange((~own_rot).sum())
+    steps = np.arange(n_steps)
+    own = _step_matrices(plan, steps[own_step], _rotations(plan, own_rot, theta[own_rot]), position)
+    shared = _step_matrices(plan, steps[~own_step], _rotations(plan, ~own_rot, theta[~own_rot, 0] if m else
+                                                               np.zeros(int((~own_rot).sum()))), position)
+    slot = np.cumsum(own_step) - 1, np.cumsum(~own_step) - 1
     psi = np.broadcast_to(plan.start[:, 0], (m, d)).astype(complex)
-    states = np.empty((len(uses), m, d), dtype=complex)
-    for k in range(len(uses)):
-        psi = np.einsum("sij,sj->si", own[where[0][k]], psi) if per_sample[k] else psi @ shared[where[1][k]].T
-        states[k] = psi
+    states = np.empty((n_steps, m, d), dtype=complex)
+    for t in range(n_steps):
+        psi = (own[slot[0][t]] @ psi[:, :, None])[:, :, 0] if own_step[t] else psi @ shared[slot[1][t]].T
+        states[t] = psi
     values = (psi.real**2 + psi.imag**2) @ diagonals.T
     cot = np.asarray(cotangent(values), dtype=float).reshape(values.shape)
     lam = psi * (cot @ diagonals)
     lams = np.empty_like(states)
-    own_back = own.conj()
-    shared_back = shared.conj() if shared is not None else None
-    for k in range(len(uses) - 1, -1, -1):
-        lams[k] = lam
-        lam = (np.einsum("sji,sj->si", own_back[where[0][k]], lam) if per_sample[k]
-               else lam @ shared_back[where[1][k]])
+    own_back, shared_back = np.conj(np.swapaxes(own, -1, -2)), shared.conj()
+    for t in range(n_steps - 1, -1, -1):
+        lams[t] = lam
+        lam = (own_back[slot[0][t]] @ lam[:, :, None])[:, :, 0] if own_step[t] else lam @ shared_back[slot[1][t]]
     grad = np.zeros(circuit.n_weights)
     grad_angles = np.zeros(angles.shape) if data_angles else None
     if uses:
-        per = 2.0 * np.einsum("rsd,rde,rse->rs", lams.conj(), plan.generators, states).real
+        at = plan.step_of
+        moved = np.matmul(states[at], np.swapaxes(plan.generators, 1, 2))  # (R, m, d): Gamma'_r psi
+        per = 2.0 * np.sum(lams[at].conj() * moved, axis=-1).real
         for k, use in enumerate(uses):
             if use.source == "weight":
                 grad[use.index] += use.scale * per[k].sum()
