@@ -155,3 +155,17 @@ def test_bad_suite_parameter_exits_2(cli, tmp_path, params, fragment):
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and fragment in lines[0], err
     assert not (tmp_path / "store.db").exists()
+
+
+def test_the_speed_script_runs_at_a_tiny_size(capsys):
+    """suites/benchmarks/scripts/zoo_variational.py (the figures in docs/performance.md) runs and checks its paths."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "suites" / "benchmarks" / "scripts" / "zoo_variational.py"
+    spec = importlib.util.spec_from_file_location("zoo_variational_script", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    script.main(["--steps", "1", "--repeat", "1", "--small"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in TINY) and "value_and_grads dense" in out
