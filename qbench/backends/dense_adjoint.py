@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from qbench.circuits.ir import Circuit, resolve_angles
+from qbench.circuits.ir import Circuit
 
 #: Widest circuit the dense path takes (matrices are 4**n entries per gate).
 DENSE_MAX_QUBITS = 6
@@ -90,14 +90,38 @@ def _layers(circuit: Circuit) -> list[list[int]]:
 _PLANS: dict[int, tuple[Circuit, _Plan, tuple]] = {}
 
 
-def _plan_and_uses(circuit: Circuit) -> tuple[_Plan, tuple]:
+def _plan_and_uses(circuit: Circuit) -> tuple[_Plan, "_AngleMaps"]:
     """The plan, cached by identity (hashing a long frozen circuit costs more than a small training step)."""
     hit = _PLANS.get(id(circuit))
     if hit is None or hit[0] is not circuit:
         if len(_PLANS) >= 64:
             _PLANS.clear()
-        hit = _PLANS[id(circuit)] = (circuit, _plan(circuit), _uses(circuit))
+        hit = _PLANS[id(circuit)] = (circuit, _plan(circuit), _angle_maps(circuit))
     return hit[1], hit[2]
+
+
+@dataclass(frozen=True)
+class _AngleMaps:
+    """Rotation angles as theta = angles @ data + weights @ weight + offset, and the gradients' way back."""
+
+    data: np.ndarray       # (n_data, R) scale where rotation r reads data column j
+    weight: np.ndarray     # (n_weights, R)
+    offset: np.ndarray     # (R,)
+    reads_data: np.ndarray  # (R,) bool
+
+
+def _angle_maps(circuit: Circuit) -> _AngleMaps:
+    uses = _uses(circuit)
+    data = np.zeros((circuit.n_data, len(uses)))
+    weight = np.zeros((circuit.n_weights, len(uses)))
+    offset = np.zeros(len(uses))
+    for r, a in enumerate(uses):
+        offset[r] = a.offset
+        if a.source == "data":
+            data[a.index, r] = a.scale
+        elif a.source == "weight":
+            weight[a.index, r] = a.scale
+    return _AngleMaps(data, weight, offset, np.array([a.source == "data" for a in uses], dtype=bool))
 
 
 @lru_cache(maxsize=64)
@@ -185,11 +209,12 @@ def _step_matrices(plan: _Plan, steps: np.ndarray, u: np.ndarray, position: np.n
 def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray, cotangent,
                     data_angles: bool = True):
     """Values (n_samples, n_obs), the VJP to the weights and (``data_angles``) per sample to the data angles."""
-    plan, uses = _plan_and_uses(circuit)
+    plan, maps = _plan_and_uses(circuit)
     m, d = angles.shape[0], 2**circuit.n_qubits
     n_steps = len(plan.members)
-    theta = resolve_angles(circuit, angles, weights).T  # (R, m)
-    reads_data = np.array([u.source == "data" for u in uses], dtype=bool)
+    theta = (angles @ maps.data + (weights @ maps.weight + maps.offset)).T  # (R, m), as resolve_angles
+    reads_data = maps.reads_data
+    uses = reads_data  # one entry per rotation
     own_step = np.zeros(n_steps, bool)
     own_step[plan.step_of[reads_data]] = True  # a step with a data rotation has one matrix per sample
     own_rot = own_step[plan.step_of] if len(uses) else np.zeros(0, bool)
@@ -216,15 +241,13 @@ def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, d
         lam = (own_back[slot[0][t]] @ lam[:, :, None])[:, :, 0] if own_step[t] else lam @ shared_back[slot[1][t]]
     grad = np.zeros(circuit.n_weights)
     grad_angles = np.zeros(angles.shape) if data_angles else None
-    if uses:
+    if len(uses):
         at = plan.step_of
         moved = np.matmul(states[at], np.swapaxes(plan.generators, 1, 2))  # (R, m, d): Gamma'_r psi
-        per = 2.0 * np.sum(lams[at].conj() * moved, axis=-1).real
-        for k, use in enumerate(uses):
-            if use.source == "weight":
-                grad[use.index] += use.scale * per[k].sum()
-            elif use.source == "data" and data_angles:
-                grad_angles[:, use.index] += use.scale * per[k]
+        per = 2.0 * np.sum(lams[at].conj() * moved, axis=-1).real  # (R, m): d f_s / d theta_r, cotangent-weighted
+        grad = maps.weight @ per.sum(axis=1)
+        if data_angles:
+            grad_angles = per.T @ maps.data.T
     return values, grad, grad_angles
 
 
