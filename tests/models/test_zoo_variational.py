@@ -47,6 +47,17 @@ def test_registered_with_the_paper_class(kind):
             entry.meta["paper"].startswith(f"Bowles et al. 2024: {cls.paper_class} (")
 
 
+@pytest.mark.parametrize("kind", sorted(TINY))
+def test_example_circuit_is_the_trained_circuit(kind):
+    from qbench.circuits.drawing import text_diagram
+
+    X, y = _easy(12)
+    model = _make(kind, max_steps=1, random_state=0)
+    unfitted = model.example_circuit(2)
+    assert unfitted == model.fit(X, y).layout_.circuit
+    assert text_diagram(unfitted)
+
+
 @pytest.mark.parametrize("gradient", ["adjoint", "parameter-shift"])
 @pytest.mark.parametrize("kind", sorted(TINY))
 def test_loss_gradient_matches_finite_differences(kind, gradient):

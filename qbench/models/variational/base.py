@@ -180,6 +180,17 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.converged_ = result.converged
         return self
 
+    def example_circuit(self, n_features: int = 2) -> Circuit:
+        """The circuit this model would train on ``n_features`` inputs (for drawings and docs; nothing is fitted)."""
+        self._validated()
+        width = self._width(int(n_features), 10**6)
+        feats = self._features(np.zeros((1, width)))
+        saved = getattr(self, "layout_", None)
+        layout = self._layout(feats.shape[1])
+        if saved is not None:
+            self.layout_ = saved
+        return layout.circuit
+
     @property
     def weights_(self) -> np.ndarray:
         """The trained circuit weights (the first block of ``params_``)."""
