@@ -148,19 +148,23 @@ backends = ["numpy"]
 [[datasets]]
 name = "linearly_separable"
 n_samples = 20
-n_features = 2
+{dataset}
 [[models]]
-name = "reup"
-kind = "data_reuploading"
+name = "bad"
+kind = "{kind}"
 params = {{ {params} }}
 """
 
 
-@pytest.mark.parametrize("params, fragment", [('observable_type = "most"', "observable_type"),
-                                              ("n_layers = 0", "n_layers")])
-def test_bad_suite_parameter_exits_2(cli, tmp_path, params, fragment):
+@pytest.mark.parametrize("kind, params, dataset, fragment", [
+    ("data_reuploading", 'observable_type = "most"', "n_features = 2", "observable_type"),
+    ("data_reuploading", "n_layers = 0", "n_features = 2", "n_layers"),
+    ("tree_tensor", "", 'n_features = 4\nreduction = "pca"\nn_qubits = 3', "power of two of qubits, got n_qubits=3"),
+    ("circuit_centric", "n_input_copies = 2", 'n_features = 2\nreduction = "pca"\nn_qubits = 1', "reduction must be none"),
+])
+def test_bad_suite_parameter_exits_2(cli, tmp_path, kind, params, dataset, fragment):
     suite = tmp_path / "bad.toml"
-    suite.write_text(BAD_SUITE.format(params=params))
+    suite.write_text(BAD_SUITE.format(kind=kind, params=params, dataset=dataset))
     code, out, err = cli("run", suite, "--db", tmp_path / "store.db")
     assert code == 2, err or out
     lines = [line for line in err.splitlines() if line.strip()]

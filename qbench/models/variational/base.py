@@ -180,6 +180,11 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.converged_ = result.converged
         return self
 
+    def check_width(self, n_features: int) -> None:
+        """Refuse, in one line, hyperparameters or a width this model cannot take (``qbench run`` asks before running)."""
+        self._validated()
+        self._width(int(n_features), 10**6)
+
     def example_circuit(self, n_features: int = 2) -> Circuit:
         """The circuit this model would train on ``n_features`` inputs (for drawings and docs; nothing is fitted)."""
         self._validated()
