@@ -177,8 +177,10 @@ def _plan(circuit: Circuit) -> _Plan:
 
 def fits(circuit: Circuit, n_samples: int) -> bool:
     """Whether the dense path takes this circuit and batch."""
-    rotations = sum(g.angle is not None for g in circuit.gates)
-    return circuit.n_qubits <= DENSE_MAX_QUBITS and (rotations + 1) * n_samples * 4**circuit.n_qubits <= DENSE_MAX_AMPLITUDES
+    if circuit.n_qubits > DENSE_MAX_QUBITS:
+        return False
+    rotations = len(_plan_and_uses(circuit)[0].step_of)
+    return (rotations + 1) * n_samples * 4**circuit.n_qubits <= DENSE_MAX_AMPLITUDES
 
 
 def _rotations(plan: _Plan, which: np.ndarray, theta: np.ndarray) -> np.ndarray:
