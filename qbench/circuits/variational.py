@@ -217,12 +217,13 @@ def _cz_pairs(n_qubits: int, odd: bool) -> list[tuple[int, int]]:
     return [(i, i + 1) for i in range(1 if odd else 0, n_qubits - 1, 2)]
 
 
-def reuploading_circuit(n_qubits: int, layers: int, trainable_embedding: bool = True) -> Circuit:
+def reuploading_circuit(n_qubits: int, layers: int, entangling: bool = True) -> Circuit:
     """Data re-uploading (Perez-Salinas et al. 2020, as Bowles et al. 2024): per layer Rot(x w) Rot(theta) per qubit, CZs.
 
     Data column ``l * 3n + j`` holds x_j * omega[l, j] (the core multiplies in the trainable input
     weights); weight ``(i * (L + 1) + l) * 3 + k`` is theta[i, l, k].  The last layer is
-    Rot(x w + theta), written as same-axis rotations in a row (they add).
+    Rot(x w + theta), written as same-axis rotations in a row (they add).  ``entangling=False``: the
+    paper's separable ablation, every layer Rot(x w + theta) and no CZs.
     """
     gates: list[Gate] = []
 
@@ -232,14 +233,20 @@ def reuploading_circuit(n_qubits: int, layers: int, trainable_embedding: bool = 
     def x(layer: int, i: int, k: int) -> Angle:
         return data(layer * 3 * n_qubits + 3 * i + k)
 
+    def merged(layer: int) -> None:  # Rot(x w + theta): same-axis rotations in a row add
+        for i in range(n_qubits):
+            for k, axis in enumerate(("RZ", "RY", "RZ")):
+                gates.extend([Gate(axis, (i,), x(layer, i, k)), Gate(axis, (i,), theta(i, layer, k))])
+
     for layer in range(layers):
+        if not entangling:
+            merged(layer)
+            continue
         for i in range(n_qubits):
             gates += _rot(i, x(layer, i, 0), x(layer, i, 1), x(layer, i, 2))
             gates += _rot(i, theta(i, layer, 0), theta(i, layer, 1), theta(i, layer, 2))
         gates += [Gate("CZ", pair) for pair in _cz_pairs(n_qubits, odd=layer % 2 == 1)]
-    for i in range(n_qubits):
-        for k, axis in enumerate(("RZ", "RY", "RZ")):
-            gates += [Gate(axis, (i,), x(layers, i, k)), Gate(axis, (i,), theta(i, layers, k))]
+    merged(layers)
     return Circuit(n_qubits, tuple(gates), 3 * n_qubits * (layers + 1), 3 * n_qubits * (layers + 1), "reuploading")
 
 

@@ -19,6 +19,7 @@ TINY = {
     "tree_tensor": dict(scaling=None),
     "circuit_centric": dict(n_input_copies=2, n_layers=1, scaling=None),
     "data_reuploading": dict(n_layers=1, observable_type="full"),
+    "data_reuploading_separable": dict(n_layers=2, observable_type="full"),
     "dressed_circuit": dict(n_layers=1),
     "qcnn": dict(),
 }
@@ -108,6 +109,15 @@ def test_amplitude_encoding_prepares_the_normalised_vector(n, rng):
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     state = statevector.simulate(amplitude_circuit(n), amplitude_angles(v), np.zeros(0))
     assert np.allclose(state, v, atol=1e-12)
+
+
+def test_separable_reuploading_has_no_two_qubit_gates():
+    X = np.random.RandomState(0).uniform(size=(12, 6))  # two qubits
+    y = (X[:, 0] > 0.5).astype(int)
+    separable = _make("data_reuploading_separable", max_steps=1).fit(X, y).layout_.circuit
+    entangled = _make("data_reuploading", max_steps=1, n_layers=2).fit(X, y).layout_.circuit
+    assert separable.two_qubit_gates == 0 and entangled.two_qubit_gates > 0
+    assert separable.n_weights == entangled.n_weights and separable.n_data == entangled.n_data
 
 
 def test_reuploading_input_weights_are_trained():

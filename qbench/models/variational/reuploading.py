@@ -32,6 +32,7 @@ class DataReuploadingClassifier(VariationalClassifier):
     """
 
     paper_class = "DataReuploadingClassifier"
+    _entangling = True
 
     _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": [Interval(Integral, 1, None, closed="left")], "observable_type": [StrOptions(set(OBSERVABLE_TYPES))]}
 
@@ -53,7 +54,7 @@ class DataReuploadingClassifier(VariationalClassifier):
     def _layout(self, n_features: int) -> Layout:
         n = n_features // 3
         self.observable_weight_ = observable_weight(self.observable_type, n)
-        circuit = reuploading_circuit(n, int(self.n_layers))
+        circuit = reuploading_circuit(n, int(self.n_layers), entangling=self._entangling)
         obs = tuple(z_observable(n, i) for i in range(self.observable_weight_))
         return Layout(circuit, obs, circuit.n_data + 2 * self.observable_weight_, trainable_angles=True)
 
@@ -89,3 +90,14 @@ class DataReuploadingClassifier(VariationalClassifier):
 
     def _proba(self, c, F):
         return (1 + F.mean(axis=1)) / 2
+
+
+class DataReuploadingSeparableClassifier(DataReuploadingClassifier):
+    """The separable ablation of :class:`DataReuploadingClassifier`: every layer is Rot(x * omega + theta), no CZs.
+
+    As Bowles et al. 2024's ``DataReuploadingClassifierSeparable``; everything else (input weights,
+    observables, the fidelity cost, the grid) is the entangling model's.
+    """
+
+    paper_class = "DataReuploadingClassifierSeparable"
+    _entangling = False

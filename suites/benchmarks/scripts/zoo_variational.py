@@ -32,6 +32,7 @@ LARGEST = {
     "tree_tensor": {},
     "circuit_centric": dict(n_input_copies=3, n_layers=10),
     "data_reuploading": dict(n_layers=15, observable_type="full"),
+    "data_reuploading_separable": dict(n_layers=15, observable_type="full"),
     "dressed_circuit": dict(n_layers=15),
     "qcnn": {},
 }
