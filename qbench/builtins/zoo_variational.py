@@ -30,6 +30,9 @@ MODELS = {
     "dressed_circuit": ("dressed:DressedQuantumCircuitClassifier",
                         BOWLES + "DressedQuantumCircuitClassifier (Mari et al. 2020)",
                         "classical input layer -> RY/CNOT-ring circuit -> <Z_i> -> classical output layer, trained jointly"),
+    "dressed_circuit_separable": ("dressed:DressedQuantumCircuitSeparableClassifier",
+                                  BOWLES + "DressedQuantumCircuitClassifierSeparable",
+                                  "the separable ablation of dressed_circuit: no CNOT rings, same classical layers"),
     "qcnn": ("qcnn:QCNNClassifier", "Cong, Choi & Lukin 2019 (no qml-benchmarks class)",
              "RY encoding, convolution + pooling by controlled RY (no mid-circuit measurement) to one qubit, <Z0>"),
 }

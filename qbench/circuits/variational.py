@@ -272,14 +272,17 @@ def _ring(n_qubits: int) -> list[tuple[int, int]]:
     return [(i, (i + 1) % n_qubits) for i in range(n_qubits)]
 
 
-def dressed_circuit(n_qubits: int, layers: int) -> Circuit:
-    """The dressed quantum circuit's core (Mari et al. 2020): H, RY(x_i); then ``layers`` x (RY(w) per qubit, CNOT ring)."""
+def dressed_circuit(n_qubits: int, layers: int, entangling: bool = True) -> Circuit:
+    """The dressed quantum circuit's core (Mari et al. 2020): H, RY(x_i); then ``layers`` x (RY(w) per qubit, CNOT ring).
+
+    ``entangling=False``: the paper's separable ablation, without the CNOT rings.
+    """
     gates: list[Gate] = []
     for i in range(n_qubits):
         gates += [Gate("H", (i,)), Gate("RY", (i,), data(i))]
     for layer in range(layers):
         gates += [Gate("RY", (i,), weight(layer * n_qubits + i)) for i in range(n_qubits)]
-        gates += [Gate("CNOT", pair) for pair in _ring(n_qubits)]
+        gates += [Gate("CNOT", pair) for pair in (_ring(n_qubits) if entangling else [])]
     return Circuit(n_qubits, tuple(gates), n_qubits, layers * n_qubits, "dressed")
 
 

@@ -21,6 +21,7 @@ TINY = {
     "data_reuploading": dict(n_layers=1, observable_type="full"),
     "data_reuploading_separable": dict(n_layers=2, observable_type="full"),
     "dressed_circuit": dict(n_layers=1),
+    "dressed_circuit_separable": dict(n_layers=1),
     "qcnn": dict(),
 }
 
@@ -118,6 +119,14 @@ def test_separable_reuploading_has_no_two_qubit_gates():
     entangled = _make("data_reuploading", max_steps=1, n_layers=2).fit(X, y).layout_.circuit
     assert separable.two_qubit_gates == 0 and entangled.two_qubit_gates > 0
     assert separable.n_weights == entangled.n_weights and separable.n_data == entangled.n_data
+
+
+def test_separable_dressed_circuit_has_no_two_qubit_gates():
+    X, y = _easy(12)
+    separable = _make("dressed_circuit_separable", max_steps=1).fit(X, y).layout_.circuit
+    entangled = _make("dressed_circuit", max_steps=1).fit(X, y).layout_.circuit
+    assert separable.two_qubit_gates == 0 and entangled.two_qubit_gates > 0
+    assert separable.n_weights == entangled.n_weights
 
 
 def test_reuploading_input_weights_are_trained():

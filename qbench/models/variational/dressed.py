@@ -25,6 +25,7 @@ class DressedQuantumCircuitClassifier(VariationalClassifier):
     """
 
     paper_class = "DressedQuantumCircuitClassifier"
+    _entangling = True
 
     _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": [Interval(Integral, 1, None, closed="left")]}
 
@@ -40,7 +41,7 @@ class DressedQuantumCircuitClassifier(VariationalClassifier):
     def _layout(self, n_features: int) -> Layout:
         n = n_features
         obs = tuple(z_observable(n, i) for i in range(n))
-        return Layout(dressed_circuit(n, int(self.n_layers)), obs, n * n + 2 * n, trainable_angles=True)
+        return Layout(dressed_circuit(n, int(self.n_layers), entangling=self._entangling), obs, n * n + 2 * n, trainable_angles=True)
 
     def _init(self, rng, layout):
         n = layout.circuit.n_qubits
@@ -77,3 +78,13 @@ class DressedQuantumCircuitClassifier(VariationalClassifier):
     def _proba(self, c, F):
         _, w_out = self._mats(c)
         return softmax(F @ w_out.T, axis=1)[:, 1]
+
+
+class DressedQuantumCircuitSeparableClassifier(DressedQuantumCircuitClassifier):
+    """The separable ablation of :class:`DressedQuantumCircuitClassifier`: the circuit without its CNOT rings.
+
+    As Bowles et al. 2024's ``DressedQuantumCircuitClassifierSeparable``; the classical layers are the same.
+    """
+
+    paper_class = "DressedQuantumCircuitClassifierSeparable"
+    _entangling = False

@@ -34,6 +34,7 @@ LARGEST = {
     "data_reuploading": dict(n_layers=15, observable_type="full"),
     "data_reuploading_separable": dict(n_layers=15, observable_type="full"),
     "dressed_circuit": dict(n_layers=15),
+    "dressed_circuit_separable": dict(n_layers=15),
     "qcnn": {},
 }
 SMALL = {name: {k: (1 if isinstance(v, int) else v) for k, v in params.items()} for name, params in LARGEST.items()}
