@@ -1,10 +1,12 @@
 """Adjoint differentiation for small circuits with dense gate matrices, every gate's matrices built in one call.
 
 For a few qubits a training step is dominated by per-gate Python overhead, not arithmetic.
-Here every rotation's 2**n x 2**n matrix is built for all gates (and, for data gates, all
-samples) in one vectorised call, the forward pass keeps the state after each rotation, the
-backward pass keeps the adjoint state, and all derivatives come from one ``einsum``:
-d f_s / d theta_k = 2 Re <lambda_k,s| Gamma_k |psi_k,s>, Gamma_k the generator (dU/dtheta = Gamma U).
+Here every rotation's 2**n x 2**n matrix is built for all rotations at once (one per sample
+only for rotations that read data); rotations on disjoint wires are grouped into ASAP layers
+(they commute), each layer with the fixed gates after it one matrix; the forward pass keeps the
+state after each layer, the backward pass the adjoint state, and all derivatives come from one
+batched product: d f_s / d theta_r = 2 Re <lambda_t,s| F_t Gamma_r F_t^dagger |psi_t,s> for
+rotation r in layer t, Gamma_r its generator (dU/dtheta = Gamma U).
 Used by the numpy backend's exact adjoint ``value_and_grads`` up to :data:`DENSE_MAX_QUBITS`.
 """
 
@@ -22,7 +24,6 @@ DENSE_MAX_QUBITS = 6
 #: Largest number of complex entries (rotations x samples x 4**n, the per-sample step matrices) for the dense path.
 DENSE_MAX_AMPLITUDES = 2**23
 
-_I2 = np.eye(2)
 _PAULI = {"X": np.array([[0, 1], [1, 0]], dtype=complex), "Y": np.array([[0, -1j], [1j, 0]]),
           "Z": np.diag([1.0 + 0j, -1.0])}
 _FIXED = {"H": np.array([[1, 1], [1, -1]], dtype=complex) / np.sqrt(2), **_PAULI}
