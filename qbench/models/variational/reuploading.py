@@ -28,7 +28,9 @@ class DataReuploadingClassifier(VariationalClassifier):
     takes their gradient through ``Backend.value_and_grads``.  The first k qubits are read
     (``observable_type`` single / half / full); the loss is the paper's weighted fidelity cost
     (its eq. 23) with trainable alphas; P(class 1) = (1 + mean_k <Z_k>) / 2.  Inputs are min-max
-    scaled to [-pi/2, pi/2] times ``bandwidth``, zero-padded to a multiple of 3.
+    scaled to [-pi/2, pi/2] times ``bandwidth``, zero-padded to a multiple of 3.  As for every qbench
+    model, ``n_qubits`` with ``reduction="pca"`` sets the number of encoded features d (the suite's
+    data-set setting); the circuit itself has ceil(d / 3) qubits (``n_qubits_`` after fitting).
     """
 
     paper_class = "DataReuploadingClassifier"
