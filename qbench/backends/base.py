@@ -323,6 +323,67 @@ class Backend:
         values = self._expval(circuit, angles, weights, observable)
         return values, self._vjp(circuit, angles, weights, observable, cotangent(values))
 
+    # ------------------- gradients through the data angles (trainable parameters in front of the data)
+    def value_and_grads(self, circuit: Circuit, angles: np.ndarray, weights: np.ndarray, observables,
+                        cotangent, data_angles: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Values of several observables and the VJP with respect to the weights *and* the data angles.
+
+        Returns ``(values, grad_weights, grad_angles)``: ``values`` of shape (n_samples, n_obs),
+        ``grad_weights = sum_{s,o} c_so d f_so / d w`` and, per sample,
+        ``grad_angles[s, j] = sum_o c_so d f_so / d angles[s, j]``, so the chain rule to
+        parameters that compute the angles (input weights, a classical input layer) runs in the
+        core on every backend and mode.  ``cotangent`` is a function of the values (a loss's
+        gradient), returning an array of their shape.  With ``data_angles=False`` the data-angle
+        part is skipped (``None``): the cheap call for models whose angles have no trainable inputs.
+        """
+        self._require_task("qnn")
+        if not self.capabilities.gradient_methods:
+            raise CapabilityError(f"backend {self.name!r} declares no gradient method")
+        angles, weights = self._validate(circuit, angles, weights)
+        observables = tuple(observables)
+        if not observables:
+            raise QBenchError("value_and_grads needs at least one observable")
+        for obs in observables:
+            obs.check(circuit.n_qubits)
+        shape = (angles.shape[0], len(observables))
+
+        def checked(values):
+            c = np.asarray(cotangent(values), dtype=float)
+            if c.shape != shape:
+                raise QBenchError(f"cotangent has shape {c.shape}, expected {shape}")
+            return c
+
+        if self.mitigation:  # through the core's mitigated outcomes, like expval and vjp
+            return self._timed(self._grads_by_parts, self._mitigated_expval, self._mitigated_vjp, circuit, angles,
+                               weights, observables, checked, bool(data_angles))
+        return self._timed(self._value_and_grads, circuit, angles, weights, observables, checked, bool(data_angles))
+
+    def _value_and_grads(self, circuit, angles, weights, observables, cotangent, data_angles=True):
+        """Default: values from ``_expval``, weight VJP from ``_vjp``, data-angle VJP by parameter shift over ``_expval``."""
+        return self._grads_by_parts(self._expval, self._vjp, circuit, angles, weights, observables, cotangent,
+                                    data_angles)
+
+    def _grads_by_parts(self, expval, vjp, circuit, angles, weights, observables, cotangent, data_angles=True):
+        values = np.stack([expval(circuit, angles, weights, obs) for obs in observables], axis=1)
+        cot = cotangent(values)
+        grad = np.zeros(circuit.n_weights)
+        grad_angles = np.zeros(angles.shape) if data_angles else None
+        for k, obs in enumerate(observables):
+            if circuit.n_weights:
+                grad = grad + vjp(circuit, angles, weights, obs, cot[:, k])
+            if circuit.n_data and data_angles:
+                grad_angles += self._vjp_angles(circuit, angles, weights, obs, cot[:, k], expval)
+        return values, grad, grad_angles
+
+    def _vjp_angles(self, circuit, angles, weights, observable, cotangent, expval=None) -> np.ndarray:
+        """cotangent[s] * d f_s / d angles[s, j]: parameter shift, all shifted rows in one ``expval`` call."""
+        expval = expval or self._expval
+
+        def evaluate(rows):
+            return expval(lift(circuit), rows, _NO_WEIGHTS, observable)
+
+        return G.parameter_shift_angle_vjp(evaluate, circuit, angles, weights, cotangent)
+
 
     # ------------------------------------------------ readout-error mitigation (the core's)
     # With ``mitigation = "readout"`` every task goes through measured outcomes (``_outcomes``: the

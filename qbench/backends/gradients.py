@@ -5,6 +5,10 @@
   gate noise (the channels do not depend on theta).  All shifted rows of all samples are
   one batched evaluation of :func:`~qbench.backends.programs.lift` (``shift_rows``).
 * **finite differences**: central differences of every weight, also one batched evaluation.
+* **data angles**: models with trainable parameters in front of the data (input weights,
+  classical layers feeding circuit angles) need per-sample derivatives d f_s / d angles[s, j];
+  :func:`parameter_shift_angle_vjp` shifts every data-driven rotation, all samples and shifts
+  in one batched evaluation of the lifted circuit.
 * **adjoint** methods compute d f / d(rotation angle k); :func:`weight_gradient` maps those
   derivatives to the weights (chain rule through ``scale * weight + offset``).
 """
@@ -78,6 +82,39 @@ def parameter_shift_vjp(evaluate, circuit: Circuit, angles, weights, cotangent) 
     return combine_shifts(evaluate(rows), uses, len(resolved), circuit.n_weights, cotangent)
 
 
+def data_uses(circuit: Circuit) -> list[WeightUse]:
+    """Every data-dependent rotation, in gate order (``weight`` holds the data column it reads)."""
+    out, k = [], 0
+    for g in circuit.gates:
+        if g.angle is None:
+            continue
+        if g.angle.source == "data":
+            out.append(WeightUse(k, g.angle.index, g.angle.scale))
+        k += 1
+    return out
+
+
+def parameter_shift_angle_vjp(evaluate, circuit: Circuit, angles, weights, cotangent) -> np.ndarray:
+    """cotangent[s] * d f_s / d angles[s, j], shape (n_samples, n_data), by parameter shift in one ``evaluate(rows)``."""
+    resolved = resolve_angles(circuit, angles, weights)
+    n = len(resolved)
+    out = np.zeros((n, circuit.n_data))
+    uses = data_uses(circuit)
+    if not uses or n == 0:
+        return out
+    blocks = []
+    for use in uses:
+        for delta in (np.pi / 2, -np.pi / 2):
+            rows = resolved.copy()
+            rows[:, use.column] += delta
+            blocks.append(rows)
+    f = np.asarray(evaluate(np.concatenate(blocks)), dtype=float).reshape(len(uses), 2, n)
+    cot = np.asarray(cotangent, dtype=float)
+    for use, (up, down) in zip(uses, f):
+        out[:, use.weight] += use.scale * cot * (up - down) / 2.0
+    return out
+
+
 #: Step of the core's central differences (on the weights).
 FINITE_DIFF_STEP = 1e-5
 
@@ -97,5 +134,5 @@ def finite_diff_vjp(evaluate, circuit: Circuit, angles, weights, cotangent, step
     return np.array([float(cotangent @ (up - down)) / (2 * step) for up, down in f])
 
 
-__all__ = ["WeightUse", "weight_uses", "weight_gradient", "shift_rows", "combine_shifts", "parameter_shift_vjp",
+__all__ = ["WeightUse", "weight_uses", "data_uses", "parameter_shift_angle_vjp", "weight_gradient", "shift_rows", "combine_shifts", "parameter_shift_vjp",
            "finite_diff_vjp", "FINITE_DIFF_STEP"]

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from qbench.backends import density, shift, statevector
+from qbench.backends import dense_adjoint, density, shift, statevector
 from qbench.backends import gradients as G
 from qbench.backends.base import Backend
 from qbench.backends.capabilities import NUMPY
@@ -102,3 +102,14 @@ class NumpyBackend(Backend):
             return statevector.adjoint_value_and_vjp(circuit, angles, weights, observable.diagonal(circuit.n_qubits),
                                                      cotangent, memory_budget=self.memory_budget)
         return super()._value_and_vjp(circuit, angles, weights, observable, cotangent)
+
+    def _value_and_grads(self, circuit, angles, weights, observables, cotangent, data_angles=True):
+        if self.mode == "exact" and self.gradient == "adjoint":
+            self.count(angles.shape[0])
+            diagonals = np.stack([obs.diagonal(circuit.n_qubits) for obs in observables])
+            if dense_adjoint.fits(circuit, angles.shape[0]):  # few qubits: per-gate overhead dominates
+                return dense_adjoint.value_and_grads(circuit, angles, weights, diagonals, cotangent, data_angles)
+            values, grad, grad_angles = statevector.adjoint_value_and_grads(
+                circuit, angles, weights, diagonals, cotangent, memory_budget=self.memory_budget)
+            return values, grad, grad_angles if data_angles else None
+        return super()._value_and_grads(circuit, angles, weights, observables, cotangent, data_angles)

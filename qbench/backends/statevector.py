@@ -401,15 +401,47 @@ def adjoint_value_and_vjp(circuit: Circuit, angles: np.ndarray, weights: np.ndar
     return values, grad
 
 
-def _adjoint_pass(circuit: Circuit, angles, weights, psi, diagonal, cot, grad) -> None:
+def _adjoint_pass(circuit: Circuit, angles, weights, psi, diagonal, cot, grad, grad_angles=None) -> None:
+    """Backward sweep; ``diagonal`` is O's diagonal, or one row per sample of the already cotangent-weighted O."""
     n = circuit.n_qubits
-    lam = psi * (cot[:, None] * diagonal)
+    lam = psi * (diagonal if np.ndim(diagonal) == 2 else cot[:, None] * diagonal)
     for g in reversed(circuit.gates):
         if g.angle is not None and g.angle.source == "weight":
             # sum_s c_s 2 Re <psi_s| O U^dagger ... G ... |psi_s>, already weighted by the cotangent in lam
             grad[g.angle.index] += g.angle.scale * 2.0 * float(np.vdot(lam, apply_generator(psi, n, g)).real)
+        elif grad_angles is not None and g.angle is not None and g.angle.source == "data":
+            # the same product, kept per sample: d f_s / d angles[s, j] for data-driven rotations
+            per_sample = np.einsum("sk,sk->s", lam.conj(), apply_generator(psi, n, g)).real
+            grad_angles[:, g.angle.index] += g.angle.scale * 2.0 * per_sample
         psi = apply_gate(psi, n, g, angles, weights, inverse=True)
         lam = apply_gate(lam, n, g, angles, weights, inverse=True)
+
+
+def adjoint_value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray,
+                            cotangent, memory_budget: int | None = None):
+    """Values of several diagonal observables, and the VJP to the weights and (per sample) the data angles.
+
+    ``diagonals`` has shape (n_obs, 2**n); ``cotangent`` maps the values (n_samples, n_obs) to
+    an array of the same shape.  One forward pass and one backward pass (sum_o c_so O_o is
+    diagonal, so every observable's cotangent goes back together).
+    """
+    n = circuit.n_qubits
+    rows = chunk_rows(angles.shape[0], n, memory_budget)
+    values = np.empty((angles.shape[0], len(diagonals)))
+    states = []
+    for start in range(0, angles.shape[0], rows):
+        psi = simulate(circuit, angles[start:start + rows], weights)
+        values[start:start + rows] = (psi.real**2 + psi.imag**2) @ diagonals.T
+        states.append(psi) if rows >= angles.shape[0] else None
+    cot = np.asarray(cotangent(values), dtype=float).reshape(values.shape)
+    grad = np.zeros(circuit.n_weights)
+    grad_angles = np.zeros(angles.shape)
+    for start in range(0, angles.shape[0], rows):
+        chunk = angles[start:start + rows]
+        psi = states.pop() if states else simulate(circuit, chunk, weights)
+        weighted = cot[start:start + rows] @ diagonals
+        _adjoint_pass(circuit, chunk, weights, psi, weighted, None, grad, grad_angles[start:start + rows])
+    return values, grad, grad_angles
 
 
 def adjoint_vjp(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonal: np.ndarray,

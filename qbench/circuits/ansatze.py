@@ -51,11 +51,16 @@ class HardwareEfficientAnsatz(Ansatz):
 
 @dataclass(frozen=True)
 class StronglyEntanglingAnsatz(Ansatz):
-    """PennyLane's ``StronglyEntanglingLayers``: Rot = RZ RY RZ on each qubit, then CNOT(i, i+r) with range r = l mod (n-1) + 1."""
+    """PennyLane's ``StronglyEntanglingLayers``: Rot = RZ RY RZ on each qubit, then CNOT(i, i+r) with range r = l mod (n-1) + 1.
+
+    ``imprimitive="cz"`` entangles with CZ instead (PennyLane's ``imprimitive=qml.CZ``, as Bowles et
+    al. 2024's vanilla QNN and IQP variational classifier do).
+    """
 
     layers: int = 2
     #: False: the separable ablation, without the CNOTs (Bowles et al. 2024).
     entangling: bool = True
+    imprimitive: str = "cnot"
     name = "strongly_entangling"
 
     def __post_init__(self) -> None:
@@ -63,6 +68,8 @@ class StronglyEntanglingAnsatz(Ansatz):
             raise TemplateError(f"strongly_entangling: entangling must be true or false, got {self.entangling!r}")
         if self.layers < 1:
             raise TemplateError(f"strongly_entangling: layers must be >= 1, got {self.layers}")
+        if self.imprimitive not in ("cnot", "cz"):
+            raise TemplateError(f"strongly_entangling: imprimitive must be 'cnot' or 'cz', got {self.imprimitive!r}")
 
     def circuit(self, n_qubits: int) -> Circuit:
         gates: list[Gate] = []
@@ -73,5 +80,5 @@ class StronglyEntanglingAnsatz(Ansatz):
                 w += 3
             if n_qubits > 1 and self.entangling:
                 r = layer % (n_qubits - 1) + 1
-                gates += [Gate("CNOT", (q, (q + r) % n_qubits)) for q in range(n_qubits)]
+                gates += [Gate(self.imprimitive.upper(), (q, (q + r) % n_qubits)) for q in range(n_qubits)]
         return Circuit(n_qubits, tuple(gates), 0, w, self.name)

@@ -1,7 +1,7 @@
 """QNNClassifier: a quantum neural network trained by the core, identically on every backend.
 
-The training loop lives here (Adam, shuffled minibatches, initial weights from
-``random_state``), so two backends given the same seed train the same model.  The
+Training runs in the core trainer (:mod:`qbench.models.training`: Adam, shuffled minibatches,
+initial weights from ``random_state``), so two backends given the same seed train the same model.  The
 circuit output f(x, w) in [-1, 1] is mapped to a logit a*f + b with trainable a, b
 and trained on the log loss; values and circuit gradients come from one backend call
 (``value_and_vjp``: one forward pass where the backend can).
@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
+from qbench.models.training import Adam, epoch_losses, train
 from qbench.plugin.manager import make_observable, make_template
 
 
@@ -27,24 +28,6 @@ GRADIENT_INITS = 8
 def _log_loss(p: np.ndarray, y: np.ndarray) -> float:
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
-
-
-class Adam:
-    """Adam optimiser on a flat parameter vector."""
-
-    def __init__(self, size: int, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
-        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
-        self.m = np.zeros(size)
-        self.v = np.zeros(size)
-        self.t = 0
-
-    def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
-        self.t += 1
-        self.m = self.beta1 * self.m + (1 - self.beta1) * grad
-        self.v = self.beta2 * self.v + (1 - self.beta2) * grad**2
-        m_hat = self.m / (1 - self.beta1**self.t)
-        v_hat = self.v / (1 - self.beta2**self.t)
-        return params - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
@@ -133,18 +116,13 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.backend_ = self._open_backend(rng, gradient=self.gradient)
         target = (y == self.classes_[1]).astype(float)
         params = np.concatenate([rng.uniform(-np.pi, np.pi, self.circuit_.n_weights), [1.0, 0.0]])
-        opt = Adam(len(params), self.learning_rate)
-        self.loss_curve_ = []
         n = len(target)
-        for _ in range(int(self.max_iter)):
-            order = rng.permutation(n)
-            losses = []
-            for start in range(0, n, int(self.batch_size)):
-                batch = order[start:start + int(self.batch_size)]
-                loss, grad = self._loss_and_grad(params, angles[batch], target[batch])
-                params = opt.step(params, grad)
-                losses.append(loss * len(batch))
-            self.loss_curve_.append(float(np.sum(losses) / n))
+        steps_per_pass = -(-n // int(self.batch_size))
+        result = train(lambda p, batch: self._loss_and_grad(p, angles[batch], target[batch]), params, rng=rng,
+                       n_samples=n, learning_rate=self.learning_rate, batch_size=int(self.batch_size),
+                       max_steps=int(self.max_iter) * steps_per_pass, sampling="epochs")
+        params = result.params
+        self.loss_curve_ = epoch_losses(result, n)
         self.n_iter_ = int(self.max_iter)
         self.gradient_variance_over_inits_ = self._gradient_variance_over_inits(rng, angles, target)
         self.weights_, self.output_scale_, self.output_bias_ = params[:-2], float(params[-2]), float(params[-1])
@@ -168,3 +146,6 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = False
         return tags
+
+
+__all__ = ["Adam", "GRADIENT_INITS", "QNNClassifier"]

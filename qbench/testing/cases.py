@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qbench.circuits import ansatze, feature_maps, observables
+from qbench.circuits import ansatze, feature_maps, observables, variational
 from qbench.circuits.ir import Circuit
 
 FEATURE_MAPS = (
@@ -55,4 +55,17 @@ def model_cases(qubits=QUBITS, n_samples: int = 4, seed: int = 4321) -> list[Cas
                 circuit = fm.circuit(n).then(an.circuit(n))
                 cases.append(Case(f"{fm!r}+{an!r}@{n}q", circuit, _data(rng, fm, n, n_samples),
                                   rng.uniform(-np.pi, np.pi, circuit.n_weights)))
+        cases += _zoo_variational_cases(rng, n, n_samples)
     return cases
+
+
+def _zoo_variational_cases(rng, n: int, n_samples: int) -> list[Case]:
+    """The variational zoo's templates: amplitude encoding + tree tensor (QCNN off powers of two), ring + QCNN."""
+    amp, ring = variational.AmplitudeFeatureMap(), variational.RingEmbedding(layers=2)
+    tree = variational.TreeTensorAnsatz() if variational.is_power_of_two(n) else variational.QCNNAnsatz()
+    out = []
+    for fm, an, width in ((amp, tree, 2**n), (ring, variational.QCNNAnsatz(), n)):
+        circuit = fm.circuit(n).then(an.circuit(n))
+        angles = fm.angles(rng.uniform(*fm.feature_range, size=(n_samples, width)))
+        out.append(Case(f"{fm!r}+{an!r}@{n}q", circuit, angles, rng.uniform(-np.pi, np.pi, circuit.n_weights)))
+    return out

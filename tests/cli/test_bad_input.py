@@ -21,6 +21,7 @@ import pytest
 from requires import skip_or_fail
 
 from qbench.errors import QBenchError
+from qbench.plugin.manager import host
 
 
 SUITE_HEAD = '[suite]\nname = "{name}"\nbackends = ["numpy"]\n'
@@ -161,7 +162,8 @@ CLI_CASES = [
     (["evaluate", "--dataset", "breast_cancer", "--n-qubits", "4"], "30 features but the model has 4 qubits"),
     (["evaluate", "--dataset", "nope"], "unknown dataset 'nope'; valid names:"),
     (["evaluate", "--dataset", "iris", "--backend", "nope"], "unknown backend 'nope'; valid names: "),
-    (["evaluate", "--dataset", "iris", "--feature-map", "nope"], "unknown feature map 'nope'; valid names: angle"),
+    (["evaluate", "--dataset", "iris", "--feature-map", "nope"], "unknown feature map 'nope'; valid names: "
+     + ", ".join(host.registries()["feature_map"].names())),
     (["evaluate", "--dataset", "iris", "--mode", "hardware"], "does not support mode 'hardware' (it supports: exact, shots, noisy)"),
     (["evaluate", "--dataset", "iris", "--mode", "noisy", "--noise", "p1=2"], "p1"),
     (["evaluate", "--dataset", "iris", "--noise", "p1=0.01"], "--noise applies only to --mode noisy"),

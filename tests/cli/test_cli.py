@@ -5,6 +5,8 @@ import sys
 
 import pytest
 
+from qbench.plugin.manager import host
+
 
 def qbench(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "qbench", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
@@ -34,7 +36,8 @@ def test_check_numpy_passes():
     (["evaluate", "--dataset", "breast_cancer", "--n-qubits", "4"], "30 features but the model has 4 qubits"),
     (["evaluate", "--dataset", "nope"], "unknown dataset 'nope'; valid names:"),
     (["evaluate", "--dataset", "iris", "--backend", "nope"], "unknown backend 'nope'; valid names: "),
-    (["evaluate", "--dataset", "iris", "--feature-map", "nope"], "unknown feature map 'nope'; valid names: angle"),
+    (["evaluate", "--dataset", "iris", "--feature-map", "nope"], "unknown feature map 'nope'; valid names: "
+     + ", ".join(host.registries()["feature_map"].names())),
     (["evaluate", "--dataset", "iris", "--mode", "hardware"], "does not support mode 'hardware' (it supports: exact, shots, noisy)"),
     (["check", "nope"], "unknown backend 'nope'"),
     (["check", "numpy", "--mode", "hardware"], "does not support mode 'hardware'"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from runner_helpers import BASELINE, FAULTY, KERNEL, QNN, TINY_DATA, suite_text
 
+from qbench.models.kinds import model_kinds
+from qbench.plugin.manager import host
 from qbench.suite.jobs import expand, scrub, select
 from qbench.suite.parse import SuiteError, load_suite, parse_suite
 from qbench.suite.catalog import find_suite, shipped_suites
@@ -99,7 +101,8 @@ SCHEMA_ERRORS = [
     ('backends = ["numpy"]', TINY_DATA.replace("n_samples = 30", "n_samples = 30\ntest_size = 1.5") + KERNEL,
      "datasets[0].test_size: expected a fraction in (0, 1) or a number of test samples >= 2, got 1.5"),
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace('"zz"', '"zzz"'),
-     "s.toml: models[0].params.feature_map: unknown feature map 'zzz'; valid names: angle"),
+     "s.toml: models[0].params.feature_map: unknown feature map 'zzz'; valid names: "
+     + ", ".join(host.registries()["feature_map"].names())),
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace("C = [0.5, 5.0]", "C = [0.5, -5.0]"),
      "s.toml: models[0].grid.C: expected a number > 0, got -5.0"),
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace("grid = {", "grid = { Cee = [1], "),
@@ -107,7 +110,8 @@ SCHEMA_ERRORS = [
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace("params = {", "params = { backend = 'qiskit', "),
      "s.toml: models[0].params.backend: is set by the suite"),
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace('"kernel"', '"svm"'),
-     "s.toml: models[0].kind: expected one of 'kernel', 'qnn', 'baseline', got 'svm'"),
+     "s.toml: models[0].kind: expected one of " + ", ".join(repr(k) for k in model_kinds() + ("baseline",))
+     + ", got 'svm'"),
     ('backends = ["numpy"]', TINY_DATA + BASELINE.replace('name = "svc_linear"', 'name = "svm_lin"'),
      "s.toml: models[0].name: unknown baseline 'svm_lin'; valid names: fourier_surrogate, logistic_regression"),
     ('backends = ["numpy"]', TINY_DATA + KERNEL + KERNEL, "s.toml: models: name 'qsvm' is used twice"),

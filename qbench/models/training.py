@@ -1,0 +1,147 @@
+"""The core trainer every trained quantum model shares: Adam on one flat parameter vector, seeded batches, a stop rule.
+
+A model hands :func:`train` a function ``loss_and_grad(params, batch) -> (loss, grad)`` over a
+flat vector that holds its quantum weights and any classical parameters together (joint
+training), and the trainer owns the rest: the optimiser, which samples each step sees (drawn
+from the model's ``random_state``, so a seed gives the same model on every exact backend), and
+when to stop.  The stop rule is the one Bowles, Ahmed & Schuld (2024) train with: the loss is
+flat when the means of the last two windows of ``convergence_interval`` steps differ by no more
+than half the standard error of the last window; ``max_steps`` caps the run.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from qbench.errors import DataError
+
+#: How batches are drawn: ``"epochs"`` shuffles the training set once per pass and walks it in
+#: batches (QNNClassifier); ``"replacement"`` draws each step's batch with replacement (the paper).
+SAMPLINGS = ("epochs", "replacement")
+
+
+class Adam:
+    """Adam optimiser on a flat parameter vector."""
+
+    def __init__(self, size: int, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+        self.lr, self.beta1, self.beta2, self.eps = lr, beta1, beta2, eps
+        self.m = np.zeros(size)
+        self.v = np.zeros(size)
+        self.t = 0
+
+    def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        self.t += 1
+        self.m = self.beta1 * self.m + (1 - self.beta1) * grad
+        self.v = self.beta2 * self.v + (1 - self.beta2) * grad**2
+        m_hat = self.m / (1 - self.beta1**self.t)
+        v_hat = self.v / (1 - self.beta2**self.t)
+        return params - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+def loss_is_flat(losses, interval: int) -> bool:
+    """The paper's convergence rule: |mean(last window) - mean(window before)| <= std(last window) / sqrt(interval) / 2.
+
+    Decided only once more than two windows of losses exist.
+    """
+    if interval is None or len(losses) <= 2 * interval:
+        return False
+    last = np.asarray(losses[-interval:], dtype=float)
+    before = np.asarray(losses[-2 * interval:-interval], dtype=float)
+    return bool(abs(before.mean() - last.mean()) <= last.std() / np.sqrt(interval) / 2)
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns: final parameters, the loss of every step, and why it stopped."""
+
+    params: np.ndarray
+    step_losses: list[float] = field(default_factory=list)
+    batch_sizes: list[int] = field(default_factory=list)
+    converged: bool = False
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.step_losses)
+
+
+def check_schedule(learning_rate: float, batch_size: int, max_steps: int, convergence_interval: int | None = None) -> None:
+    """One-line error for a training schedule that cannot run."""
+    if not (isinstance(max_steps, (int, np.integer)) and max_steps >= 1):
+        raise DataError(f"max_steps / max_iter must be an integer >= 1, got {max_steps!r}")
+    if not (isinstance(batch_size, (int, np.integer)) and batch_size >= 1):
+        raise DataError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise DataError(f"learning_rate must be > 0, got {learning_rate!r}")
+    if convergence_interval is not None and not (isinstance(convergence_interval, (int, np.integer))
+                                                 and convergence_interval >= 1):
+        raise DataError(f"convergence_interval must be an integer >= 1 or none, got {convergence_interval!r}")
+
+
+def epoch_batches(rng: np.random.RandomState, n_samples: int, batch_size: int):
+    """Endless batches: a fresh permutation of the samples per pass, cut into ``batch_size`` pieces."""
+    while True:
+        order = rng.permutation(n_samples)
+        for start in range(0, n_samples, batch_size):
+            yield order[start:start + batch_size]
+
+
+def replacement_batches(rng: np.random.RandomState, n_samples: int, batch_size: int):
+    """Endless batches of ``batch_size`` samples drawn with replacement (the paper's ``get_batch``)."""
+    while True:
+        yield rng.randint(0, n_samples, size=batch_size)
+
+
+def train(loss_and_grad: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]], params: np.ndarray, *,
+          rng: np.random.RandomState, n_samples: int, learning_rate: float, batch_size: int, max_steps: int,
+          convergence_interval: int | None = None, sampling: str = "replacement", warn: bool = True) -> TrainResult:
+    """Adam on ``params`` over seeded batches until the loss is flat (:func:`loss_is_flat`) or ``max_steps``.
+
+    ``loss_and_grad(params, batch)`` gets the indices of the step's samples and returns the mean
+    loss on them and its gradient with respect to every entry of ``params``.  A NaN loss stops
+    training at once (as the paper's trainer does).  Not converging within ``max_steps`` with a
+    ``convergence_interval`` set is a scikit-learn ``ConvergenceWarning`` (the paper raises it).
+    """
+    if sampling not in SAMPLINGS:
+        raise DataError(f"sampling must be one of {', '.join(SAMPLINGS)}, got {sampling!r}")
+    check_schedule(learning_rate, batch_size, max_steps, convergence_interval)
+    batches = (epoch_batches if sampling == "epochs" else replacement_batches)(rng, n_samples, int(batch_size))
+    params = np.asarray(params, dtype=float).copy()
+    opt = Adam(len(params), float(learning_rate))
+    result = TrainResult(params)
+    for _ in range(int(max_steps)):
+        batch = next(batches)
+        loss, grad = loss_and_grad(params, batch)
+        params = opt.step(params, np.asarray(grad, dtype=float))
+        result.step_losses.append(float(loss))
+        result.batch_sizes.append(len(batch))
+        if not np.isfinite(loss):
+            break
+        if loss_is_flat(result.step_losses, convergence_interval):
+            result.converged = True
+            break
+    result.params = params
+    if warn and convergence_interval is not None and not result.converged:
+        warnings.warn(f"training did not converge within max_steps={max_steps} steps", ConvergenceWarning,
+                      stacklevel=2)
+    return result
+
+
+def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
+    """Mean training loss per pass over the data, for ``sampling="epochs"`` (batches weighted by size)."""
+    out, pass_losses, seen = [], [], 0
+    for loss, size in zip(result.step_losses, result.batch_sizes):
+        pass_losses.append(loss * size)
+        seen += size
+        if seen >= n_samples:
+            out.append(float(np.sum(pass_losses) / n_samples))
+            pass_losses, seen = [], 0
+    return out
+
+
+__all__ = ["Adam", "SAMPLINGS", "TrainResult", "check_schedule", "epoch_batches", "epoch_losses", "loss_is_flat",
+           "replacement_batches", "train"]

@@ -1,0 +1,68 @@
+"""The core trainer: the paper's loss-plateau stop rule, seeded batches, and Adam on a joint parameter vector."""
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from qbench.errors import DataError
+from qbench.models.training import Adam, epoch_losses, loss_is_flat, train
+
+
+def test_flat_rule_needs_more_than_two_windows_and_flags_a_plateau():
+    flat = [1.0 + 0.1 * (-1) ** k for k in range(41)]  # equal window means, nonzero spread
+    assert loss_is_flat(flat, 20)
+    assert not loss_is_flat(flat[:40], 20)  # exactly two windows: not yet decided
+    falling = list(np.linspace(2.0, 1.0, 41))
+    assert not loss_is_flat(falling, 20)
+
+
+def test_train_stops_on_a_plateau_and_minimises_a_quadratic():
+    target = np.array([1.0, -2.0])
+
+    def loss_and_grad(p, batch):
+        return float(np.sum((p - target) ** 2)), 2 * (p - target)
+
+    result = train(loss_and_grad, np.zeros(2), rng=np.random.RandomState(0), n_samples=10, learning_rate=0.1,
+                   batch_size=4, max_steps=5000, convergence_interval=50)
+    assert result.converged and result.n_steps < 5000
+    assert np.allclose(result.params, target, atol=1e-2)
+
+
+def test_train_warns_when_not_converged_and_is_seeded():
+    seen = []
+
+    def loss_and_grad(p, batch):
+        seen.append(batch.copy())
+        return float(p[0] ** 2), 2 * p
+
+    with pytest.warns(ConvergenceWarning):
+        train(loss_and_grad, np.ones(1), rng=np.random.RandomState(1), n_samples=10, learning_rate=0.01,
+              batch_size=3, max_steps=5, convergence_interval=10)
+    first = [b for b in seen]
+    seen.clear()
+    train(loss_and_grad, np.ones(1), rng=np.random.RandomState(1), n_samples=10, learning_rate=0.01,
+          batch_size=3, max_steps=5, convergence_interval=None)
+    assert all(np.array_equal(a, b) for a, b in zip(first, seen)) and len(seen) == 5
+
+
+def test_epoch_sampling_visits_every_sample_once_per_pass():
+    seen = []
+    result = train(lambda p, b: (seen.append(b) or 1.0, np.zeros(1)), np.zeros(1), rng=np.random.RandomState(0),
+                   n_samples=7, learning_rate=0.1, batch_size=3, max_steps=6, sampling="epochs")
+    assert sorted(np.concatenate(seen[:3])) == list(range(7)) and sorted(np.concatenate(seen[3:])) == list(range(7))
+    assert epoch_losses(result, 7) == [1.0, 1.0]
+
+
+def test_adam_matches_its_definition_on_one_step():
+    opt = Adam(2, 0.1)
+    out = opt.step(np.zeros(2), np.array([1.0, -4.0]))
+    assert np.allclose(out, [-0.1, 0.1], atol=1e-6)  # the first Adam step is lr * sign(g)
+
+
+@pytest.mark.parametrize("kw", [{"max_steps": 0}, {"batch_size": 0}, {"learning_rate": -1.0},
+                                {"convergence_interval": 0}, {"sampling": "bogus"}])
+def test_bad_schedule_is_a_one_line_data_error(kw):
+    args = dict(rng=np.random.RandomState(0), n_samples=4, learning_rate=0.1, batch_size=2, max_steps=3)
+    args.update(kw)
+    with pytest.raises(DataError):
+        train(lambda p, b: (0.0, np.zeros(1)), np.zeros(1), **args)
