@@ -12,6 +12,9 @@ def qbench_register_models(register: RegisterModel) -> None:
     register("quanvolutional", "qbench.models.quanvolution:QuanvolutionalNeuralNetwork", task="qnn", family="convolutional",
              paper="Henderson et al. 2020; Bowles et al. 2024: QuanvolutionalNeuralNetwork",
              description="fixed random quantum filters over binarised k x k image patches, then a trained CNN head")
+    register("weinet", "qbench.models.weinet:WeiNet", task="qnn", family="convolutional",
+             paper="Wei et al. 2021; Bowles et al. 2024: WeiNet",
+             description="mixture of row/column shifts of an amplitude-encoded image, Z/ZZ correlators, linear head")
     register("metric_learner", "qbench.models.metric_learning:QuantumMetricLearner", task="qnn", family="embedding",
              paper="Lloyd et al. 2020; Bowles et al. 2024: QuantumMetricLearner",
              description="trainable QAOA-style embedding trained to separate the class states; fidelity to class means")
