@@ -25,52 +25,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from qbench.circuits.ir import Angle, Circuit, Gate
+from qbench.circuits.diagonal import projector
+from qbench.circuits.embeddings import bind_weights, inverse_gates, qaoa_embedding_gates
+from qbench.circuits.ir import Circuit
 from qbench.errors import DataError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
 from qbench.models.qnn import Adam
-from qbench.models.quanvolution import projector
-
-
-def qaoa_embedding_gates(n_qubits: int, n_features: int, layers: int, data_offset: int = 0) -> tuple[list, int]:
-    """The QAOA embedding's gates and weight count: per layer RX(x_q), an RZZ ring, RY fields; a last RX(x_q)."""
-    ring = [] if n_qubits == 1 else [(0, 1)] if n_qubits == 2 else [(q, (q + 1) % n_qubits) for q in range(n_qubits)]
-    gates, w = [], 0
-
-    def encode():
-        gates.extend(Gate("RX", (q,), Angle("data", data_offset + q)) for q in range(n_features))
-
-    for _ in range(int(layers)):
-        encode()
-        for pair in ring:
-            gates.append(Gate("RZZ", pair, Angle("weight", w)))
-            w += 1
-        for q in range(n_qubits):
-            gates.append(Gate("RY", (q,), Angle("weight", w)))
-            w += 1
-    encode()
-    return gates, w
-
-
-def inverse_gates(gates: list) -> list:
-    """The adjoint gate list (reversed, angles negated)."""
-    out = []
-    for g in reversed(gates):
-        a = g.angle
-        out.append(Gate(g.name, g.wires, None if a is None else Angle(a.source, a.index, -a.scale, -a.offset)))
-    return out
-
-
-def bind_weights(circuit: Circuit, weights: np.ndarray) -> Circuit:
-    """The circuit with its weights written in as constant angles (a data-only circuit for ``kernel``)."""
-    gates = []
-    for g in circuit.gates:
-        a = g.angle
-        if a is not None and a.source == "weight":
-            a = Angle("const", 0, 0.0, a.scale * float(weights[a.index]) + a.offset)
-        gates.append(Gate(g.name, g.wires, a))
-    return Circuit(circuit.n_qubits, tuple(gates), circuit.n_data, 0, circuit.name + "_bound")
 
 
 class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):

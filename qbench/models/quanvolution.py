@@ -21,43 +21,12 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import check_random_state
 
-from qbench.circuits.ir import Circuit, Gate, const, data
-from qbench.circuits.observables import Observable
+from qbench.circuits.diagonal import projector
+from qbench.circuits.embeddings import random_filter
 from qbench.errors import DataError
 from qbench.models.cnn import ImageClassifierBase
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
-
-#: Probability of a CNOT before each random rotation (PennyLane RandomLayers' ``ratio_imprim``).
-CNOT_RATIO = 0.3
-
-
-def random_filter(n_qubits: int, depth: int, rotations: int, rng) -> Circuit:
-    """RY(pi * bit) on each qubit, then ``depth`` layers of ``rotations`` random rotations and random CNOTs."""
-    gates = [Gate("RY", (q,), data(q, np.pi)) for q in range(n_qubits)]
-    for _ in range(int(depth)):
-        placed = 0
-        while placed < int(rotations):
-            if n_qubits > 1 and rng.random_sample() < CNOT_RATIO:
-                a, b = rng.choice(n_qubits, 2, replace=False)
-                gates.append(Gate("CNOT", (int(a), int(b))))
-            else:
-                name = ("RX", "RY", "RZ")[rng.randint(3)]
-                gates.append(Gate(name, (int(rng.randint(n_qubits)),), const(rng.uniform(0, 2 * np.pi))))
-                placed += 1
-    return Circuit(n_qubits, tuple(gates), n_data=n_qubits, name="quanv_filter")
-
-
-def projector(n_qubits: int, index: int) -> Observable:
-    """|b><b| for the basis state ``index`` (qubit 0 most significant) as a sum of Z strings."""
-    bits = [(index >> (n_qubits - 1 - q)) & 1 for q in range(n_qubits)]
-    terms = []
-    for subset in range(2**n_qubits):
-        wires = tuple(q for q in range(n_qubits) if (subset >> q) & 1)
-        sign = (-1) ** sum(bits[q] for q in wires)
-        terms.append((sign / 2**n_qubits, wires))
-    return Observable(tuple(terms), f"projector_{index}")
-
 
 def image_patches(images: np.ndarray, size: int) -> np.ndarray:
     """Every ``size`` x ``size`` patch (stride 1) of (N, k, k) images: shape (N, k-size+1, k-size+1, size*size)."""

@@ -33,8 +33,10 @@ from itertools import combinations
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from qbench.circuits.ir import Circuit, Gate, data
+from qbench.circuits.diagonal import diagonal_observable
+from qbench.circuits.embeddings import amplitude_angles, amplitude_encoding
 from qbench.circuits.observables import Observable
 from qbench.errors import DataError
 from qbench.models.cnn import ImageClassifierBase, train_adam
@@ -43,60 +45,6 @@ from qbench.models.preprocessing import make_preprocessor
 
 FILTERS = ("edge_detect", "smooth", "sharpen")
 SHIFTS = tuple((a, b) for a in (-1, 0, 1) for b in (-1, 0, 1))
-
-
-def _gray(i: int) -> int:
-    return i ^ (i >> 1)
-
-
-def amplitude_encoding(n_qubits: int) -> Circuit:
-    """RY/CNOT state preparation of a real 2**n vector (Mottonen et al. 2004); 2**n - 1 data angles."""
-    gates, k = [], 0
-    for t in range(n_qubits):
-        size = 2**t
-        for i in range(size):
-            gates.append(Gate("RY", (t,), data(k + i)))
-            if size > 1:
-                bit = (_gray(i) ^ _gray((i + 1) % size)).bit_length() - 1
-                gates.append(Gate("CNOT", (t - 1 - bit, t)))
-        k += size
-    return Circuit(n_qubits, tuple(gates), 2**n_qubits - 1, 0, "amplitude")
-
-
-def amplitude_angles(V: np.ndarray) -> np.ndarray:
-    """Data angles of :func:`amplitude_encoding` for each row of V (real, normalised here; zero rows give |0>)."""
-    V = np.asarray(V, dtype=float)
-    n_rows, dim = V.shape
-    n = int(round(math.log2(dim)))
-    norm = np.linalg.norm(V, axis=1, keepdims=True)
-    V = np.where(norm > 0, V / np.where(norm > 0, norm, 1.0), np.eye(1, dim))
-    cols = []
-    for t in range(n):
-        size = 2**t
-        halves = V.reshape(n_rows, size, 2, dim // (2 * size))
-        if t < n - 1:
-            r = np.linalg.norm(halves, axis=3)
-            alpha = 2 * np.arctan2(r[:, :, 1], r[:, :, 0])
-        else:
-            alpha = 2 * np.arctan2(halves[:, :, 1, 0], halves[:, :, 0, 0])
-        # alpha_p = sum_i (-1)^{popcount(p & gray(i))} theta_i, so theta = M^T alpha / 2^t
-        M = np.array([[(-1) ** bin(p & _gray(i)).count("1") for i in range(size)] for p in range(size)], dtype=float)
-        cols.append(alpha @ M / size)
-    return np.hstack(cols)
-
-
-def diagonal_observable(diagonal: np.ndarray, name: str) -> Observable:
-    """A diagonal operator as a weighted sum of Z strings (Walsh-Hadamard transform; qubit 0 most significant)."""
-    dim = len(diagonal)
-    n = int(round(math.log2(dim)))
-    idx = np.arange(dim)
-    terms = []
-    for mask in range(dim):
-        sign = np.array([(-1) ** bin(i & mask).count("1") for i in idx])
-        coeff = float(diagonal @ sign) / dim
-        if abs(coeff) > 1e-12:
-            terms.append((coeff, tuple(q for q in range(n) if (mask >> (n - 1 - q)) & 1)))
-    return Observable(tuple(terms), name)
 
 
 class WeiNet(QuantumModelMixin, ImageClassifierBase):
@@ -195,8 +143,6 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         return self
 
     def decision_function(self, X):
-        from sklearn.utils.validation import check_is_fitted, validate_data
-
         check_is_fitted(self, "params_")
         X = validate_data(self, X, reset=False)
         return self._logits(self.params_, self._images(X))
