@@ -24,16 +24,19 @@ from __future__ import annotations
 
 from functools import reduce
 from itertools import combinations
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qbench.errors import CapabilityError, DataError
-from qbench.models.cnn import train_adam
+from qbench.models.cnn import TRAINING_CONSTRAINTS, check_params, train_adam
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
+
 
 #: The backends and modes these models run on (an exact classical simulation; see the module docstring).
 SUPPORTED_BACKENDS = ("numpy",)
@@ -92,6 +95,12 @@ class QuantumBoltzmannMachine(QuantumModelMixin, ClassifierMixin, BaseEstimator)
 
     supported_backends = SUPPORTED_BACKENDS
     supported_modes = SUPPORTED_MODES
+    _parameter_constraints = {
+        **TRAINING_CONSTRAINTS,
+        "visible_qubits": [StrOptions(set(VISIBLE))],
+        "observable_type": [StrOptions(set(OBSERVABLES))],
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+    }
 
     def __init__(self, visible_qubits="single", observable_type="sum", temperature=1.0, learning_rate=0.001,
                  max_iter=100, batch_size=32, n_qubits=None, reduction=None, scaling="standard", backend="numpy",
@@ -136,14 +145,7 @@ class QuantumBoltzmannMachine(QuantumModelMixin, ClassifierMixin, BaseEstimator)
                 f"{type(self).__name__} computes the exact Gibbs state classically, so it runs on backend "
                 f"{'/'.join(self.supported_backends)} in mode {'/'.join(self.supported_modes)} only, "
                 f"not {self.backend!r} in mode {self.mode!r}")
-        if self.visible_qubits not in VISIBLE:
-            raise DataError(f"visible_qubits must be one of {VISIBLE}, got {self.visible_qubits!r}")
-        if self.observable_type not in OBSERVABLES:
-            raise DataError(f"observable_type must be one of {OBSERVABLES}, got {self.observable_type!r}")
-        if float(self.temperature) <= 0:
-            raise DataError(f"temperature must be > 0, got {self.temperature}")
-        if int(self.max_iter) < 1 or int(self.batch_size) < 1 or float(self.learning_rate) <= 0:
-            raise DataError("max_iter and batch_size must be >= 1 and learning_rate > 0")
+        check_params(self)
 
     def fit(self, X, y):
         self._check_params()

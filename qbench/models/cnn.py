@@ -14,6 +14,7 @@ Training is the core's: Adam on a flat parameter vector and shuffled minibatches
 from __future__ import annotations
 
 import math
+from numbers import Integral, Real
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -21,11 +22,29 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qbench.errors import DataError
 from qbench.models.qnn import Adam
+
+
+#: Training hyperparameters every zoo-more estimator shares (scikit-learn's declared constraints).
+TRAINING_CONSTRAINTS = {
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "random_state": ["random_state"],
+}
+
+
+def check_params(estimator) -> None:
+    """Validate the estimator's declared ``_parameter_constraints``; a one-line ``DataError`` otherwise."""
+    try:
+        estimator._validate_params()
+    except (ValueError, TypeError) as exc:
+        raise DataError(str(exc).splitlines()[0]) from None
 
 
 def image_side(n_features: int) -> int:
@@ -178,6 +197,7 @@ class ImageClassifierBase(ClassifierMixin, BaseEstimator):
     """Shared fit/predict of the CNN-headed image classifiers; subclasses define ``_images`` (features -> NHWC)."""
 
     def _check_training(self, X, y):
+        check_params(self)
         try:
             X, y = validate_data(self, X, y)
         except ValueError as exc:
@@ -186,8 +206,6 @@ class ImageClassifierBase(ClassifierMixin, BaseEstimator):
         classes = unique_labels(y)
         if len(classes) != 2:
             raise DataError(f"{type(self).__name__} is a binary classifier; got {len(classes)} classes")
-        if int(self.max_iter) < 1 or int(self.batch_size) < 1 or float(self.learning_rate) <= 0:
-            raise DataError("max_iter and batch_size must be >= 1 and learning_rate > 0")
         self.side_ = image_side(X.shape[1])
         return X, y, classes
 
@@ -224,6 +242,13 @@ class ConvolutionalNeuralNetwork(ImageClassifierBase):
 
     Inputs are standardised per pixel (fitted on the training data) and times ``scaling``.
     """
+
+    _parameter_constraints = {
+        **TRAINING_CONSTRAINTS,
+        "kernel_shape": [Interval(Integral, 1, None, closed="left")],
+        "output_channels": ["array-like"],
+        "scaling": [Interval(Real, 0, None, closed="neither")],
+    }
 
     def __init__(self, kernel_shape=3, output_channels=(32, 64), learning_rate=0.001, max_iter=100, batch_size=32,
                  scaling=1.0, random_state=None):

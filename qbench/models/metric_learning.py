@@ -20,15 +20,19 @@ and the prediction examples are drawn once at fit time.  ``max_iter`` counts opt
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qbench.circuits.diagonal import projector
 from qbench.circuits.embeddings import bind_weights, inverse_gates, qaoa_embedding_gates
 from qbench.circuits.ir import Circuit
 from qbench.errors import DataError
+from qbench.models.cnn import TRAINING_CONSTRAINTS, check_params
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
 from qbench.models.qnn import Adam
@@ -36,6 +40,12 @@ from qbench.models.qnn import Adam
 
 class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
     """Trainable embedding separating the class mean states; prediction by fidelity to them (Lloyd et al. 2020)."""
+
+    _parameter_constraints = {
+        **TRAINING_CONSTRAINTS,
+        "n_layers": [Interval(Integral, 1, None, closed="left")],
+        "n_examples_predict": [Interval(Integral, 1, None, closed="left")],
+    }
 
     def __init__(self, n_layers=3, n_examples_predict=32, learning_rate=0.01, max_iter=100, batch_size=16, n_qubits=None,
                  reduction=None, scaling="minmax", backend="numpy", mode="exact", shots=None, backend_options=None,
@@ -58,13 +68,10 @@ class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         return self.preprocessor_.transform(X)
 
     def fit(self, X, y):
+        check_params(self)
         X, y, self.classes_ = self._validate_fit(X, y)
         if len(self.classes_) != 2:
             raise DataError(f"QuantumMetricLearner is a binary classifier; got {len(self.classes_)} classes")
-        if int(self.n_layers) < 1 or int(self.max_iter) < 1 or int(self.batch_size) < 1 or self.learning_rate <= 0:
-            raise DataError("n_layers, max_iter and batch_size must be >= 1 and learning_rate > 0")
-        if int(self.n_examples_predict) < 1:
-            raise DataError(f"n_examples_predict must be >= 1, got {self.n_examples_predict}")
         rng = check_random_state(self.random_state)
         d = resolve_width(X.shape[1], X.shape[0], self.n_qubits, self.reduction)
         self.preprocessor_ = make_preprocessor(d if self.reduction == "pca" else None, (-np.pi / 2, np.pi / 2),

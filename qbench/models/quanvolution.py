@@ -18,15 +18,19 @@ from sampled counts, 2**(qkernel_shape**2) ``expval`` calls.
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from qbench.circuits.diagonal import projector
 from qbench.circuits.embeddings import random_filter
 from qbench.errors import DataError
-from qbench.models.cnn import ImageClassifierBase
+from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
+
 
 def image_patches(images: np.ndarray, size: int) -> np.ndarray:
     """Every ``size`` x ``size`` patch (stride 1) of (N, k, k) images: shape (N, k-size+1, k-size+1, size*size)."""
@@ -37,6 +41,19 @@ def image_patches(images: np.ndarray, size: int) -> np.ndarray:
 
 class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
     """Fixed random quantum filters over binarised image patches, then a trained CNN head (Henderson et al. 2020)."""
+
+    _parameter_constraints = {
+        **TRAINING_CONSTRAINTS,
+        "qkernel_shape": [Interval(Integral, 1, None, closed="left")],
+        "n_qchannels": [Interval(Integral, 1, None, closed="left")],
+        "rand_depth": [Interval(Integral, 0, None, closed="left")],
+        "rand_rot": [Interval(Integral, 0, None, closed="left")],
+        "threshold": [Real],
+        "kernel_shape": [Interval(Integral, 1, None, closed="left")],
+        "output_channels": ["array-like"],
+        "reduction": [None],
+        "scaling": [StrOptions({"minmax", "standard"}), None],
+    }
 
     def __init__(self, qkernel_shape=2, n_qchannels=1, rand_depth=10, rand_rot=20, threshold=0.0, kernel_shape=3,
                  output_channels=(32, 64), learning_rate=0.001, max_iter=100, batch_size=32, n_qubits=None,
@@ -67,10 +84,6 @@ class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
             raise DataError(f"qkernel_shape must be between 1 and the image side {self.side_}, got {self.qkernel_shape}")
         if self.n_qubits is not None and int(self.n_qubits) != q * q:
             raise DataError(f"the quanvolutional filter has qkernel_shape**2 = {q * q} qubits; n_qubits is {self.n_qubits}")
-        if self.reduction is not None:
-            raise DataError("image models take the image's pixels; reduction (PCA) does not apply")
-        if int(self.n_qchannels) < 1 or int(self.rand_depth) < 0 or int(self.rand_rot) < 0:
-            raise DataError("n_qchannels must be >= 1 and rand_depth, rand_rot >= 0")
         return q
 
     def _filter_outputs(self, patterns: np.ndarray) -> np.ndarray:

@@ -21,27 +21,30 @@ S_a (x) S_a for every b (three distinct unitaries); here the nine are the S_a (x
 paper's convolution needs; (3) the filter values cancel in qml-benchmarks' unitaries
 (V / filter), so ``filter_name`` has no effect there; it is validated and kept here for the
 grid, and likewise does not change the model.  Training is Adam over shuffled minibatches.
-Exact mode takes all states in one ``states`` call; shots mode one ``expval`` per shifted
-observable.
+Exact mode takes all states in one ``states`` call; shots mode estimates each outcome's
+probability as the expectation of its projector from sampled counts (2**n ``expval`` calls)
+and measures the shifted observables on those.
 """
 
 from __future__ import annotations
 
-import math
 from itertools import combinations
+import math
 
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from qbench.circuits.diagonal import diagonal_observable
+from qbench.circuits.diagonal import diagonal_observable, projector
 from qbench.circuits.embeddings import amplitude_angles, amplitude_encoding
 from qbench.circuits.observables import Observable
 from qbench.errors import DataError
-from qbench.models.cnn import ImageClassifierBase, train_adam
+from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, train_adam
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
+
 
 FILTERS = ("edge_detect", "smooth", "sharpen")
 SHIFTS = tuple((a, b) for a in (-1, 0, 1) for b in (-1, 0, 1))
@@ -49,6 +52,13 @@ SHIFTS = tuple((a, b) for a in (-1, 0, 1) for b in (-1, 0, 1))
 
 class WeiNet(QuantumModelMixin, ImageClassifierBase):
     """Mixture of nine row/column shifts of an amplitude-encoded image, Z/ZZ correlators, linear head (Wei et al. 2021)."""
+
+    _parameter_constraints = {
+        **TRAINING_CONSTRAINTS,
+        "filter_name": [StrOptions(set(FILTERS))],
+        "reduction": [None],
+        "scaling": [StrOptions({"minmax", "standard"}), None],
+    }
 
     def __init__(self, filter_name="edge_detect", learning_rate=0.1, max_iter=100, batch_size=32, n_qubits=None,
                  reduction=None, scaling=None, backend="numpy", mode="exact", shots=None, backend_options=None,
@@ -90,13 +100,14 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         padded = np.zeros((len(X), h, h))
         padded[:, :self.side_, :self.side_] = Z
         angles = amplitude_angles(padded.reshape(len(X), -1))
+        n = self.circuit_.n_qubits
         if self.backend_.mode == "exact":
             probs = np.abs(self.backend_.states(self.circuit_, angles)) ** 2
-            diagonals = np.column_stack([o.diagonal(self.circuit_.n_qubits) for o in self.observables_])
-            values = probs @ diagonals
-        else:
-            values = np.column_stack([self.backend_.expval(self.circuit_, angles, None, o) for o in self.observables_])
-        return values.reshape(len(X), len(SHIFTS), self.n_correlators_)
+        else:  # each outcome's probability from sampled counts: 2**n calls, fewer than the shifted observables
+            probs = np.column_stack([self.backend_.expval(self.circuit_, angles, None, projector(n, i))
+                                     for i in range(2**n)])
+        diagonals = np.column_stack([o.diagonal(n) for o in self.observables_])
+        return (probs @ diagonals).reshape(len(X), len(SHIFTS), self.n_correlators_)
 
     def _logits(self, params: np.ndarray, F: np.ndarray) -> np.ndarray:
         s, w = params[:len(SHIFTS)], params[len(SHIFTS):]
@@ -115,12 +126,8 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
 
     def fit(self, X, y):
         X, y, self.classes_ = self._check_training(X, y)
-        if self.filter_name not in FILTERS:
-            raise DataError(f"filter_name must be one of {FILTERS}, got {self.filter_name!r}")
         if self.side_ < 3:
             raise DataError(f"WeiNet needs images of side >= 3 (at least 4 qubits), got {self.side_} x {self.side_}")
-        if self.reduction is not None:
-            raise DataError("image models take the image's pixels; reduction (PCA) does not apply")
         self.m_ = math.ceil(math.log2(self.side_))
         n = 2 * self.m_
         if self.n_qubits is not None and int(self.n_qubits) != n:
