@@ -196,6 +196,11 @@ def train_adam(loss_and_grad, params: np.ndarray, n: int, rng, learning_rate: fl
 class ImageClassifierBase(ClassifierMixin, BaseEstimator):
     """Shared fit/predict of the CNN-headed image classifiers; subclasses define ``_images`` (features -> NHWC)."""
 
+    @classmethod
+    def check_n_features(cls, n_features: int) -> None:
+        """Refuse a feature count that is not a flattened square image (suites call this before running)."""
+        image_side(n_features)
+
     def _check_training(self, X, y):
         check_params(self)
         try:
@@ -272,6 +277,10 @@ class ConvolutionalNeuralNetwork(ImageClassifierBase):
         return self
 
 
+def _cnn_check(n_features: int) -> None:
+    image_side(n_features)
+
+
 def cnn(random_state=None, cv=5, learning_rate=None, kernel_shape=None, **params):
     """The CNN baseline; learning rate and kernel size chosen by stratified CV when given as lists."""
     from qbench.models.baselines import _search
@@ -284,3 +293,7 @@ def cnn(random_state=None, cv=5, learning_rate=None, kernel_shape=None, **params
             model.set_params(**{key: values})
             del grid[key]
     return _search(model, grid, cv, random_state) if grid else model
+
+
+#: The CNN baseline takes flattened square images only (read by suites before running).
+cnn.check_n_features = _cnn_check

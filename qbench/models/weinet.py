@@ -41,7 +41,7 @@ from qbench.circuits.diagonal import diagonal_observable, projector
 from qbench.circuits.embeddings import amplitude_angles, amplitude_encoding
 from qbench.circuits.observables import Observable
 from qbench.errors import DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, train_adam
+from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, image_side, train_adam
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
 
@@ -75,6 +75,12 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         self.shots = shots
         self.backend_options = backend_options
         self.random_state = random_state
+
+    @classmethod
+    def check_n_features(cls, n_features: int) -> None:
+        """Refuse a feature count that is not a square image of side >= 3 (suites call this before running)."""
+        if image_side(n_features) < 3:
+            raise DataError(f"WeiNet needs images of side >= 3 (at least 4 qubits), got {n_features} pixels")
 
     def _observables(self, m: int) -> list[Observable]:
         """Every kept <Z_i>, <Z_i Z_j>, under each of the nine shifts: shift-major order."""
@@ -126,8 +132,7 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
 
     def fit(self, X, y):
         X, y, self.classes_ = self._check_training(X, y)
-        if self.side_ < 3:
-            raise DataError(f"WeiNet needs images of side >= 3 (at least 4 qubits), got {self.side_} x {self.side_}")
+        self.check_n_features(X.shape[1])
         self.m_ = math.ceil(math.log2(self.side_))
         n = 2 * self.m_
         if self.n_qubits is not None and int(self.n_qubits) != n:
