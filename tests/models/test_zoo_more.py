@@ -172,8 +172,10 @@ def test_metric_learner_gradient_matches_finite_differences():
     Z = model.preprocessor_.transform(X)
     a, b = Z[y == 0][:3], Z[y == 1][:3]
     w = np.random.default_rng(1).normal(size=model.weights_.shape)
-    _, grad = model._loss_and_grad(w, a, b)
-    np.testing.assert_allclose(grad, finite_difference(lambda v: model._loss_and_grad(v, a, b)[0], w), atol=1e-6)
+    for all_pairs in (False, True):
+        _, grad = model._loss_and_grad(w, a, b, all_pairs)
+        fd = finite_difference(lambda v: model._loss_and_grad(v, a, b, all_pairs)[0], w)
+        np.testing.assert_allclose(grad, fd, atol=1e-6)
 
 
 def test_metric_learner_loss_is_one_minus_the_hilbert_schmidt_distance():
@@ -185,7 +187,11 @@ def test_metric_learner_loss_is_one_minus_the_hilbert_schmidt_distance():
     rho_a = sum(np.outer(s, s.conj()) for s in states[:3]) / 3
     rho_b = sum(np.outer(s, s.conj()) for s in states[3:]) / 3
     d_hs = 0.5 * (np.trace(rho_a @ rho_a) + np.trace(rho_b @ rho_b)).real - np.trace(rho_a @ rho_b).real
-    assert model._loss_and_grad(model.weights_, a, b)[0] == pytest.approx(1 - d_hs, abs=1e-12)
+    assert model._loss_and_grad(model.weights_, a, b, all_pairs=True)[0] == pytest.approx(1 - d_hs, abs=1e-12)
+    # the training estimate averages to the same loss over the batch's orderings of distinct pairs
+    orders = [np.roll(np.arange(3), r) for r in range(3)] + [np.array([0, 2, 1]), np.array([2, 1, 0]), np.array([1, 0, 2])]
+    cross = np.mean([model._loss_and_grad(model.weights_, a[o], b[p], False)[0] for o in orders for p in orders])
+    assert cross == pytest.approx(1 - d_hs, abs=1e-12)
 
 
 def test_metric_learner_fits_separable_data():
