@@ -22,7 +22,7 @@ One difference from qml-benchmarks' code: there every ZZ term shares one paramet
 
 from __future__ import annotations
 
-from functools import reduce
+from dataclasses import dataclass
 from itertools import combinations
 from numbers import Real
 
@@ -44,33 +44,76 @@ SUPPORTED_MODES = ("exact",)
 VISIBLE = ("single", "half", "full")
 OBSERVABLES = ("sum", "product")
 
-_I = np.eye(2)
-_Z = np.diag([1.0, -1.0])
-_X = np.array([[0.0, 1.0], [1.0, 0.0]])
+#: Samples diagonalised at once (a 10-qubit Hamiltonian is 8 MB; a chunk bounds the working memory).
+CHUNK = 8
 
 
-def _on(n: int, ops: dict) -> np.ndarray:
-    """Tensor product over n qubits with ``ops[q]`` on qubit q (qubit 0 most significant), identity elsewhere."""
-    return reduce(np.kron, [ops.get(q, _I) for q in range(n)])
+@dataclass(frozen=True)
+class PauliTerms:
+    """Hamiltonian terms that are Z strings (``diagonals[k]``, when ``flips[k] == 0``) or one X (``flips[k]``: the
+    basis-index bit it flips).  Stored as vectors, not 2**n x 2**n matrices."""
+
+    diagonals: np.ndarray
+    flips: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.flips)
+
+    def dense(self) -> np.ndarray:
+        """The terms as matrices (for tests and small checks)."""
+        dim = self.diagonals.shape[1]
+        out = np.array([np.diag(d) for d in self.diagonals])
+        idx = np.arange(dim)
+        for k, mask in enumerate(self.flips):
+            if mask:
+                out[k][idx, idx ^ mask] = 1.0
+        return out
 
 
-def hamiltonian_terms(n: int) -> np.ndarray:
-    """The Pauli terms of H, shape (2n + n(n-1)/2, 2**n, 2**n): Z_0, X_0, Z_1, X_1, ..., then Z_i Z_j (i < j)."""
-    terms = []
+def z_diagonal(n: int, wires) -> np.ndarray:
+    """Eigenvalues of prod_{q in wires} Z_q on the basis states (qubit 0 most significant)."""
+    idx = np.arange(2**n)
+    parity = np.zeros(2**n, dtype=int)
+    for q in wires:
+        parity ^= (idx >> (n - 1 - q)) & 1
+    return 1.0 - 2.0 * parity
+
+
+def hamiltonian_terms(n: int) -> PauliTerms:
+    """Z_0, X_0, Z_1, X_1, ..., then Z_i Z_j (i < j): the terms of H, 2n + n(n-1)/2 of them."""
+    diagonals, flips = [], []
     for q in range(n):
-        terms += [_on(n, {q: _Z}), _on(n, {q: _X})]
-    terms += [_on(n, {i: _Z, j: _Z}) for i, j in combinations(range(n), 2)]
-    return np.array(terms)
+        diagonals += [z_diagonal(n, (q,)), np.zeros(2**n)]
+        flips += [0, 1 << (n - 1 - q)]
+    for i, j in combinations(range(n), 2):
+        diagonals.append(z_diagonal(n, (i, j)))
+        flips.append(0)
+    return PauliTerms(np.array(diagonals), np.array(flips, dtype=np.int64))
 
 
-def gibbs_expectation(coeffs: np.ndarray, terms: np.ndarray, observable: np.ndarray, temperature: float):
+def gibbs_expectation(coeffs: np.ndarray, terms: PauliTerms, observable: np.ndarray, temperature: float):
     """tr[O exp(-H/T)] / Z for H_s = sum_k coeffs[s, k] terms[k], and its gradient d f_s / d coeffs[s, k].
 
     ``observable`` is O's diagonal.  The gradient uses the eigenbasis of H: d exp(-beta H)
     has entries (dH)_ij (w_i - w_j) / (lambda_i - lambda_j), w = exp(-beta lambda).
+    Samples are diagonalised :data:`CHUNK` at a time.
     """
-    beta = 1.0 / float(temperature)
-    H = np.einsum("sk,kij->sij", coeffs, terms)
+    parts = [_gibbs_chunk(coeffs[s:s + CHUNK], terms, observable, float(temperature))
+             for s in range(0, len(coeffs), CHUNK)]
+    if not parts:
+        return np.zeros(0), np.zeros((0, len(terms)))
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _gibbs_chunk(coeffs, terms: PauliTerms, observable, temperature):
+    beta = 1.0 / temperature
+    dim = terms.diagonals.shape[1]
+    idx = np.arange(dim)
+    H = np.zeros((len(coeffs), dim, dim))
+    H[:, idx, idx] = coeffs @ terms.diagonals
+    xs = np.flatnonzero(terms.flips)
+    for k in xs:
+        H[:, idx, idx ^ terms.flips[k]] += coeffs[:, k, None]
     lam, V = np.linalg.eigh(H)
     lam = lam - lam[:, :1]  # shift by the ground energy: exp stays in [0, 1], the ratio is unchanged
     w = np.exp(-beta * lam)
@@ -81,13 +124,14 @@ def gibbs_expectation(coeffs: np.ndarray, terms: np.ndarray, observable: np.ndar
     dw = w[:, :, None] - w[:, None, :]
     close = np.abs(dl) < 1e-10
     mid = -beta * 0.5 * (w[:, :, None] + w[:, None, :])
-    dd = np.where(close, mid, dw / np.where(close, 1.0, dl))
-    G = O * dd
-    idx = np.arange(H.shape[1])
+    G = O * np.where(close, mid, dw / np.where(close, 1.0, dl))
     G[:, idx, idx] -= f[:, None] * (-beta * w)
     G /= Z[:, None, None]
     Gc = V @ G @ V.transpose(0, 2, 1)
-    return f, np.einsum("sij,kij->sk", Gc, terms)
+    grad = np.diagonal(Gc, axis1=1, axis2=2) @ terms.diagonals.T
+    for k in xs:
+        grad[:, k] = Gc[:, idx, idx ^ terms.flips[k]].sum(axis=1)
+    return f, grad
 
 
 class QuantumBoltzmannMachine(QuantumModelMixin, ClassifierMixin, BaseEstimator):
@@ -203,8 +247,8 @@ class SeparableQuantumBoltzmannMachine(QuantumBoltzmannMachine):
     def _setup(self, n: int) -> int:
         nv = {"single": 1, "half": max(1, n // 2), "full": n}[self.visible_qubits]
         self.n_visible_ = nv
-        self.terms_ = np.array([_Z, _X])
-        self.observable_ = np.diag(_Z).copy()
+        self.terms_ = PauliTerms(np.array([[1.0, -1.0], [0.0, 0.0]]), np.array([0, 1], dtype=np.int64))
+        self.observable_ = np.array([1.0, -1.0])
         return 2 * nv
 
     def _forward(self, theta: np.ndarray, Z: np.ndarray):

@@ -217,10 +217,12 @@ def test_gibbs_expectation_and_gradient_are_exact():
     rng = np.random.default_rng(0)
     terms = hamiltonian_terms(3)
     obs = np.diag(np.kron(np.diag([1.0, -1.0]), np.eye(4)))
-    coeffs = rng.normal(size=(3, len(terms)))
+    coeffs = rng.normal(size=(11, len(terms)))  # more than one chunk
     f, grad = gibbs_expectation(coeffs, terms, obs, 0.7)
+    dense = terms.dense()
+    assert np.allclose(dense[1], np.kron(np.array([[0, 1], [1, 0]]), np.eye(4)))  # X on qubit 0
     for c, value in zip(coeffs, f):
-        rho = expm(-np.einsum("k,kij->ij", c, terms) / 0.7)
+        rho = expm(-np.einsum("k,kij->ij", c, dense) / 0.7)
         assert value == pytest.approx(np.trace(np.diag(obs) @ rho) / np.trace(rho), abs=1e-12)
     fd = finite_difference(lambda c: gibbs_expectation(c[None], terms, obs, 0.7)[0][0], coeffs[0])
     np.testing.assert_allclose(grad[0], fd, atol=1e-8)
