@@ -44,8 +44,9 @@ SUPPORTED_MODES = ("exact",)
 VISIBLE = ("single", "half", "full")
 OBSERVABLES = ("sum", "product")
 
-#: Samples diagonalised at once (a 10-qubit Hamiltonian is 8 MB; a chunk bounds the working memory).
-CHUNK = 8
+#: Matrix entries diagonalised at once (samples x 2**n x 2**n): bounds the working memory to a few
+#: hundred MB at 10 qubits (two samples per chunk) while small Hamiltonians go 64 at a time.
+CHUNK_ENTRIES = 2**21
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,11 @@ def gibbs_expectation(coeffs: np.ndarray, terms: PauliTerms, observable: np.ndar
 
     ``observable`` is O's diagonal.  The gradient uses the eigenbasis of H: d exp(-beta H)
     has entries (dH)_ij (w_i - w_j) / (lambda_i - lambda_j), w = exp(-beta lambda).
-    Samples are diagonalised :data:`CHUNK` at a time.
+    Samples are diagonalised in chunks of :data:`CHUNK_ENTRIES` matrix entries.
     """
-    parts = [_gibbs_chunk(coeffs[s:s + CHUNK], terms, observable, float(temperature))
-             for s in range(0, len(coeffs), CHUNK)]
+    chunk = max(1, min(64, CHUNK_ENTRIES // terms.diagonals.shape[1] ** 2))
+    parts = [_gibbs_chunk(coeffs[s:s + chunk], terms, observable, float(temperature))
+             for s in range(0, len(coeffs), chunk)]
     if not parts:
         return np.zeros(0), np.zeros((0, len(terms)))
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

@@ -217,7 +217,7 @@ def test_gibbs_expectation_and_gradient_are_exact():
     rng = np.random.default_rng(0)
     terms = hamiltonian_terms(3)
     obs = np.diag(np.kron(np.diag([1.0, -1.0]), np.eye(4)))
-    coeffs = rng.normal(size=(11, len(terms)))  # more than one chunk
+    coeffs = rng.normal(size=(70, len(terms)))  # more than one chunk of 64
     f, grad = gibbs_expectation(coeffs, terms, obs, 0.7)
     dense = terms.dense()
     assert np.allclose(dense[1], np.kron(np.array([[0, 1], [1, 0]]), np.eye(4)))  # X on qubit 0
