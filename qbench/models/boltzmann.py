@@ -16,6 +16,9 @@ differences of exp(-lambda/T)).  That is a classical simulation: the models ther
 on the ``numpy`` backend in exact mode only, and a suite's other backends and modes show as
 skipped with the reason (:data:`SUPPORTED_BACKENDS`, read by the runner).
 
+Inputs: the paper standardises features (``scaling="standard"``, the estimator's default); a suite's
+data set scales min-max by default, which here maps each feature to [-1, 1].
+
 One difference from qml-benchmarks' code: there every ZZ term shares one parameter vector
 (its counter is not advanced); here each term has its own, as its docstring's formula says.
 """
@@ -120,7 +123,7 @@ def _gibbs_chunk(coeffs, terms: PauliTerms, observable, temperature):
     lam = lam - lam[:, :1]  # shift by the ground energy: exp stays in [0, 1], the ratio is unchanged
     w = np.exp(-beta * lam)
     Z = w.sum(axis=1)
-    O = np.einsum("sai,a,saj->sij", V, observable, V)
+    O = V.transpose(0, 2, 1) @ (observable[None, :, None] * V)  # V^T diag(o) V, by BLAS
     f = np.einsum("sii,si->s", O, w) / Z
     dl = lam[:, :, None] - lam[:, None, :]
     dw = w[:, :, None] - w[:, None, :]

@@ -17,7 +17,8 @@ Differences from qml-benchmarks' implementation (its loss pairs a batch with its
 which makes tr rho_A^2 the constant 1): here each step estimates the paper's traces from distinct
 random pairs, 3 * batch_size fidelities (unbiased for D_hs; ``_loss_and_grad(all_pairs=True)``
 gives the batch's exact D_hs), and the prediction examples are drawn once at fit time.
-``max_iter`` counts optimiser steps.
+``max_iter`` counts optimiser steps.  ``n_qubits`` (with ``reduction="pca"``) sets the number of
+encoded features d, as for the other models; the circuit then has d + 1 qubits.
 """
 
 from __future__ import annotations
