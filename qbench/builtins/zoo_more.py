@@ -3,7 +3,7 @@
 Each ``paper`` entry names the model's qml-benchmarks class, so the docs and speed scripts can map them.
 """
 
-from qbench.plugin.callbacks import RegisterBaseline, RegisterModel
+from qbench.plugin.callbacks import RegisterBaseline, RegisterModel, RegisterTemplate
 from qbench.plugin.hookspecs import hookimpl
 
 
@@ -30,3 +30,11 @@ def qbench_register_models(register: RegisterModel) -> None:
 def qbench_register_baselines(register: RegisterBaseline) -> None:
     register("cnn", "qbench.models.cnn:cnn", aliases=("convolutional_neural_network",),
              description="Bowles et al. 2024: ConvolutionalNeuralNetwork - two conv + max-pool layers, dense head (NumPy)")
+
+
+@hookimpl
+def qbench_register_templates(register: RegisterTemplate) -> None:
+    from qbench.circuits.embeddings import QuanvFilterMap
+
+    register("quanv_filter", "feature_map", QuanvFilterMap,
+             description="a quanvolution filter: RY(pi * bit), then random rotation/CNOT layers (depth, rotations, seed)")

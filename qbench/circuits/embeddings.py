@@ -7,10 +7,12 @@ quanvolution filters; helpers to invert a gate list and to bind weights as const
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from qbench.circuits.ir import Angle, Circuit, Gate, const, data
+from qbench.errors import TemplateError
 
 #: Probability of a CNOT before each random rotation (PennyLane RandomLayers' ``ratio_imprim``).
 CNOT_RATIO = 0.3
@@ -110,3 +112,29 @@ def bind_weights(circuit: Circuit, weights: np.ndarray) -> Circuit:
             a = Angle("const", 0, 0.0, a.scale * float(weights[a.index]) + a.offset)
         gates.append(Gate(g.name, g.wires, a))
     return Circuit(circuit.n_qubits, tuple(gates), circuit.n_data, 0, circuit.name + "_bound")
+
+
+@dataclass(frozen=True)
+class QuanvFilterMap:
+    """One quanvolution filter as a feature map template (for ``qbench draw`` and the kit): bits in, RY(pi * bit),
+    then :func:`random_filter`'s random layers drawn from ``seed``."""
+
+    depth: int = 10
+    rotations: int = 20
+    seed: int = 0
+    feature_range: tuple[float, float] = (0.0, 1.0)
+    bandwidth: float = 1.0
+    kind = "feature_map"
+    name = "quanv_filter"
+
+    def __post_init__(self) -> None:
+        if int(self.depth) < 0 or int(self.rotations) < 0:
+            raise TemplateError(f"quanv_filter: depth and rotations must be >= 0, got {self.depth}, {self.rotations}")
+
+    def circuit(self, n_qubits: int) -> Circuit:
+        return random_filter(n_qubits, self.depth, self.rotations, np.random.RandomState(int(self.seed)))
+
+    def angles(self, X: np.ndarray) -> np.ndarray:
+        """Pixels binarised at the middle of ``feature_range`` (the data angle is the bit; the gate scales by pi)."""
+        X = np.asarray(X, dtype=float)
+        return (X > 0.5 * sum(self.feature_range)).astype(float)

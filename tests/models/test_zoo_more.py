@@ -357,3 +357,14 @@ def test_speed_script_maps_each_suite_entry_to_its_paper_class():
     assert X.shape == (script.N_TRAIN, 16)
     times = script.qbench_times("image_weinet", [{"learning_rate": 0.01, "filter_name": "smooth"}], 8, X, y)
     assert len(times) == 1 and times[0] > 0
+
+
+def test_quanv_filter_template_draws_the_models_filter():
+    from qbench.circuits.embeddings import random_filter
+    from qbench.plugin.manager import make_template
+
+    fm = make_template("feature_map", "quanv_filter", depth=2, rotations=4, seed=3)
+    assert fm.circuit(4) == random_filter(4, 2, 4, np.random.RandomState(3))
+    np.testing.assert_array_equal(fm.angles(np.array([[0.2, 0.7, 0.5, 0.9]])), [[0, 1, 0, 1]])
+    with pytest.raises(QBenchError, match="depth and rotations"):
+        make_template("feature_map", "quanv_filter", depth=-1)
