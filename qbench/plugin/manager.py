@@ -34,6 +34,7 @@ BUILTIN_PLUGINS = (
     "qbench.builtins.baselines",
     "qbench.builtins.models",
     "qbench.builtins.zoo_variational",
+    "qbench.builtins.zoo_more",
 )
 TEMPLATE_KINDS = ("feature_map", "ansatz", "observable")
 #: The backend tasks a registered model can need.

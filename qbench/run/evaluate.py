@@ -41,6 +41,8 @@ def _unsupported(job: Job, n_qubits: int | None):
     if not spec.available:
         return "Unavailable", (f"{spec.framework} is not installed (missing {', '.join(spec.missing)}); "
                                f"install with: {spec.install_hint}")
+    if why := _model_refuses(job):
+        return why
     caps = spec.load().capabilities
     task = "kernel" if job.kind == "kernel" else "qnn"
     if task not in caps.tasks:
@@ -52,6 +54,24 @@ def _unsupported(job: Job, n_qubits: int | None):
         return f"backend {job.backend!r} does not support gradient method {gradient!r}"
     if n_qubits is not None and n_qubits > caps.max_qubits:
         return f"backend {job.backend!r} supports at most {caps.max_qubits} qubits; the job needs {n_qubits}"
+    return None
+
+
+def _model_refuses(job: Job) -> str | None:
+    """Why the job's model cannot run on its backend or mode, when the model declares
+    ``supported_backends`` / ``supported_modes`` (a classical simulation such as the Boltzmann machines')."""
+    from qbench.models.kinds import estimator_class
+
+    try:
+        cls = estimator_class(job.kind)
+    except QBenchError:
+        return None
+    backends = getattr(cls, "supported_backends", None)
+    modes = getattr(cls, "supported_modes", None)
+    if backends is not None and job.backend not in backends:
+        return f"model {job.kind!r} runs on backend {'/'.join(backends)} only (it computes its states classically)"
+    if modes is not None and job.mode not in modes:
+        return f"model {job.kind!r} runs in mode {'/'.join(modes)} only"
     return None
 
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+from qbench.errors import QBenchError
 from qbench.secrets import SCRUBBED, SECRET_KEY, scrub, secret_values  # noqa: F401  -- re-export: the one word list
 from qbench.suite.parse import Suite
 from qbench.suite.schema import SuiteError
@@ -169,11 +170,28 @@ def expand(suite: Suite) -> list[Job]:
                                 plugins=tuple(suite.plugins), skip_reason=skip)
                             if job.key in seen or excluded(job, suite.exclude):
                                 continue
+                            _check_width(suite, job)
                             seen.add(job.key)
                             jobs.append(job)
     if not jobs and suite.exclude:
         raise SuiteError(f"{suite.path}: the [[exclude]] rules remove every job of the suite; nothing would run")
     return jobs
+
+
+def _check_width(suite: Suite, job: Job) -> None:
+    """Refuse, before anything runs, a data width the job's model declares it cannot take (``check_n_features``)."""
+    if job.n_features is None or job.preprocess.get("reduction") is not None:
+        return
+    from qbench.plugin import manager as P
+
+    obj = P.baseline_entry(job.baseline).obj if job.kind == "baseline" else P.model_entry(job.kind).obj
+    check = getattr(obj, "check_n_features", None)
+    if check is None:
+        return
+    try:
+        check(int(job.n_features))
+    except QBenchError as exc:
+        raise SuiteError(f"{suite.path}: model {job.model!r} on {job.dataset} with {job.n_features} features: {exc}") from None
 
 
 def select(jobs: list[Job], patterns: list[str] | tuple[str, ...] | None) -> list[Job]:

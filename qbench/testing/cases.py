@@ -42,7 +42,21 @@ def _data(rng, fm, n, n_samples):
 def feature_map_cases(qubits=QUBITS, n_samples: int = 4, seed: int = 1234) -> list[Case]:
     rng = np.random.default_rng(seed)
     return [Case(f"{fm!r}@{n}q", fm.circuit(n), _data(rng, fm, n, n_samples), np.zeros(0))
-            for n in qubits for fm in FEATURE_MAPS]
+            for n in qubits for fm in FEATURE_MAPS] + zoo_more_data_cases(qubits, n_samples, seed)
+
+
+def zoo_more_data_cases(qubits=QUBITS, n_samples: int = 4, seed: int = 1234) -> list[Case]:
+    """The zoo-more models' data-only circuits at up to 4 qubits: a quanvolution filter, amplitude encoding."""
+    from qbench.circuits.embeddings import amplitude_angles, amplitude_encoding, random_filter
+
+    rng = np.random.default_rng(seed + 1)
+    cases = []
+    for n in (q for q in qubits if q <= 4):
+        bits = rng.integers(0, 2, size=(n_samples, n)).astype(float)
+        cases.append(Case(f"quanv_filter@{n}q", random_filter(n, 2, 4, np.random.RandomState(seed + n)), bits, np.zeros(0)))
+        cases.append(Case(f"amplitude@{n}q", amplitude_encoding(n), amplitude_angles(rng.normal(size=(n_samples, 2**n))),
+                          np.zeros(0)))
+    return cases
 
 
 def model_cases(qubits=QUBITS, n_samples: int = 4, seed: int = 4321) -> list[Case]:
@@ -56,6 +70,22 @@ def model_cases(qubits=QUBITS, n_samples: int = 4, seed: int = 4321) -> list[Cas
                 cases.append(Case(f"{fm!r}+{an!r}@{n}q", circuit, _data(rng, fm, n, n_samples),
                                   rng.uniform(-np.pi, np.pi, circuit.n_weights)))
         cases += _zoo_variational_cases(rng, n, n_samples)
+    return cases + zoo_more_model_cases(qubits, n_samples, seed)
+
+
+def zoo_more_model_cases(qubits=QUBITS, n_samples: int = 4, seed: int = 4321) -> list[Case]:
+    """The metric learner's compute-uncompute circuit (QAOA embedding and its adjoint, shared weights), up to 4 qubits."""
+    from qbench.circuits.embeddings import inverse_gates, qaoa_embedding_gates
+
+    rng = np.random.default_rng(seed + 1)
+    cases = []
+    for n in (q for q in qubits if 2 <= q <= 4):
+        d = n - 1
+        first, n_weights = qaoa_embedding_gates(n, d, 2)
+        second, _ = qaoa_embedding_gates(n, d, 2, data_offset=d)
+        circuit = Circuit(n, tuple(first + inverse_gates(second)), 2 * d, n_weights, "qaoa_overlap")
+        cases.append(Case(f"qaoa_overlap@{n}q", circuit, rng.uniform(-np.pi / 2, np.pi / 2, (n_samples, 2 * d)),
+                          rng.normal(0, 1, n_weights)))
     return cases
 
 
