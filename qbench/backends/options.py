@@ -31,6 +31,18 @@ def is_credential(key) -> bool:
     return is_secret_key(str(key))
 
 
+def credential_keys(options: dict, path: str = "") -> list[str]:
+    """The credential-like keys in an options table, nested tables included (``service.token``)."""
+    found = []
+    for key, value in options.items():
+        name = f"{path}.{key}" if path else str(key)
+        if is_credential(key):
+            found.append(name)
+        elif isinstance(value, dict):
+            found += credential_keys(value, name)
+    return found
+
+
 def refuse_credentials(backend: str, option: str, mapping: dict) -> None:
     """One-line error when ``mapping`` (a framework's keyword arguments) holds credential-like keys."""
     bad = sorted(str(k) for k in mapping if is_credential(k))

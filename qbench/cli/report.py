@@ -28,11 +28,17 @@ def report(db, suite, out, serve, port) -> int:
     diagrams and the failures.  plotly.js is copied from the installed plotly package;
     the pages load nothing from any other host.
     """
+    from qbench.cli import check_output_path
+    from qbench.errors import QBenchError
     from qbench.report import build_site
     from qbench.results.store import default_db
 
+    check_output_path(out, "--out", folder=True)
     db = db or default_db()
-    site = build_site(db, out, suite)
+    try:
+        site = build_site(db, out, suite)
+    except OSError as exc:  # e.g. --out /proc/x: the folder passes the checks above, the kernel refuses it
+        raise QBenchError(f"--out {out}: cannot write the site: {exc.strerror or exc}") from None
     size = site.size_bytes() / 2**20
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in site.timings.items())
     click.echo(f"wrote {len(site.pages)} pages ({len(site.suites)} suites, {size:.1f} MiB) to {out} "

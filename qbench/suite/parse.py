@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import inspect
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -20,8 +21,9 @@ from qbench.errors import QBenchError
 from qbench.backends.noise import parse_noise
 from qbench.models.kinds import estimator_class
 from qbench.plugin.suite_modules import register_plugin_modules, resolve_plugin_ref
-from qbench.suite.schema import (Expected, SuiteError, Table, byte_size, describe, grid_table, integer, number,
-                                 one_or_list, string, table)
+from qbench.backends.options import credential_keys
+from qbench.suite.schema import (Expected, SuiteError, Table, byte_size, describe, grid_table, integer, non_finite,
+                                 number, one_or_list, string, table)
 
 KINDS = ("kernel", "qnn", "baseline")
 SCALINGS = ("minmax", "standard", "none")
@@ -38,6 +40,12 @@ RUNNER_PARAMS = ("backend", "mode", "shots", "backend_options", "random_state", 
 #: Job fields an ``[[exclude]]`` rule may match.
 EXCLUDE_KEYS = ("dataset", "model", "kind", "backend", "framework", "mode", "shots", "seed", "n_samples", "n_features")
 NAME_PATTERN = r"[A-Za-z0-9_.\-]+"
+#: Seeds are numpy/scikit-learn random states: integers in [0, 2**32).
+SEED_LIMIT = 2**32
+#: The longest timeout a job may be given (a week).
+MAX_TIMEOUT = 7 * 86400.0
+#: The most shots a mode may ask for per circuit (a typo beyond it would run for ever).
+MAX_SHOTS = 10**9
 
 SUITE_KEYS = ("name", "description", "backends", "backend_options", "modes", "shots", "seeds", "cv", "timeout",
               "memory_limit", "plugins")
@@ -134,6 +142,9 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SuiteError(f"{file}: malformed TOML {_toml_position(str(exc), text)}") from None
+    where = non_finite(doc)
+    if where is not None:
+        raise SuiteError(f"{file}: {where}: expected a finite number, got {non_finite_value(doc, where)}")
     top = Table(file, "", doc, ("suite", "datasets", "models", "exclude"))
     head = top.sub("suite", SUITE_KEYS)
     name = head.take("name", string(pattern=NAME_PATTERN, what="a name of letters, digits, '_', '.', '-'"))
@@ -142,11 +153,11 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     plugins = [_plugin(head, i, ref, path) for i, ref in enumerate(plugins)]
     register_plugin_modules(plugins)
 
-    default_shots = head.take("shots", one_or_list(integer(1), "a positive integer"), [DEFAULT_SHOTS])
+    default_shots = head.take("shots", one_or_list(integer(1, MAX_SHOTS + 1), "a positive integer"), [DEFAULT_SHOTS])
     modes = _modes(head, default_shots)
-    seeds = head.take("seeds", one_or_list(integer(0), "a non-negative integer"), [0])
+    seeds = head.take("seeds", one_or_list(integer(0, SEED_LIMIT), "a seed in [0, 2**32)"), [0])
     cv = head.take("cv", integer(2), DEFAULT_CV)
-    timeout = float(head.take("timeout", number(0, open_low=True), DEFAULT_TIMEOUT))
+    timeout = float(head.take("timeout", number(0, MAX_TIMEOUT, open_low=True), DEFAULT_TIMEOUT))
     memory_limit = head.take("memory_limit", byte_size, None)
 
     datasets = [_dataset(t, cv) for t in top.tables("datasets", DATASET_KEYS)]
@@ -204,7 +215,7 @@ def _dataset(t: Table, cv: int) -> DatasetSpec:
     n_samples = t.take("n_samples", one_or_list(integer(4), "an integer >= 4"), [None])
     n_features = t.take("n_features", one_or_list(integer(1), "a positive integer"), [None])
     test_size = t.take("test_size", _test_size, 0.25)
-    data_seed = t.take("data_seed", integer(0), None)
+    data_seed = t.take("data_seed", integer(0, SEED_LIMIT), None)
     params = t.take("params", table, {})
     accepted = _accepted(entry.obj, exclude=("seed", "n_samples", "n_features"))
     if accepted is not None:
@@ -462,7 +473,7 @@ def _modes(head: Table, default_shots: list[int]) -> list[ModeSpec]:
         else:
             sub = Table(head.file, where, item, MODE_KEYS)
             name = sub.take("name", string(MODES))
-            shots = sub.take("shots", one_or_list(integer(1), "a positive integer"), None)
+            shots = sub.take("shots", one_or_list(integer(1, MAX_SHOTS + 1), "a positive integer"), None)
             noise = sub.take("noise", lambda v: v, None)
             if noise is not None:
                 if name != "noisy":
@@ -494,7 +505,19 @@ def _backend_options(head: Table, backends: list[BackendRef]) -> dict[str, dict]
                       f"not one of this suite's backends ({', '.join(sorted(names))})")
         if not isinstance(value, dict):
             head.fail(f"{head.key('backend_options')}.{key}", f"expected a table of options, got {describe(value)}")
+        for secret in credential_keys(value):
+            head.fail(f"{head.key('backend_options')}.{key}.{secret}",
+                      "looks like a credential; a suite's options are stored with its results, so credentials "
+                      "are never options: give them through the framework's environment or saved account")
     return options
+
+
+def non_finite_value(doc: dict, where: str) -> str:
+    """The NaN or inf at ``where`` (a path :func:`non_finite` returned), as TOML writes it."""
+    value = doc
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
+        value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+    return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
 
 
 def _exclude(t: Table) -> dict:
