@@ -24,6 +24,8 @@ from qbench.secrets import is_secret_key
 STATE_GRADIENTS = ("backprop", "adjoint")
 #: Modes that always sample.
 SAMPLED_MODES = ("shots", "hardware")
+#: The most shots per circuit anyone may ask for (beyond it a value is a typo that would sample for days).
+MAX_SHOTS = 10**9
 
 
 def is_credential(key) -> bool:

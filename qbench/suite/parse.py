@@ -21,7 +21,7 @@ from qbench.errors import QBenchError
 from qbench.backends.noise import parse_noise
 from qbench.models.kinds import estimator_class
 from qbench.plugin.suite_modules import register_plugin_modules, resolve_plugin_ref
-from qbench.backends.options import credential_keys
+from qbench.backends.options import MAX_SHOTS, credential_keys
 from qbench.suite.schema import (Expected, SuiteError, Table, byte_size, describe, grid_table, integer, non_finite,
                                  number, one_or_list, string, table)
 
@@ -44,8 +44,6 @@ NAME_PATTERN = r"[A-Za-z0-9_.\-]+"
 SEED_LIMIT = 2**32
 #: The longest timeout a job may be given (a week).
 MAX_TIMEOUT = 7 * 86400.0
-#: The most shots a mode may ask for per circuit (a typo beyond it would run for ever).
-MAX_SHOTS = 10**9
 
 SUITE_KEYS = ("name", "description", "backends", "backend_options", "modes", "shots", "seeds", "cv", "timeout",
               "memory_limit", "plugins")
@@ -323,34 +321,10 @@ def _accepted(func, exclude=()) -> list[str] | None:
 _TEMPLATE_PARAMS = {"feature_map": "feature_map_params", "ansatz": "ansatz_params", "observable": "observable_params"}
 
 
-#: Value checks used when an estimator declares no scikit-learn ``_parameter_constraints``.
-FALLBACK_CONSTRAINTS = {
-    "C": ("a number > 0", lambda v: _is_number(v) and v > 0),
-    "learning_rate": ("a number > 0", lambda v: _is_number(v) and v > 0),
-    "max_iter": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
-    "batch_size": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
-    "reuploads": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
-    "class_weight": ('"balanced" or a table of class weights', lambda v: v == "balanced" or isinstance(v, dict)),
-    "cache": ("true or false", lambda v: isinstance(v, bool)),
-    "bandwidth": ("a number > 0", lambda v: _is_number(v) and v > 0),
-    "feature_range": ("an interval [low, high] of numbers with low < high",
-                      lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_number, v)) and v[0] < v[1]),
-    "gamma": ("a number > 0 (the projected kernel's bandwidth)", lambda v: _is_number(v) and v > 0),
-    "kernel": ('"fidelity" or "projected"', lambda v: v in ("fidelity", "projected")),
-}
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> None:
     """Template names and their parameters, and parameter values, for every grid point."""
     from sklearn.model_selection import ParameterGrid
+    from sklearn.utils._param_validation import validate_parameter_constraints
 
     defaults = {n: p.default for n, p in inspect.signature(cls).parameters.items()}
 
@@ -376,21 +350,27 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
                 except QBenchError as exc:
                     t.fail(where(pkey, point), str(exc))
         est = cls(**{**params, **point})
-        if getattr(est, "_parameter_constraints", None):
-            try:
-                est._validate_params()
-            except (ValueError, TypeError) as exc:
-                t.fail(t.key("grid") if point else t.key("params"), str(exc).splitlines()[0])
-            continue
+        # the estimator's own declaration (scikit-learn's _parameter_constraints), key by key so the error names the key
+        constraints = getattr(est, "_parameter_constraints", {})
         for key, value in {**params, **point}.items():
-            rule = FALLBACK_CONSTRAINTS.get(key)
-            if rule and value is not None and not rule[1](value):
-                t.fail(where(key, point), f"expected {rule[0]}, got {describe(value)}")
+            if key not in constraints:
+                continue
+            try:
+                validate_parameter_constraints({key: constraints[key]}, {key: value}, cls.__name__)
+            except (ValueError, TypeError) as exc:
+                t.fail(where(key, point), f"expected {constraint_phrase(str(exc))}, got {describe(value)}")
         if hasattr(est, "_feature_map"):  # feature_range / bandwidth given on the estimator and in the map
             try:
                 est._feature_map()
             except QBenchError as exc:
-                t.fail(t.key("grid") if point else t.key("params"), str(exc))
+                named = [k for k in ("feature_range", "bandwidth") if k in str(exc) and k in {**params, **point}]
+                t.fail(where(named[0], point) if named else t.key("grid") if point else t.key("params"), str(exc))
+
+
+def constraint_phrase(message: str) -> str:
+    """What scikit-learn's ``The 'C' parameter of X must be <phrase>. Got 0 instead.`` says a value must be."""
+    m = re.search(r" must be (.*)\. Got .* instead\.?$", " ".join(message.split()))
+    return m.group(1) if m else " ".join(message.split())
 
 
 # ------------------------------------------------------------------ backends and modes

@@ -94,9 +94,10 @@ class Expected(Exception):
 # ------------------------------------------------------------------ checks
 def integer(minimum: int | None = None, below: int | None = None) -> Callable[[Any], int]:
     """An integer ``>= minimum`` and ``< below`` (either bound optional)."""
-    what = "an integer" + (f" >= {minimum}" if minimum is not None else "") + \
-        (f" and < {below}" if below is not None and below < 10**6 else
-         f" and < 2**{below.bit_length() - 1}" if below is not None else "")
+    what = "an integer" + (f" >= {minimum}" if minimum is not None else "")
+    if below is not None:
+        power = below.bit_length() - 1
+        what += f" and < 2**{power}" if below == 2**power and power > 16 else f" and <= {below - 1:,}"
 
     def check(v):
         if isinstance(v, bool) or not isinstance(v, int) or (minimum is not None and v < minimum) \

@@ -121,7 +121,7 @@ CLI_CASES = [
     (["run", "unknown_key.toml", "--db", "store.db"], "models[0].flavour: unknown key; valid keys here:"),
     (["run", "negative_samples.toml", "--db", "store.db"], "datasets[0].n_samples: expected an integer >= 4, got -30"),
     (["run", "huge_samples.toml", "--db", "store.db"], "n_samples must be between 2 and 1,000,000"),
-    (["run", "bad_grid.toml", "--db", "store.db"], "models[0].grid.C: expected a number > 0, got 0"),
+    (["run", "bad_grid.toml", "--db", "store.db"], "models[0].grid.C: expected a float in the range (0.0, inf), got 0"),
     (["run", "all_excluded.toml", "--db", "store.db"], "the [[exclude]] rules remove every job"),
     (["run", "all_excluded.toml", "--db", "new.db"], "the [[exclude]] rules remove every job"),
     (["run", "no_such.toml", "--db", "store.db"], "no_such.toml: no such suite file"),
