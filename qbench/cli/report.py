@@ -62,12 +62,8 @@ def draw(template, qubits, backend, out, params) -> int:
     """Draw a feature map or ansatz (TEMPLATE, e.g. zz, iqp, hea; ansatz:NAME when a name is both)."""
     from qbench.circuits.drawing import draw as draw_circuit
     from qbench.circuits.drawing import format_for, template_circuit, write
-    from qbench.errors import QBenchError
 
-    try:
-        options = _parse_options(params)
-    except QBenchError as exc:
-        raise QBenchError(str(exc).replace("--option", "--param")) from None
+    options = _parse_options(params, "--param")
     kind, circuit = template_circuit(template, qubits, options)
     fmt = format_for(out) if out is not None else "text"
     title = f"{kind.replace('_', ' ')} {template} on {qubits} qubits"
