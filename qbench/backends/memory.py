@@ -32,6 +32,14 @@ def estimate_fit_bytes(circuit: Circuit, n_samples: int, mode: str, task: str, c
     return state + angles + outputs + len(circuit.gates) * GATE_BYTES
 
 
+def size(n: int) -> str:
+    """Bytes for a message: ``3.2 GiB``, ``12.0 MiB``, ``512 B``."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
 def _status_bytes(field: str) -> int | None:
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
@@ -58,8 +66,7 @@ def check_fits(circuit: Circuit, n_samples: int, mode: str, task: str, columns: 
     limit, source = available_bytes()
     if limit is not None and need > limit:
         raise CapabilityError(f"a {task} fit of {n_samples} samples on {circuit.n_qubits} qubits ({len(circuit.gates):,} "
-                              f"gates, {mode} mode) needs at least {need / 2**30:.1f} GiB; {source} leaves "
-                              f"{limit / 2**30:.1f} GiB")
+                              f"gates, {mode} mode) needs at least {size(need)}; {source} leaves {size(limit)}")
     return need
 
 

@@ -14,6 +14,9 @@ from qbench.errors import DataError
 #: The test fraction of the split, and the CV folds of the baseline's grid search.
 TEST_SIZE = 0.25
 BASELINE_CV = 3
+#: Estimator parameters this command sets from its own options (a --param may not set them again).
+OWN_OPTIONS = {"backend": "--backend", "mode": "--mode", "shots": "--shots", "n_qubits": "--n-qubits",
+               "reduction": "--pca", "random_state": "--seed", "feature_map": "--feature-map", "ansatz": "--ansatz"}
 
 
 def make_estimator(cls: type, **params):
@@ -58,6 +61,9 @@ def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backen
     if bool(dataset) == bool(csv):
         raise DataError("give exactly one of --dataset NAME or --data FILE.csv")
     extra = _parse_options(params, "--param")
+    for key, option in OWN_OPTIONS.items():
+        if key in extra:
+            raise DataError(f"--param {key}: set it with {option}")
     if noise is not None:
         from qbench.backends.noise import parse_noise
         from qbench.errors import QBenchError

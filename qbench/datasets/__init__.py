@@ -43,7 +43,7 @@ def load_dataset(name: str, n_samples: int | None = None, n_features: int | None
         kwargs["n_samples"] = int(n_samples)
     if n_features is not None:
         if not 1 <= int(n_features) <= MAX_FEATURES:
-            raise DataError(f"data set {name!r}: n_features must be between 1 and {MAX_FEATURES:,}, got {n_features}")
+            raise DataError(f"data set {name!r}: n_features must be at least 1 and at most {MAX_FEATURES:,}, got {n_features}")
         kwargs["n_features"] = int(n_features)
     if n_samples is not None and n_features is not None and int(n_samples) * int(n_features) > MAX_VALUES:
         raise DataError(f"data set {name!r}: {n_samples:,} samples x {n_features:,} features is more than "
