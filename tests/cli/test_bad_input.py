@@ -186,7 +186,7 @@ CLI_CASES = [
     # qbench evaluate
     (["evaluate", "--dataset", "moons", "--samples", "1000000000000000"], "n_samples must be between 2 and 1,000,000"),
     (["evaluate", "--dataset", "moons", "--samples", "1"], "n_samples must be between 2 and 1,000,000, got 1"),
-    (["evaluate", "--dataset", "moons", "--features", "0"], "n_features must be at least 1, got 0"),
+    (["evaluate", "--dataset", "moons", "--features", "0"], "n_features must be at least 1 and at most 10,000, got 0"),
     (["evaluate", "--dataset", "breast_cancer", "--n-qubits", "4"], "30 features but the model has 4 qubits"),
     (["evaluate", "--dataset", "nope"], "unknown dataset 'nope'; valid names:"),
     (["evaluate", "--dataset", "iris", "--backend", "nope"], "unknown backend 'nope'; valid names: "),
