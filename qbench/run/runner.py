@@ -220,6 +220,8 @@ CLI_NAMES = {"timeout": "--timeout", "memory_limit": "--memory-limit"}
 
 #: The longest a job may be given (a week): beyond it, and for nan or inf, a timeout is a typo.
 MAX_TIMEOUT = 7 * 86400.0
+#: The most jobs run in parallel (workers or Dask threads) one runner starts.
+MAX_JOBS = 1024
 
 
 def check_arguments(timeout: float | None, memory_limit: int | str | None, executor: str, jobs: int,
@@ -229,6 +231,8 @@ def check_arguments(timeout: float | None, memory_limit: int | str | None, execu
     if timeout is not None and not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_TIMEOUT):
         shown = f"{timeout:g}" if isinstance(timeout, (int, float)) else repr(timeout)
         raise QBenchError(f"{names['timeout']} must be > 0 seconds, at most {MAX_TIMEOUT:g} (a week), got {shown}")
+    if isinstance(jobs, int) and jobs > MAX_JOBS:
+        raise QBenchError(f"-j/--jobs must be at most {MAX_JOBS}, got {jobs}")
     settings.check_run_environment()
     limit = parse_byte_size(memory_limit, names["memory_limit"]) if memory_limit is not None else None
     check_executor(executor, jobs, address)

@@ -245,6 +245,7 @@ OVERSIZED = [
     (["run", "huge_shots.toml", "--db", "store.db"], {}, "shots: expected an integer >= 1 and <= 1,000,000,000"),
     (["run", "huge_timeout.toml", "--db", "store.db"], {}, "suite.timeout: expected a number > 0 and <= 604800"),
     (["run", "huge_memory_limit.toml", "--db", "store.db"], {}, "suite.memory_limit: expected a positive size"),
+    (["run", "good.toml", "--db", "store.db", "-j", "99999999999"], {}, "-j/--jobs must be at most 1024"),
     (["run", "good.toml", "--db", "store.db", "--memory-limit", "0"], {}, "--memory-limit: expected a positive size"),
     (["evaluate", "--dataset", "iris", "--param", 'feature_map_params={"repeats": 1000000000}'], {},
      "iqp: repeats must be an integer from 1 to 1000, got 1000000000"),
@@ -374,6 +375,7 @@ def _api_cases():
     from qbench.datasets import load_csv, load_dataset
     from qbench.models import QNNClassifier, QuantumKernelClassifier
     from qbench.plugin.manager import open_backend
+    from qbench.circuits import ZZFeatureMap
     from qbench.run.runner import run_suite
 
     X2, y2 = np.random.default_rng(0).normal(size=(8, 2)), np.arange(8) % 2
@@ -394,6 +396,13 @@ def _api_cases():
         ("open-backend-bad-mode", lambda w: open_backend("numpy", mode="hardware"), "does not support mode 'hardware'"),
         ("open-backend-noise-in-exact", lambda w: open_backend("numpy", mode="exact", noise={"p1": 0.01}), "noise"),
         ("open-backend-unknown-noise-key", lambda w: open_backend("numpy", mode="noisy", noise={"p3": 0.01}), "p3"),
+        ("template-huge-reps", lambda w: ZZFeatureMap(reps=10**9), "reps must be an integer from 1 to 1000"),
+        ("kernel-negative-C", lambda w: QuantumKernelClassifier(C=-1).fit(X2, y2), "The 'C' parameter of"),
+        ("qnn-unknown-gradient", lambda w: QNNClassifier(gradient="magic").fit(X2, y2), "The 'gradient' parameter of"),
+        ("load-csv-device", lambda w: load_csv("/dev/zero"), "not a regular file"),
+        ("load-dataset-too-wide", lambda w: load_dataset("moons", n_features=10**6), "at most 10,000"),
+        ("run-suite-nan-timeout", lambda w: run_suite(w / "good.toml", db=w / "store.db", timeout=float("nan"),
+                                                      progress=False), "timeout must be > 0 seconds"),
         ("run-suite-all-excluded", lambda w: run_suite(w / "all_excluded.toml", db=w / "store.db", progress=False),
          "the [[exclude]] rules remove every job"),
     ]
