@@ -1,7 +1,7 @@
 """The package layout spells the data flow: no module imports from a stage after its own.
 
 Stages, in order (a module may import from its own stage and the ones before it):
-errors → secrets → plugin → circuits → backends → datasets → models → builtins → testing → suite →
+errors → secrets → settings → plugin → circuits → backends → datasets → models → builtins → testing → suite →
 results → run → report → cli.  The top-level re-exports (the lazy façade ``qbench/__init__.py``,
 ``qbench.hookspecs``, ``qbench.plugins``) are for users and plugins; the package itself never
 imports them.
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qbench"
-STAGES = ("errors", "secrets", "plugin", "circuits", "backends", "datasets", "models", "builtins", "testing",
+STAGES = ("errors", "secrets", "settings", "plugin", "circuits", "backends", "datasets", "models", "builtins", "testing",
           "suite", "results", "run", "report", "cli")
 #: Top-level modules, each with its reason to sit beside the stage packages.
 TOP_LEVEL = {
@@ -25,6 +25,7 @@ TOP_LEVEL = {
     "__main__": "python -m qbench",
     "errors": "exception types every stage raises",
     "secrets": "the one credential word list and scrubbing every stage uses",
+    "settings": "the QBENCH_* environment variables and byte sizes, each read and checked once",
     "hookspecs": "re-export: the stable path of hookimpl for plugins",
     "plugins": "re-export: the stable path of open_backend and registered",
 }
@@ -71,7 +72,7 @@ def upward_imports() -> list[str]:
     for path in sorted(PACKAGE.rglob("*.py")):
         module = _module_name(path)
         own = _stage(module)
-        if own is None or own in TOP_LEVEL and own not in ("errors", "secrets"):
+        if own is None or own in TOP_LEVEL and own not in ("errors", "secrets", "settings"):
             continue
         for line, target in imports_of(path):
             where = f"{path.relative_to(PACKAGE.parent)}:{line} imports {target}"
@@ -106,10 +107,10 @@ def test_top_level_holds_only_the_facade_and_reexports():
     names = {p.stem for p in PACKAGE.glob("*.py")}
     assert names == set(TOP_LEVEL), f"unexpected top-level modules: {sorted(names - set(TOP_LEVEL))}"
     packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
-    assert packages == set(STAGES) - {"errors", "secrets"}
+    assert packages == set(STAGES) - {"errors", "secrets", "settings"}
 
 
-@pytest.mark.parametrize("stage", [s for s in STAGES if s not in ("errors", "secrets")])
+@pytest.mark.parametrize("stage", [s for s in STAGES if s not in ("errors", "secrets", "settings")])
 def test_each_stage_says_what_it_owns_and_may_import(stage):
     import importlib
 

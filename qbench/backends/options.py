@@ -24,11 +24,25 @@ from qbench.secrets import is_secret_key
 STATE_GRADIENTS = ("backprop", "adjoint")
 #: Modes that always sample.
 SAMPLED_MODES = ("shots", "hardware")
+#: The most shots per circuit anyone may ask for (beyond it a value is a typo that would sample for days).
+MAX_SHOTS = 10**9
 
 
 def is_credential(key) -> bool:
     """Whether an option name looks like a credential (qbench.secrets' one word list)."""
     return is_secret_key(str(key))
+
+
+def credential_keys(options: dict, path: str = "") -> list[str]:
+    """The credential-like keys in an options table, nested tables included (``service.token``)."""
+    found = []
+    for key, value in options.items():
+        name = f"{path}.{key}" if path else str(key)
+        if is_credential(key):
+            found.append(name)
+        elif isinstance(value, dict):
+            found += credential_keys(value, name)
+    return found
 
 
 def refuse_credentials(backend: str, option: str, mapping: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qbench.circuits.bounds import check_gates, repetitions
 from qbench.circuits.ir import Circuit, Gate, weight
 from qbench.errors import TemplateError
 
@@ -29,12 +30,13 @@ class HardwareEfficientAnsatz(Ansatz):
     def __post_init__(self) -> None:
         if not isinstance(self.entangling, bool):
             raise TemplateError(f"hardware_efficient: entangling must be true or false, got {self.entangling!r}")
-        if self.layers < 0:
-            raise TemplateError(f"hardware_efficient: layers must be >= 0, got {self.layers}")
+        object.__setattr__(self, "layers", repetitions(self.layers, "hardware_efficient", "layers", minimum=0))
         if self.entangler not in ("cnot", "cz"):
             raise TemplateError(f"hardware_efficient: entangler must be 'cnot' or 'cz', got {self.entangler!r}")
 
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates((self.layers + 1) * n_qubits + self.layers * (n_qubits - 1) * self.entangling,
+                    "hardware_efficient", n_qubits)
         gates: list[Gate] = []
         w = 0
         for _ in range(self.layers):
@@ -66,12 +68,12 @@ class StronglyEntanglingAnsatz(Ansatz):
     def __post_init__(self) -> None:
         if not isinstance(self.entangling, bool):
             raise TemplateError(f"strongly_entangling: entangling must be true or false, got {self.entangling!r}")
-        if self.layers < 1:
-            raise TemplateError(f"strongly_entangling: layers must be >= 1, got {self.layers}")
+        object.__setattr__(self, "layers", repetitions(self.layers, "strongly_entangling", "layers"))
         if self.imprimitive not in ("cnot", "cz"):
             raise TemplateError(f"strongly_entangling: imprimitive must be 'cnot' or 'cz', got {self.imprimitive!r}")
 
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates(self.layers * 4 * n_qubits, "strongly_entangling", n_qubits)
         gates: list[Gate] = []
         w = 0
         for layer in range(self.layers):

@@ -13,6 +13,7 @@ from itertools import combinations
 
 import numpy as np
 
+from qbench.circuits.bounds import check_gates, repetitions
 from qbench.circuits.ir import Circuit, Gate, data
 from qbench.errors import TemplateError
 
@@ -37,6 +38,13 @@ def entangler_pairs(n_qubits: int, entanglement: str) -> list[tuple[int, int]]:
     if entanglement == "circular":
         return ([(n_qubits - 1, 0)] if n_qubits > 2 else []) + linear
     raise TemplateError(f"unknown entanglement {entanglement!r}; expected one of {', '.join(ENTANGLEMENTS)}")
+
+
+def pair_count(n_qubits: int, entanglement: str) -> int:
+    """``len(entangler_pairs(n_qubits, entanglement))`` without listing them (to bound a circuit before building it)."""
+    if entanglement == "full":
+        return n_qubits * (n_qubits - 1) // 2
+    return max(n_qubits - 1, 0) + (entanglement == "circular" and n_qubits > 2)
 
 
 class FeatureMap:
@@ -107,12 +115,13 @@ class ZZFeatureMap(FeatureMap):
     def __post_init__(self) -> None:
         if not isinstance(self.entangling, bool):
             raise TemplateError(f"zz: entangling must be true or false, got {self.entangling!r}")
-        if self.reps < 1:
-            raise TemplateError(f"zz: reps must be >= 1, got {self.reps}")
+        object.__setattr__(self, "reps", repetitions(self.reps, "zz", "reps"))
         entangler_pairs(2, self.entanglement)
         self._check_scaling()
 
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates(self.reps * (2 * n_qubits + 3 * pair_count(n_qubits, self.entanglement) * self.entangling), "zz",
+                    n_qubits)
         pairs = entangler_pairs(n_qubits, self.entanglement) if self.entangling else []
         gates: list[Gate] = []
         for _ in range(self.reps):
@@ -146,11 +155,11 @@ class IQPFeatureMap(FeatureMap):
     def __post_init__(self) -> None:
         if not isinstance(self.entangling, bool):
             raise TemplateError(f"iqp: entangling must be true or false, got {self.entangling!r}")
-        if self.repeats < 1:
-            raise TemplateError(f"iqp: repeats must be >= 1, got {self.repeats}")
+        object.__setattr__(self, "repeats", repetitions(self.repeats, "iqp", "repeats"))
         self._check_scaling()
 
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates(self.repeats * (2 * n_qubits + n_qubits * (n_qubits - 1) // 2 * self.entangling), "iqp", n_qubits)
         pairs = list(combinations(range(n_qubits), 2)) if self.entangling else []
         gates: list[Gate] = []
         for _ in range(self.repeats):
@@ -184,6 +193,7 @@ class AngleFeatureMap(FeatureMap):
         self._check_scaling()
 
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates(n_qubits, "angle", n_qubits)
         gates = tuple(Gate("R" + self.rotation, (q,), data(q)) for q in range(n_qubits))
         return Circuit(n_qubits, gates, n_qubits, 0, self.name)
 

@@ -12,7 +12,9 @@ print one line and exit 2; a command's return value is the exit code.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -54,6 +56,33 @@ def fail(message: str) -> int:
     return 2
 
 
+def check_output_path(path: Path, option: str, folder: bool = False) -> None:
+    """Refuse, before anything is computed or written, an output path whose folder is missing or not writable."""
+    path = Path(path)
+    if path.exists():
+        if folder != path.is_dir():
+            raise QBenchError(f"{option} {path}: is {'a file' if folder else 'a folder'}; expected "
+                              f"{'a folder' if folder else 'a file name'}")
+        target = path if folder else path.parent
+    else:
+        target = path.parent
+        if not target.is_dir():
+            raise QBenchError(f"{option} {path}: the folder {str(target) or '.'} does not exist")
+    if not os.access(target, os.W_OK | os.X_OK):
+        raise QBenchError(f"{option} {path}: {str(target) or '.'} is not writable")
+
+
+def usage_line(exc: click.UsageError) -> str:
+    """A usage error on one line: what is wrong, then where ``--help`` is."""
+    path = exc.ctx.command_path if exc.ctx is not None else "qbench"
+    return f"{exc.format_message().rstrip('.')} (see '{path} --help')"
+
+
+def _show(exc: click.ClickException) -> int:
+    exc.show()
+    return exc.exit_code
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         code = cli.main(args=argv, prog_name="qbench", standalone_mode=False)
@@ -62,9 +91,10 @@ def main(argv: list[str] | None = None) -> None:
         code = 130
     except click.exceptions.Exit as exc:
         code = exc.exit_code
+    except click.UsageError as exc:  # click prints usage + hint + error; the docs promise one line
+        code = fail(usage_line(exc))
     except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
+        code = fail(exc.format_message()) if exc.exit_code == 2 else _show(exc)
     except QBenchError as exc:
         code = fail(str(exc))
     except KeyboardInterrupt:

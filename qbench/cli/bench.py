@@ -8,6 +8,8 @@ from qbench.cli.core import _parse_options
 from qbench.errors import QBenchError
 
 REFERENCE = "numpy"
+#: The most rounds of timing (a benchmark that needs more has a noise problem, not too few rounds).
+MAX_REPEAT = 1000
 
 
 class BenchError(QBenchError):
@@ -16,14 +18,16 @@ class BenchError(QBenchError):
 
 def check_values(backends, qubits, samples: int, layers: int, repeat: int) -> None:
     """One-line errors for values that would time nothing or could never run."""
+    from qbench.circuits.bounds import MAX_REPETITIONS
+    from qbench.datasets import MAX_SAMPLES
     from qbench.plugin import manager as P
 
-    if repeat < 1:
-        raise BenchError(f"--repeat must be at least 1, got {repeat}")
-    if samples < 1:
-        raise BenchError(f"--samples must be at least 1, got {samples}")
-    if layers < 1:
-        raise BenchError(f"--layers must be at least 1, got {layers}")
+    if not 1 <= repeat <= MAX_REPEAT:
+        raise BenchError(f"--repeat must be at least 1 and at most {MAX_REPEAT}, got {repeat}")
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise BenchError(f"--samples must be at least 1 and at most {MAX_SAMPLES:,}, got {samples}")
+    if not 1 <= layers <= MAX_REPETITIONS:
+        raise BenchError(f"--layers must be at least 1 and at most {MAX_REPETITIONS}, got {layers}")
     for n in qubits:
         if n < 1:
             raise BenchError(f"--qubits must be at least 1, got {n}")

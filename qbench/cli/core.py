@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
 from qbench.plugin import manager as P
 from qbench.errors import QBenchError
 
 
-def _parse_options(pairs: tuple[str, ...]) -> dict:
-    """``key=value`` pairs; values parsed as JSON when they can be (numbers, booleans, lists)."""
+def _parse_options(pairs: tuple[str, ...], option: str = "--option") -> dict:
+    """``key=value`` pairs; values parsed as JSON when they can be (numbers, booleans, lists); NaN and
+    infinities are refused, and so is a credential-like key (options are stored and shown)."""
     import json
+
+    from qbench.secrets import is_secret_key
+
+    def finite(text: str):
+        raise QBenchError(f"{option} {key}: expected a finite number, got {text}")
 
     out = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise QBenchError(f"--option expects key=value, got {pair!r}")
+            raise QBenchError(f"{option} expects key=value, got {pair!r}")
+        if is_secret_key(key):
+            raise QBenchError(f"{option} {key}: looks like a credential; credentials are never options (they "
+                              f"would be shown and stored): give them through the framework's environment")
         try:
-            out[key] = json.loads(value)
+            out[key] = json.loads(value, parse_constant=finite)
         except json.JSONDecodeError:
             out[key] = value
+        if isinstance(out[key], float) and not math.isfinite(out[key]):  # 1e999 parses as inf
+            finite(value)
     return out
 
 

@@ -28,11 +28,17 @@ def report(db, suite, out, serve, port) -> int:
     diagrams and the failures.  plotly.js is copied from the installed plotly package;
     the pages load nothing from any other host.
     """
+    from qbench.cli import check_output_path
+    from qbench.errors import QBenchError
     from qbench.report import build_site
     from qbench.results.store import default_db
 
+    check_output_path(out, "--out", folder=True)
     db = db or default_db()
-    site = build_site(db, out, suite)
+    try:
+        site = build_site(db, out, suite)
+    except OSError as exc:  # e.g. --out /proc/x: the folder passes the checks above, the kernel refuses it
+        raise QBenchError(f"--out {out}: cannot write the site: {exc.strerror or exc}") from None
     size = site.size_bytes() / 2**20
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in site.timings.items())
     click.echo(f"wrote {len(site.pages)} pages ({len(site.suites)} suites, {size:.1f} MiB) to {out} "
@@ -56,12 +62,8 @@ def draw(template, qubits, backend, out, params) -> int:
     """Draw a feature map or ansatz (TEMPLATE, e.g. zz, iqp, hea; ansatz:NAME when a name is both)."""
     from qbench.circuits.drawing import draw as draw_circuit
     from qbench.circuits.drawing import format_for, template_circuit, write
-    from qbench.errors import QBenchError
 
-    try:
-        options = _parse_options(params)
-    except QBenchError as exc:
-        raise QBenchError(str(exc).replace("--option", "--param")) from None
+    options = _parse_options(params, "--param")
     kind, circuit = template_circuit(template, qubits, options)
     fmt = format_for(out) if out is not None else "text"
     title = f"{kind.replace('_', ' ')} {template} on {qubits} qubits"

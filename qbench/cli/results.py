@@ -35,8 +35,11 @@ def results(db, suite, fmt, output, raw, status, history, wide, diagnostics) -> 
     """
     from qbench.results import tables as R
     from qbench.results.display import text_table
+    from qbench.cli import check_output_path
     from qbench.errors import QBenchError
 
+    if output is not None:
+        check_output_path(output, "-o/--output")
     df = R.load(db, suite=suite)
     if diagnostics:
         from qbench.results.diagnostics import view
@@ -63,13 +66,24 @@ def results(db, suite, fmt, output, raw, status, history, wide, diagnostics) -> 
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
-            output.write_bytes(data)
+            _write(output, data)
         return 0
     if output is None:
         click.echo(data)
     else:
-        output.write_text(data + ("" if data.endswith("\n") else "\n"), encoding="utf-8")
+        _write(output, (data + ("" if data.endswith("\n") else "\n")).encode("utf-8"))
     return 0
+
+
+def _write(output: Path, data: bytes) -> None:
+    """Write the table; a write that fails (a full disk) leaves no partial file and is one line."""
+    from qbench.errors import QBenchError
+
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        output.unlink(missing_ok=True)
+        raise QBenchError(f"-o/--output {output}: cannot write: {exc.strerror or exc}") from None
 
 
 COMMANDS = [results]

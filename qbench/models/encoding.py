@@ -7,9 +7,17 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from qbench.errors import DataError
-from qbench.plugin.manager import make_template, open_backend
+from sklearn.utils._param_validation import InvalidParameterError
+
+from qbench.backends.memory import check_fits
+from qbench.errors import CapabilityError, DataError
+from qbench.plugin.manager import backend_spec, make_template, open_backend
 from qbench.models.preprocessing import make_preprocessor, resolve_width
+
+
+class ParameterError(DataError, InvalidParameterError):
+    """An estimator parameter outside its ``_parameter_constraints``: a one-line qbench error that scikit-learn's
+    tools (``check_estimator``, ``GridSearchCV``) still recognise as their own ``InvalidParameterError``."""
 
 
 #: Feature-map scaling hyperparameters an estimator also takes directly (so a grid can search them).
@@ -23,7 +31,15 @@ def _plain(value):
 class QuantumModelMixin:
     """Validation, preprocessing (fitted on the training data only) and backend for quantum estimators."""
 
+    def _check_params(self) -> None:
+        """The estimator's ``_parameter_constraints`` (scikit-learn's declaration), said on one line."""
+        try:
+            self._validate_params()
+        except InvalidParameterError as exc:
+            raise ParameterError(" ".join(str(exc).split())) from None
+
     def _validate_fit(self, X, y):
+        self._check_params()
         try:
             X, y = validate_data(self, X, y)
         except DataError:
@@ -49,14 +65,27 @@ class QuantumModelMixin:
             params[key] = value
         return make_template("feature_map", self.feature_map, **params)
 
-    def _fit_encoding(self, X: np.ndarray):
-        """Fit the preprocessor on X and return (feature map, data angles)."""
+    def _fit_encoding(self, X: np.ndarray, build, task: str):
+        """Fit the preprocessor on X and return (feature map, circuit, data angles).
+
+        The width is checked against the backend's declared qubit limit, and the circuit (``build(fm, width)``,
+        bounded by :mod:`qbench.circuits.bounds`) and the fit's memory floor against the memory limit,
+        before any angle is computed: a 10,000-column input is refused without building its angles.
+        """
         fm = self._feature_map()
         width = resolve_width(X.shape[1], X.shape[0], self.n_qubits, self.reduction)
+        caps = backend_spec(self.backend).declared()
+        if caps is not None and self.mode in caps.modes and width > caps.qubit_limit(self.mode):
+            raise CapabilityError(f"backend {self.backend!r} supports at most {caps.qubit_limit(self.mode)} qubits in "
+                                  f"{self.mode} mode; the model needs {width} (one per feature unless n_qubits and "
+                                  f"reduction='pca' say otherwise)")
+        circuit = build(fm, width)
+        columns = getattr(self, "n_components", None) if getattr(self, "approximation", None) else None
+        check_fits(circuit, X.shape[0], self.mode, task, columns)
         self.n_qubits_ = width
         self.preprocessor_ = make_preprocessor(width if self.reduction == "pca" else None, fm.feature_range, self.scaling)
         Z = self.preprocessor_.fit_transform(X)
-        return fm, fm.angles(Z)
+        return fm, circuit, fm.angles(Z)
 
     def _encode(self, X) -> np.ndarray:
         check_is_fitted(self, "preprocessor_")

@@ -11,8 +11,13 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import SVC, LinearSVC
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from numbers import Integral, Real
+
+from qbench.backends.base import MODES
+from qbench.backends.options import MAX_SHOTS
 from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.kernel_cache import default_cache
@@ -38,6 +43,21 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
     ``n_components`` landmark samples and the SVC by a linear SVM on them (:mod:`qbench.models.nystroem`);
     ``approximation_options`` may give ``block_rows`` and a Dask ``client`` or scheduler ``address``.
     """
+
+    #: Every parameter's type and range (scikit-learn's declaration), checked when ``fit`` starts and when a suite is read.
+    _parameter_constraints = {
+        "feature_map": [str], "feature_map_params": [dict, None],
+        "n_qubits": [Interval(Integral, 1, None, closed="left"), None],
+        "reduction": [StrOptions({"pca"}), None], "scaling": [StrOptions({"minmax", "standard"}), None],
+        "backend": [str], "mode": [StrOptions(set(MODES))],
+        "shots": [Interval(Integral, 1, MAX_SHOTS, closed="both"), None], "backend_options": [dict, None],
+        "C": [Interval(Real, 0, None, closed="neither")], "class_weight": [StrOptions({"balanced"}), dict, None],
+        "random_state": ["random_state"], "cache": ["boolean"],
+        "feature_range": ["array-like", None], "bandwidth": [Interval(Real, 0, None, closed="neither"), None],
+        "kernel": [StrOptions(set(KERNELS))], "gamma": [Interval(Real, 0, None, closed="neither")],
+        "approximation": [StrOptions({"nystroem"}), None], "n_components": [Interval(Integral, 1, None, closed="left")],
+        "approximation_options": [dict, None],
+    }
 
     def __init__(self, feature_map="iqp", feature_map_params=None, n_qubits=None, reduction=None, scaling="minmax",
                  backend="numpy", mode="exact", shots=None, backend_options=None, C=1.0, class_weight=None,
@@ -86,8 +106,7 @@ class QuantumKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator)
         if self.kernel == "projected":
             check_gamma(self.gamma)
         X, y, self.classes_ = self._validate_fit(X, y)
-        fm, angles = self._fit_encoding(X)
-        self.circuit_ = fm.circuit(self.n_qubits_)
+        fm, self.circuit_, angles = self._fit_encoding(X, lambda fm, n: fm.circuit(n), "kernel")
         self.backend_ = self._open_backend(self.random_state)
         self.train_angles_ = angles
         if self.approximation is not None:

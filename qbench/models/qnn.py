@@ -12,9 +12,15 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
+from numbers import Integral, Real
+
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from qbench.backends.base import GRADIENT_METHODS, MODES
+from qbench.backends.options import MAX_SHOTS
+from qbench.circuits.bounds import MAX_REPETITIONS, check_gates
 from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.training import Adam, epoch_losses, train
@@ -36,6 +42,22 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
     With ``reuploads > 1`` the feature map is repeated before each ansatz block on the same
     data angles (a data re-uploading model).
     """
+
+    #: Every parameter's type and range (scikit-learn's declaration), checked when ``fit`` starts and when a suite is read.
+    _parameter_constraints = {
+        "feature_map": [str], "feature_map_params": [dict, None], "ansatz": [str], "ansatz_params": [dict, None],
+        "observable": [str], "observable_params": [dict, None],
+        "reuploads": [Interval(Integral, 1, MAX_REPETITIONS, closed="both")],
+        "n_qubits": [Interval(Integral, 1, None, closed="left"), None],
+        "reduction": [StrOptions({"pca"}), None], "scaling": [StrOptions({"minmax", "standard"}), None],
+        "backend": [str], "mode": [StrOptions(set(MODES))],
+        "shots": [Interval(Integral, 1, MAX_SHOTS, closed="both"), None], "backend_options": [dict, None],
+        "gradient": [StrOptions(set(GRADIENT_METHODS)), None],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")], "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "feature_range": ["array-like", None], "bandwidth": [Interval(Real, 0, None, closed="neither"), None],
+    }
 
     def __init__(self, feature_map="angle", feature_map_params=None, ansatz="hardware_efficient", ansatz_params=None,
                  observable="z", observable_params=None, reuploads=1, n_qubits=None, reduction=None,
@@ -68,6 +90,7 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
             raise DataError(f"reuploads must be >= 1, got {self.reuploads}")
         block = make_template("ansatz", self.ansatz, **(self.ansatz_params or {})).circuit(n)
         encode = fm.circuit(n)
+        check_gates(int(self.reuploads) * (len(encode.gates) + len(block.gates)), f"a QNN of {self.reuploads} reuploads", n)
         circuit = encode.then(block)
         for _ in range(int(self.reuploads) - 1):
             circuit = circuit.then(encode, share_data=True).then(block)
@@ -110,8 +133,7 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         if self.max_iter < 1 or self.batch_size < 1 or self.learning_rate <= 0:
             raise DataError("max_iter and batch_size must be >= 1 and learning_rate > 0")
         rng = check_random_state(self.random_state)
-        fm, angles = self._fit_encoding(X)
-        self.circuit_ = self._build_circuit(fm, self.n_qubits_)
+        fm, self.circuit_, angles = self._fit_encoding(X, self._build_circuit, "qnn")
         self.observable_ = make_observable(self.observable, self.n_qubits_, **(self.observable_params or {}))
         self.backend_ = self._open_backend(rng, gradient=self.gradient)
         target = (y == self.classes_[1]).astype(float)

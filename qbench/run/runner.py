@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qbench.run.environment import row_fields
+from qbench import settings
 from qbench.errors import QBenchError
 from qbench.run.executors import check_executor, make_executor
 from qbench.run.plan import check_budget
@@ -96,6 +97,8 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
     summary.already_done = len(jobs) - len(pending)
     timeout = suite.timeout if timeout is None else timeout
     memory_limit = suite.memory_limit if memory_limit is None else memory_limit
+    if memory_limit is None:  # the documented default, so one runaway job cannot exhaust the machine
+        memory_limit = settings.memory_limit()
     bar = _progress(len(pending), progress, suite.name)
     leases = None
     fault: StoreWriteError | None = None
@@ -153,18 +156,6 @@ def define_suite(store: Store, suite: Suite) -> None:
     store.define(suite.name, [j.config_id for j in expand(suite)])
 
 
-def lease_seconds() -> float:
-    """How long a claim lasts without renewal: ``$QBENCH_LEASE_SECONDS``, default 60 (renewed every third of it)."""
-    try:
-        seconds = float(os.environ.get("QBENCH_LEASE_SECONDS", 60))
-    except ValueError:
-        raise QBenchError(f"QBENCH_LEASE_SECONDS must be a number of seconds, got "
-                          f"{os.environ['QBENCH_LEASE_SECONDS']!r}") from None
-    if seconds <= 0:
-        raise QBenchError(f"QBENCH_LEASE_SECONDS must be > 0, got {seconds:g}")
-    return seconds
-
-
 class Leases:
     """This runner's claims on jobs, so runners sharing a store split the work: each job is claimed before
     it runs, its lease renewed while it runs and released at the end; a dead runner's leases lapse."""
@@ -173,7 +164,7 @@ class Leases:
         from qbench.run.worker import now
 
         self.store, self.rerun = store, rerun
-        self.seconds = lease_seconds()
+        self.seconds = settings.lease_seconds()
         self.owner = lease_owner()
         self.since = now()
         self.held: list[Job] = []
@@ -249,11 +240,22 @@ API_NAMES = {"timeout": "timeout", "memory_limit": "memory limit"}
 CLI_NAMES = {"timeout": "--timeout", "memory_limit": "--memory-limit"}
 
 
+#: The longest a job may be given (a week): beyond it, and for nan or inf, a timeout is a typo.
+MAX_TIMEOUT = 7 * 86400.0
+#: The most jobs run in parallel (workers or Dask threads) one runner starts.
+MAX_JOBS = 1024
+
+
 def check_arguments(timeout: float | None, memory_limit: int | str | None, executor: str, jobs: int,
                     address: str | None, names: dict[str, str] = API_NAMES) -> int | None:
-    """One-line errors for run arguments that cannot work; returns the memory limit in bytes."""
-    if timeout is not None and timeout <= 0:
-        raise QBenchError(f"{names['timeout']} must be > 0 seconds, got {timeout:g}")
+    """One-line errors for run arguments (and the ``QBENCH_*`` variables a run reads) that cannot work;
+    returns the memory limit in bytes."""
+    if timeout is not None and not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_TIMEOUT):
+        shown = f"{timeout:g}" if isinstance(timeout, (int, float)) else repr(timeout)
+        raise QBenchError(f"{names['timeout']} must be > 0 seconds, at most {MAX_TIMEOUT:g} (a week), got {shown}")
+    if isinstance(jobs, int) and jobs > MAX_JOBS:
+        raise QBenchError(f"-j/--jobs must be at most {MAX_JOBS}, got {jobs}")
+    settings.check_run_environment()
     limit = parse_byte_size(memory_limit, names["memory_limit"]) if memory_limit is not None else None
     check_executor(executor, jobs, address)
     return limit

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import inspect
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -21,8 +22,9 @@ from qbench.errors import QBenchError
 from qbench.backends.noise import parse_noise
 from qbench.models.kinds import BASELINE, estimator_class, model_kinds
 from qbench.plugin.suite_modules import register_plugin_modules, resolve_plugin_ref
-from qbench.suite.schema import (Expected, SuiteError, Table, byte_size, describe, grid_table, integer, number,
-                                 one_or_list, string, table)
+from qbench.backends.options import MAX_SHOTS, credential_keys
+from qbench.suite.schema import (Expected, SuiteError, Table, byte_size, describe, grid_table, integer, non_finite,
+                                 number, one_or_list, string, table)
 
 
 SCALINGS = ("minmax", "standard", "none")
@@ -39,6 +41,10 @@ RUNNER_PARAMS = ("backend", "mode", "shots", "backend_options", "random_state", 
 #: Job fields an ``[[exclude]]`` rule may match.
 EXCLUDE_KEYS = ("dataset", "model", "kind", "backend", "framework", "mode", "shots", "seed", "n_samples", "n_features")
 NAME_PATTERN = r"[A-Za-z0-9_.\-]+"
+#: Seeds are numpy/scikit-learn random states: integers in [0, 2**32).
+SEED_LIMIT = 2**32
+#: The longest timeout a job may be given (a week).
+MAX_TIMEOUT = 7 * 86400.0
 
 SUITE_KEYS = ("name", "description", "backends", "backend_options", "modes", "shots", "seeds", "cv", "timeout",
               "memory_limit", "plugins", "budget", "mitigation")
@@ -140,6 +146,9 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SuiteError(f"{file}: malformed TOML {_toml_position(str(exc), text)}") from None
+    where = non_finite(doc)
+    if where is not None:
+        raise SuiteError(f"{file}: {where}: expected a finite number, got {non_finite_value(doc, where)}")
     top = Table(file, "", doc, ("suite", "datasets", "models", "exclude"))
     head = top.sub("suite", SUITE_KEYS)
     name = head.take("name", string(pattern=NAME_PATTERN, what="a name of letters, digits, '_', '.', '-'"))
@@ -148,11 +157,11 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     plugins = [_plugin(head, i, ref, path) for i, ref in enumerate(plugins)]
     register_plugin_modules(plugins)
 
-    default_shots = head.take("shots", one_or_list(integer(1), "a positive integer"), [DEFAULT_SHOTS])
+    default_shots = head.take("shots", one_or_list(integer(1, MAX_SHOTS + 1), "a positive integer"), [DEFAULT_SHOTS])
     modes = _modes(head, default_shots)
-    seeds = head.take("seeds", one_or_list(integer(0), "a non-negative integer"), [0])
+    seeds = head.take("seeds", one_or_list(integer(0, SEED_LIMIT), "a seed in [0, 2**32)"), [0])
     cv = head.take("cv", integer(2), DEFAULT_CV)
-    timeout = float(head.take("timeout", number(0, open_low=True), DEFAULT_TIMEOUT))
+    timeout = float(head.take("timeout", number(0, MAX_TIMEOUT, open_low=True), DEFAULT_TIMEOUT))
     memory_limit = head.take("memory_limit", byte_size, None)
     budget = _budget(head)
     mitigation = head.take("mitigation", string(MITIGATIONS), None)
@@ -237,7 +246,7 @@ def _dataset(t: Table, cv: int) -> DatasetSpec:
     n_samples = t.take("n_samples", one_or_list(integer(4), "an integer >= 4"), [None])
     n_features = t.take("n_features", one_or_list(integer(1), "a positive integer"), [None])
     test_size = t.take("test_size", _test_size, 0.25)
-    data_seed = t.take("data_seed", integer(0), None)
+    data_seed = t.take("data_seed", integer(0, SEED_LIMIT), None)
     params = t.take("params", table, {})
     accepted = _accepted(entry.obj, exclude=("seed", "n_samples", "n_features"))
     if accepted is not None:
@@ -345,34 +354,10 @@ def _accepted(func, exclude=()) -> list[str] | None:
 _TEMPLATE_PARAMS = {"feature_map": "feature_map_params", "ansatz": "ansatz_params", "observable": "observable_params"}
 
 
-#: Value checks used when an estimator declares no scikit-learn ``_parameter_constraints``.
-FALLBACK_CONSTRAINTS = {
-    "C": ("a number > 0", lambda v: _is_number(v) and v > 0),
-    "learning_rate": ("a number > 0", lambda v: _is_number(v) and v > 0),
-    "max_iter": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
-    "batch_size": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
-    "reuploads": ("an integer >= 1", lambda v: _is_int(v) and v >= 1),
-    "class_weight": ('"balanced" or a table of class weights', lambda v: v == "balanced" or isinstance(v, dict)),
-    "cache": ("true or false", lambda v: isinstance(v, bool)),
-    "bandwidth": ("a number > 0", lambda v: _is_number(v) and v > 0),
-    "feature_range": ("an interval [low, high] of numbers with low < high",
-                      lambda v: isinstance(v, list) and len(v) == 2 and all(map(_is_number, v)) and v[0] < v[1]),
-    "gamma": ("a number > 0 (the projected kernel's bandwidth)", lambda v: _is_number(v) and v > 0),
-    "kernel": ('"fidelity" or "projected"', lambda v: v in ("fidelity", "projected")),
-}
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _is_int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> None:
     """Template names and their parameters, and parameter values, for every grid point."""
     from sklearn.model_selection import ParameterGrid
+    from sklearn.utils._param_validation import validate_parameter_constraints
 
     defaults = {n: p.default for n, p in inspect.signature(cls).parameters.items()}
 
@@ -398,21 +383,27 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
                 except QBenchError as exc:
                     t.fail(where(pkey, point), str(exc))
         est = cls(**{**params, **point})
-        if getattr(est, "_parameter_constraints", None):
-            try:
-                est._validate_params()
-            except (ValueError, TypeError) as exc:
-                t.fail(t.key("grid") if point else t.key("params"), str(exc).splitlines()[0])
-            continue
+        # the estimator's own declaration (scikit-learn's _parameter_constraints), key by key so the error names the key
+        constraints = getattr(est, "_parameter_constraints", {})
         for key, value in {**params, **point}.items():
-            rule = FALLBACK_CONSTRAINTS.get(key)
-            if rule and value is not None and not rule[1](value):
-                t.fail(where(key, point), f"expected {rule[0]}, got {describe(value)}")
+            if key not in constraints:
+                continue
+            try:
+                validate_parameter_constraints({key: constraints[key]}, {key: value}, cls.__name__)
+            except (ValueError, TypeError) as exc:
+                t.fail(where(key, point), f"expected {constraint_phrase(str(exc))}, got {describe(value)}")
         if hasattr(est, "_feature_map"):  # feature_range / bandwidth given on the estimator and in the map
             try:
                 est._feature_map()
             except QBenchError as exc:
-                t.fail(t.key("grid") if point else t.key("params"), str(exc))
+                named = [k for k in ("feature_range", "bandwidth") if k in str(exc) and k in {**params, **point}]
+                t.fail(where(named[0], point) if named else t.key("grid") if point else t.key("params"), str(exc))
+
+
+def constraint_phrase(message: str) -> str:
+    """What scikit-learn's ``The 'C' parameter of X must be <phrase>. Got 0 instead.`` says a value must be."""
+    m = re.search(r" must be (.*)\. Got .* instead\.?$", " ".join(message.split()))
+    return m.group(1) if m else " ".join(message.split())
 
 
 # ------------------------------------------------------------------ backends and modes
@@ -495,7 +486,7 @@ def _modes(head: Table, default_shots: list[int]) -> list[ModeSpec]:
         else:
             sub = Table(head.file, where, item, MODE_KEYS)
             name = sub.take("name", string(MODES))
-            shots = sub.take("shots", one_or_list(integer(1), "a positive integer"), None)
+            shots = sub.take("shots", one_or_list(integer(1, MAX_SHOTS + 1), "a positive integer"), None)
             noise = sub.take("noise", lambda v: v, None)
             if noise is not None:
                 if name != "noisy":
@@ -542,7 +533,19 @@ def _backend_options(head: Table, backends: list[BackendRef]) -> dict[str, dict]
                       f"not one of this suite's backends ({', '.join(sorted(names))})")
         if not isinstance(value, dict):
             head.fail(f"{head.key('backend_options')}.{key}", f"expected a table of options, got {describe(value)}")
+        for secret in credential_keys(value):
+            head.fail(f"{head.key('backend_options')}.{key}.{secret}",
+                      "looks like a credential; a suite's options are stored with its results, so credentials "
+                      "are never options: give them through the framework's environment or saved account")
     return options
+
+
+def non_finite_value(doc: dict, where: str) -> str:
+    """The NaN or inf at ``where`` (a path :func:`non_finite` returned), as TOML writes it."""
+    value = doc
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", where):
+        value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+    return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
 
 
 def _exclude(t: Table) -> dict:

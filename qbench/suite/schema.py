@@ -12,6 +12,7 @@ import re
 from typing import Any, Callable
 
 from qbench.errors import QBenchError
+from qbench.settings import parse_bytes
 
 _MISSING = object()
 
@@ -91,14 +92,31 @@ class Expected(Exception):
 
 
 # ------------------------------------------------------------------ checks
-def integer(minimum: int | None = None) -> Callable[[Any], int]:
+def integer(minimum: int | None = None, below: int | None = None) -> Callable[[Any], int]:
+    """An integer ``>= minimum`` and ``< below`` (either bound optional)."""
     what = "an integer" + (f" >= {minimum}" if minimum is not None else "")
+    if below is not None:
+        power = below.bit_length() - 1
+        what += f" and < 2**{power}" if below == 2**power and power > 16 else f" and <= {below - 1:,}"
 
     def check(v):
-        if isinstance(v, bool) or not isinstance(v, int) or (minimum is not None and v < minimum):
+        if isinstance(v, bool) or not isinstance(v, int) or (minimum is not None and v < minimum) \
+                or (below is not None and v >= below):
             raise Expected(what, v)
         return v
     return check
+
+
+def non_finite(value: Any, path: str = "") -> str | None:
+    """The key path of the first NaN or infinite number anywhere in a parsed document (None when there is none)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        found = non_finite(v, f"{path}[{k}]" if isinstance(k, int) else f"{path}.{k}" if path else str(k))
+        if found is not None:
+            return found
+    return None
 
 
 def number(low: float | None = None, high: float | None = None, open_low: bool = False) -> Callable[[Any], float]:
@@ -169,19 +187,12 @@ def grid_table(v):
     return {k: list(values) for k, values in v.items()}
 
 
-_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-          "k": 2**10, "m": 2**20, "g": 2**30, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
-
-
 def byte_size(v):
-    """Bytes, from an integer or a string such as ``"512 MiB"`` or ``"2GB"``."""
-    if isinstance(v, int) and not isinstance(v, bool) and v > 0:
-        return v
-    if isinstance(v, str):
-        m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", v)
-        if m and m.group(2).lower() in _UNITS and float(m.group(1)) > 0:
-            return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
-    raise Expected('a positive size such as 2147483648, "512 MiB" or "2 GB"', v)
+    """Bytes, from an integer or a string such as ``"512 MiB"`` or ``"2GB"`` (parsed by :func:`qbench.settings.parse_bytes`)."""
+    try:
+        return parse_bytes(v)
+    except ValueError as exc:
+        raise Expected(str(exc), v) from None
 
 
 def parse_byte_size(v: Any, what: str = "memory limit") -> int:

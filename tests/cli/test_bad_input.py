@@ -40,6 +40,29 @@ SUITES = {
     "huge_samples.toml": GOOD.replace("n_samples = 30", "n_samples = 1000000000000000"),
     "bad_grid.toml": GOOD.replace('kind = "kernel"', 'kind = "kernel"\ngrid = { C = [0.5, 0] }'),
     "all_excluded.toml": GOOD + '[[exclude]]\nmodel = "qsvm"\n[[exclude]]\nkind = "baseline"\n',
+    # non-finite numbers anywhere in a suite
+    "nan_timeout.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\ntimeout = nan'),
+    "inf_param.toml": GOOD.replace("reps = 1 }", "reps = 1 }, C = inf"),
+    "nan_data_param.toml": GOOD.replace("noise = 0.1", "noise = nan"),
+    "inf_grid.toml": GOOD.replace('kind = "kernel"', 'kind = "kernel"\ngrid = { C = [1.0, -inf] }'),
+    # seeds are random states: [0, 2**32)
+    "seed_negative.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\nseeds = [-1]'),
+    "seed_2_32.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\nseeds = [0, 4294967296]'),
+    "seed_2_63.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\nseeds = [9223372036854775807]'),
+    "data_seed_2_32.toml": GOOD.replace("n_samples = 30", "n_samples = 30\ndata_seed = 4294967296"),
+    # oversized templates, runs and timeouts
+    "huge_reps.toml": GOOD.replace("reps = 1", "reps = 1000000000"),
+    "float_reps.toml": GOOD.replace("reps = 1", "reps = 1.5"),
+    "huge_layers.toml": GOOD.replace('name = "qsvm"\nkind = "kernel"\nparams = { feature_map = "zz", feature_map_params = { reps = 1 } }',
+                                     'name = "qnn"\nkind = "qnn"\ngrid = { ansatz_params = [{ layers = 1 }, { layers = 5000 }] }'),
+    "huge_reuploads.toml": GOOD.replace('name = "qsvm"\nkind = "kernel"\nparams = { feature_map = "zz", feature_map_params = { reps = 1 } }',
+                                        'name = "qnn"\nkind = "qnn"\nparams = { reuploads = 100000 }'),
+    "huge_shots.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\nmodes = [{ name = "shots", shots = 10000000000 }]'),
+    "huge_timeout.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\ntimeout = 1e12'),
+    "huge_memory_limit.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\nmemory_limit = "99999999 TiB"'),
+    # credential-like options
+    "token_option.toml": GOOD + '[suite.backend_options.numpy]\ntoken = "tok-5ecret-998877"\n',
+    "nested_credential.toml": GOOD + '[suite.backend_options.numpy]\nservice = { api_key = "k-999888" }\n',
 }
 
 CSVS = {
@@ -50,6 +73,12 @@ CSVS = {
     "nan.csv": "1,2,0\nnan,3,1\n2,2,1\n",
     "one_class.csv": "1,2,0\n2,3,0\n4,3,0\n5,5,0\n",
     "one_column.csv": "0\n1\n0\n1\n",
+    "two_rows.csv": "1,2,0\n3,4,1\n",
+    "float_labels.csv": "".join(f"{i},{i % 3},{0.5 + i % 2}\n" for i in range(12)),
+    "small_class.csv": "".join(f"{i},{i % 3},{int(i == 0)}\n" for i in range(12)),
+    "nan_label.csv": "".join(f"{i},{i % 3},{i % 2}\n" for i in range(11)) + "1,2,nan\n",
+    # 1,000 feature columns and 40 rows (360 kB): refused against the 20-qubit limit before its angles exist
+    "wide.csv": "".join(",".join(f"{(r * 7 + c) % 10 / 10:.1f}" for c in range(1000)) + f",{r % 2}\n" for r in range(40)),
 }
 
 
@@ -101,6 +130,7 @@ def work(tmp_path, monkeypatch):
     _store(root / "newer-wal.db", journal="WAL", schema_ahead=5)
     for name, text in {**SUITES, **CSVS}.items():
         (root / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "latin1.csv").write_bytes(b"1,2,0\n3,\xe9,1\n")
     (root / "precious").mkdir()
     (root / "precious" / "thesis.tex").write_text("do not overwrite")
     (root / "readonly").mkdir()
@@ -123,7 +153,7 @@ CLI_CASES = [
     (["run", "unknown_key.toml", "--db", "store.db"], "models[0].flavour: unknown key; valid keys here:"),
     (["run", "negative_samples.toml", "--db", "store.db"], "datasets[0].n_samples: expected an integer >= 4, got -30"),
     (["run", "huge_samples.toml", "--db", "store.db"], "n_samples must be between 2 and 1,000,000"),
-    (["run", "bad_grid.toml", "--db", "store.db"], "models[0].grid.C: expected a number > 0, got 0"),
+    (["run", "bad_grid.toml", "--db", "store.db"], "models[0].grid.C: expected a float in the range (0.0, inf), got 0"),
     (["run", "all_excluded.toml", "--db", "store.db"], "the [[exclude]] rules remove every job"),
     (["run", "all_excluded.toml", "--db", "new.db"], "the [[exclude]] rules remove every job"),
     (["run", "no_such.toml", "--db", "store.db"], "no_such.toml: no such suite file"),
@@ -158,7 +188,7 @@ CLI_CASES = [
     # qbench evaluate
     (["evaluate", "--dataset", "moons", "--samples", "1000000000000000"], "n_samples must be between 2 and 1,000,000"),
     (["evaluate", "--dataset", "moons", "--samples", "1"], "n_samples must be between 2 and 1,000,000, got 1"),
-    (["evaluate", "--dataset", "moons", "--features", "0"], "n_features must be at least 1, got 0"),
+    (["evaluate", "--dataset", "moons", "--features", "0"], "n_features must be at least 1 and at most 10,000, got 0"),
     (["evaluate", "--dataset", "breast_cancer", "--n-qubits", "4"], "30 features but the model has 4 qubits"),
     (["evaluate", "--dataset", "nope"], "unknown dataset 'nope'; valid names:"),
     (["evaluate", "--dataset", "iris", "--backend", "nope"], "unknown backend 'nope'; valid names: "),
@@ -183,6 +213,131 @@ CLI_CASES = [
     (["bench", "kernel", "--backend", "nope", "--qubits", "2", "--samples", "8", "--repeat", "1"], "unknown backend 'nope'"),
     (["bench", "kernel", "--mode", "hardware", "--qubits", "2", "--samples", "8", "--repeat", "1"], "does not support mode 'hardware'"),
 ]
+
+
+#: Bad input by class: (args, environment, fragment).  Each class is a promise for every input like it, so a
+#: new case of a class belongs here, in its class.
+NON_FINITE = [
+    (["run", "nan_timeout.toml", "--db", "store.db"], {}, "suite.timeout: expected a finite number, got nan"),
+    (["run", "inf_param.toml", "--db", "store.db"], {}, "models[0].params.C: expected a finite number, got inf"),
+    (["run", "nan_data_param.toml", "--db", "store.db"], {}, "datasets[0].params.noise: expected a finite number, got nan"),
+    (["run", "inf_grid.toml", "--db", "store.db"], {}, "models[0].grid.C[1]: expected a finite number, got -inf"),
+    (["run", "good.toml", "--db", "store.db", "--timeout", "nan"], {}, "--timeout must be > 0 seconds, at most 604800"),
+    (["run", "good.toml", "--db", "store.db", "--timeout", "inf"], {}, "--timeout must be > 0 seconds, at most 604800"),
+    (["run", "good.toml", "--db", "new.db", "--timeout", "-inf"], {}, "--timeout must be > 0 seconds"),
+    (["evaluate", "--dataset", "iris", "--param", "C=NaN"], {}, "--param C: expected a finite number, got NaN"),
+    (["evaluate", "--dataset", "iris", "--param", "C=1e999"], {}, "--param C: expected a finite number, got 1e999"),
+    (["evaluate", "--dataset", "iris", "--param", "gamma=-Infinity"], {}, "--param gamma: expected a finite number"),
+    (["draw", "zz", "--qubits", "2", "--param", "bandwidth=Infinity"], {}, "--param bandwidth: expected a finite number"),
+    (["check", "numpy", "--option", "memory_budget=NaN"], {}, "--option memory_budget: expected a finite number"),
+]
+SEEDS = [
+    (["run", "seed_negative.toml", "--db", "store.db"], {}, "suite.seeds[0]: expected an integer >= 0 and < 2**32, got -1"),
+    (["run", "seed_2_32.toml", "--db", "store.db"], {}, "suite.seeds[1]: expected an integer >= 0 and < 2**32, got 4294967296"),
+    (["run", "seed_2_63.toml", "--db", "new.db"], {}, "suite.seeds[0]: expected an integer >= 0 and < 2**32"),
+    (["run", "data_seed_2_32.toml", "--db", "store.db"], {}, "datasets[0].data_seed: expected an integer >= 0 and < 2**32"),
+    (["evaluate", "--dataset", "iris", "--seed", "-1"], {}, "'--seed': -1 is not in the range 0<=x<=4294967295"),
+    (["evaluate", "--dataset", "iris", "--seed", str(2**64)], {}, "is not in the range 0<=x<=4294967295"),
+    (["evaluate", "--dataset", "iris", "--param", "random_state=-5"], {}, "--param random_state: set it with --seed"),
+]
+OVERSIZED = [
+    (["run", "huge_reps.toml", "--db", "store.db"], {}, "zz: reps must be an integer from 1 to 1000, got 1000000000"),
+    (["run", "float_reps.toml", "--db", "store.db"], {}, "zz: reps must be an integer from 1 to 1000, got 1.5"),
+    (["run", "huge_layers.toml", "--db", "store.db"], {}, "hardware_efficient: layers must be an integer from 0 to 1000"),
+    (["run", "huge_reuploads.toml", "--db", "store.db"], {}, "models[0].params.reuploads: expected an int in the range [1, 1000]"),
+    (["run", "huge_shots.toml", "--db", "store.db"], {}, "shots: expected an integer >= 1 and <= 1,000,000,000"),
+    (["run", "huge_timeout.toml", "--db", "store.db"], {}, "suite.timeout: expected a number > 0 and <= 604800"),
+    (["run", "huge_memory_limit.toml", "--db", "store.db"], {}, "suite.memory_limit: expected a positive size"),
+    (["run", "good.toml", "--db", "store.db", "-j", "99999999999"], {}, "-j/--jobs must be at most 1024"),
+    (["run", "good.toml", "--db", "store.db", "--memory-limit", "0"], {}, "--memory-limit: expected a positive size"),
+    (["evaluate", "--dataset", "iris", "--param", 'feature_map_params={"repeats": 1000000000}'], {},
+     "iqp: repeats must be an integer from 1 to 1000, got 1000000000"),
+    (["evaluate", "--dataset", "moons", "--features", "1000000000"], {}, "n_features must be at least 1 and at most 10,000"),
+    (["evaluate", "--dataset", "moons", "--samples", "1000000", "--features", "10000"], {}, "is more than 50,000,000 values"),
+    (["evaluate", "--dataset", "moons", "--samples", "3"], {}, "class 0 has 1 sample of 3; a stratified test split and "
+                                                                "3-fold CV need at least 4 of each class"),
+    (["evaluate", "--data", "two_rows.csv"], {}, "two_rows.csv: class 0 has 1 sample of 2"),
+    (["evaluate", "--data", "small_class.csv"], {}, "small_class.csv: class 1 has 1 sample of 12"),
+    (["evaluate", "--data", "float_labels.csv"], {}, "float_labels.csv: labels must be classes (whole numbers), got 0.5"),
+    (["evaluate", "--data", "nan_label.csv"], {}, "nan_label.csv contains NaN or infinite labels"),
+    (["evaluate", "--data", "latin1.csv"], {}, "cannot read latin1.csv: not UTF-8 text"),
+    (["evaluate", "--data", "wide.csv"], {}, "backend 'numpy' supports at most 20 qubits in exact mode; the model needs 1000"),
+    (["evaluate", "--data", "wide.csv", "--model", "qnn"], {}, "supports at most 20 qubits in exact mode; the model needs 1000"),
+    (["evaluate", "--data", "/dev/zero"], {}, "cannot read /dev/zero: not a regular file"),
+    (["evaluate", "--data", "wide.csv"], {"QBENCH_DATA_LIMIT": "64 KiB"}, "wide.csv is 0.2 MiB; the limit is 0.1 MiB (QBENCH_DATA_LIMIT)"),
+    (["evaluate", "--dataset", "iris", "--mode", "noisy", "--n-qubits", "4", "--param", 'feature_map_params={"repeats": 3}'],
+     {"QBENCH_MEMORY_LIMIT": "4 KiB"}, "needs at least"),
+    (["draw", "zz", "--qubits", "2", "--param", "reps=1000000000"], {}, "zz: reps must be an integer from 1 to 1000"),
+    (["draw", "zz", "--qubits", "500"], {}, "zz on 500 qubits would have 750,500 gates; the limit is 100,000"),
+    (["bench", "qnn", "--qubits", "2", "--samples", "8", "--repeat", "1", "--layers", "1000000000"], {},
+     "--layers must be at least 1 and at most 1000, got 1000000000"),
+    (["bench", "kernel", "--qubits", "2", "--samples", "100000000", "--repeat", "1"], {},
+     "--samples must be at least 1 and at most 1,000,000, got 100000000"),
+]
+ENVIRONMENT = [
+    *[(["run", "good.toml", "--db", "store.db"], {"QBENCH_LEASE_SECONDS": v},
+       f"QBENCH_LEASE_SECONDS must be a number of seconds from 0.1 to 86400, got '{v}'")
+      for v in ("abc", "-1", "0", "nan", "inf", "1e-9", "1e30", "")[:-1]],
+    (["run", "good.toml", "--db", "new.db"], {"QBENCH_LEASE_SECONDS": "nan"}, "QBENCH_LEASE_SECONDS must be"),
+    (["run", "good.toml", "--db", "store.db", "--list"], {"QBENCH_LEASE_SECONDS": "abc"}, "QBENCH_LEASE_SECONDS must be"),
+    (["run", "good.toml", "--db", "store.db"], {"QBENCH_MEMORY_LIMIT": "lots"}, "QBENCH_MEMORY_LIMIT must be a positive size"),
+    (["run", "good.toml", "--db", "store.db"], {"QBENCH_MEMORY_LIMIT": "-1 GiB"}, "QBENCH_MEMORY_LIMIT must be a positive size"),
+    (["run", "good.toml"], {"QBENCH_DB": " "}, "QBENCH_DB must be a file path, got an empty value"),
+    (["evaluate", "--data", "header.csv"], {"QBENCH_DATA_LIMIT": "nan"}, "QBENCH_DATA_LIMIT must be a positive size"),
+]
+USAGE = [
+    (["results", "--db", "precious"], {}, "Invalid value for '--db': File 'precious' is a directory (see 'qbench results --help')"),
+    (["results", "--format", "xyz"], {}, "Invalid value for '--format': 'xyz' is not one of"),
+    (["results", "-o", "precious"], {}, "Invalid value for '-o' / '--output': File 'precious' is a directory"),
+    (["report", "--out", "store.db"], {}, "Invalid value for '--out': Directory 'store.db' is a file"),
+    (["evaluate", "--data", "precious"], {}, "Invalid value for '--data': File 'precious' is a directory"),
+    (["evaluate", "--dataset", "iris", "--seed", "abc"], {}, "Invalid value for '--seed': 'abc' is not a valid integer"),
+    (["draw", "nope"], {}, "Missing option '--qubits' (see 'qbench draw --help')"),
+    (["run"], {}, "Missing argument 'SUITE' (see 'qbench run --help')"),
+    (["nope"], {}, "No such command 'nope'"),
+    (["results", "--db", "store.db", "-o", "missing/x.csv"], {}, "-o/--output missing/x.csv: the folder missing does not exist"),
+    (["report", "--db", "store.db", "--out", "missing/deeper/site"], {}, "--out missing/deeper/site: the folder missing/deeper "
+                                                                       "does not exist"),
+    (["report", "--db", "store.db", "--out", "/proc/qbench-site"], {}, "--out /proc/qbench-site: cannot write the site"),
+    (["results", "--db", "store.db", "-o", "readonly/x.csv"], {}, "-o/--output readonly/x.csv"),
+]
+CREDENTIALS = [
+    (["run", "token_option.toml", "--db", "store.db"], {}, "suite.backend_options.numpy.token: looks like a credential"),
+    (["run", "nested_credential.toml", "--db", "store.db"], {}, "suite.backend_options.numpy.service.api_key: looks like a credential"),
+    (["evaluate", "--dataset", "iris", "--param", "token=tok-5ecret-998877"], {}, "--param token: looks like a credential"),
+    (["check", "numpy", "--option", "password=hunter2-pw"], {}, "--option password: looks like a credential"),
+    (["bench", "kernel", "--qubits", "2", "--samples", "8", "--repeat", "1", "--backend", "numpy", "--option", "api_key=k"], {},
+     "--option api_key: looks like a credential"),
+]
+CLASS_CASES = {"non-finite": NON_FINITE, "seed": SEEDS, "oversized": OVERSIZED, "env": ENVIRONMENT, "usage": USAGE,
+               "credential": CREDENTIALS}
+
+
+def _class_params():
+    for name, cases in CLASS_CASES.items():
+        for i, (args, env, fragment) in enumerate(cases):
+            label = "-".join(f"{k}={v}" for k, v in env.items()) or " ".join(args[:4])
+            yield pytest.param(args, env, fragment, id=f"{name}-{i}-{label}"[:70])
+
+
+@pytest.mark.parametrize("args, env, fragment", list(_class_params()))
+def test_bad_input_by_class(cli, work, monkeypatch, args, env, fragment):
+    """Each class: exit 2, one line naming the problem, no traceback or warning, the working folder untouched."""
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    before = _snapshot(work)
+    code, out, err = cli(*args)
+    assert code == 2, f"exit {code}: {err or out}"
+    assert "Traceback" not in err and "Warning" not in err, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), err
+    assert fragment in lines[0], lines[0]
+    assert "tok-5ecret-998877" not in err and "hunter2-pw" not in err and "k-999888" not in err
+    assert _snapshot(work) == before, "the working folder changed"
+
+
+def test_every_class_has_cases():
+    assert all(len(cases) >= 5 for cases in CLASS_CASES.values()), {k: len(v) for k, v in CLASS_CASES.items()}
 
 
 def _case_id(case) -> str:
@@ -223,6 +378,7 @@ def _api_cases():
     from qbench.datasets import load_csv, load_dataset
     from qbench.models import QNNClassifier, QuantumKernelClassifier
     from qbench.plugin.manager import open_backend
+    from qbench.circuits import ZZFeatureMap
     from qbench.run.runner import run_suite
 
     X2, y2 = np.random.default_rng(0).normal(size=(8, 2)), np.arange(8) % 2
@@ -243,6 +399,13 @@ def _api_cases():
         ("open-backend-bad-mode", lambda w: open_backend("numpy", mode="hardware"), "does not support mode 'hardware'"),
         ("open-backend-noise-in-exact", lambda w: open_backend("numpy", mode="exact", noise={"p1": 0.01}), "noise"),
         ("open-backend-unknown-noise-key", lambda w: open_backend("numpy", mode="noisy", noise={"p3": 0.01}), "p3"),
+        ("template-huge-reps", lambda w: ZZFeatureMap(reps=10**9), "reps must be an integer from 1 to 1000"),
+        ("kernel-negative-C", lambda w: QuantumKernelClassifier(C=-1).fit(X2, y2), "The 'C' parameter of"),
+        ("qnn-unknown-gradient", lambda w: QNNClassifier(gradient="magic").fit(X2, y2), "The 'gradient' parameter of"),
+        ("load-csv-device", lambda w: load_csv("/dev/zero"), "not a regular file"),
+        ("load-dataset-too-wide", lambda w: load_dataset("moons", n_features=10**6), "at most 10,000"),
+        ("run-suite-nan-timeout", lambda w: run_suite(w / "good.toml", db=w / "store.db", timeout=float("nan"),
+                                                      progress=False), "timeout must be > 0 seconds"),
         ("run-suite-all-excluded", lambda w: run_suite(w / "all_excluded.toml", db=w / "store.db", progress=False),
          "the [[exclude]] rules remove every job"),
     ]

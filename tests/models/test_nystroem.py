@@ -52,9 +52,11 @@ def test_nystroem_on_dask_equals_local(moons):
 
 def test_bad_approximation_is_a_clear_error(moons):
     X, y, _ = moons
-    with pytest.raises(DataError, match="approximation must be None or 'nystroem'"):
+    with pytest.raises(DataError, match="The 'approximation' parameter of QuantumKernelClassifier must be a str among "
+                                        r"\{'nystroem'\} or None\. Got 'rff' instead"):
         QuantumKernelClassifier(n_qubits=2, approximation="rff").fit(X, y)
-    with pytest.raises(DataError, match="n_components must be >= 1"):
+    with pytest.raises(DataError, match=r"The 'n_components' parameter of QuantumKernelClassifier must be an int in the "
+                                        r"range \[1, inf\)\. Got 0 instead"):
         QuantumKernelClassifier(n_qubits=2, approximation="nystroem", n_components=0).fit(X, y)
     with pytest.raises(DataError, match="unknown approximation_options"):
         QuantumKernelClassifier(n_qubits=2, approximation="nystroem", approximation_options={"tiles": 3}).fit(X, y)

@@ -32,7 +32,7 @@ BAD_SUITES = [
      "models[1].baseline: unknown baseline 'svm_rbf'; valid names: fourier_surrogate, logistic_regression, mlp, svc_linear"),
     (GOOD.replace('kind = "kernel"', 'kind = "kernel"\nflavour = "x"'), "models[0].flavour: unknown key; valid keys here:"),
     (GOOD.replace("n_samples = 30", "n_samples = -30"), "datasets[0].n_samples: expected an integer >= 4, got -30"),
-    (GOOD.replace("reps = 1", "reps = 0"), "models[0].params.feature_map_params: zz: reps must be >= 1, got 0"),
+    (GOOD.replace("reps = 1", "reps = 0"), "models[0].params.feature_map_params: zz: reps must be an integer from 1 to 1000, got 0"),
 ]
 
 
@@ -97,5 +97,5 @@ def test_invalid_suite_errors_come_before_any_work(cli, write_suite, tmp_path):
     text = suite_text("deep", 'backends = ["numpy"]', TINY_DATA + KERNEL.replace("grid = { C = [0.5, 5.0] }",
                                                                                   "grid = { C = [0.5, 0] }"))
     code, out, err = cli("run", write_suite(text), "--db", tmp_path / "d.db")
-    one_line_error(code, err, "models[0].grid.C: expected a number > 0, got 0")
+    one_line_error(code, err, "models[0].grid.C: expected a float in the range (0.0, inf), got 0")
     assert not (tmp_path / "d.db").exists()

@@ -67,10 +67,28 @@ def test_only_selects_by_label():
     assert select(jobs, ["nothing-matches"]) == []
 
 
+def _with_options(text: str, backend: str, options: dict) -> list:
+    """The suite's jobs on ``backend`` given ``options`` after parsing (a suite file may not carry credentials,
+    so a credential reaches a job only from code; scrubbing is the second line of defence)."""
+    import dataclasses
+
+    return [dataclasses.replace(j, backend_options={**j.backend_options, **options})
+            for j in expand(parse(text)) if j.backend == backend]
+
+
+def test_credentials_in_a_suite_file_are_refused():
+    for body in ('token = "abc-secret-1"', 'nested = { api_key = "k-999" }'):
+        text = suite_text("creds", f'backends = ["numpy", "test.secret"]\nplugins = ["{FAULTY}"]\n'
+                          f'[suite.backend_options."test.secret"]\n{body}')
+        with pytest.raises(SuiteError, match=r"backend_options\.test\.secret\.(token|nested\.api_key): looks like a "
+                                             r"credential") as exc:
+            parse(text)
+        assert "abc-secret-1" not in str(exc.value) and "k-999" not in str(exc.value)
+
+
 def test_credentials_are_scrubbed_from_the_identity():
-    text = suite_text("creds", f'backends = ["numpy", "test.secret"]\nplugins = ["{FAULTY}"]\n'
-                      '[suite.backend_options."test.secret"]\ntoken = "abc-secret-1"\nnested = { api_key = "k-999" }')
-    jobs = [j for j in expand(parse(text)) if j.backend == "test.secret"]
+    text = suite_text("creds", f'backends = ["numpy", "test.secret"]\nplugins = ["{FAULTY}"]')
+    jobs = _with_options(text, "test.secret", {"token": "abc-secret-1", "nested": {"api_key": "k-999"}})
     assert jobs and jobs[0].backend_options["token"] == "abc-secret-1"  # the worker gets it ...
     identity = repr(jobs[0].identity())
     assert "abc-secret-1" not in identity and "k-999" not in identity  # ... the key and the store never do
@@ -88,11 +106,11 @@ def test_all_and_installed_backend_groups():
 SCHEMA_ERRORS = [
     ('backends = ["numpy"]\nbogus = 1', None, "s.toml: suite.bogus: unknown key; valid keys here: name, description"),
     ('backends = ["nope"]', None, "s.toml: suite.backends[0]: unknown backend 'nope'; valid names: "),
-    ('backends = ["numpy"]\nseeds = [0, "1"]', None, "s.toml: suite.seeds[1]: expected an integer >= 0, got '1'"),
+    ('backends = ["numpy"]\nseeds = [0, "1"]', None, "s.toml: suite.seeds[1]: expected an integer >= 0 and < 2**32, got '1'"),
     ('backends = ["numpy"]\ncv = 1', None, "s.toml: suite.cv: expected an integer >= 2, got 1"),
     ('backends = ["numpy"]\ntimeout = -3', None, "s.toml: suite.timeout: expected a number > 0"),
     ('backends = ["numpy"]\nmodes = ["warp"]', None, "s.toml: suite.modes[0]: expected one of 'exact', 'shots'"),
-    ('backends = ["numpy"]\nmodes = [{ name = "shots", shots = 0 }]', None, "suite.modes[0].shots: expected an integer >= 1, got 0"),
+    ('backends = ["numpy"]\nmodes = [{ name = "shots", shots = 0 }]', None, "suite.modes[0].shots: expected an integer >= 1 and <= 1,000,000,000, got 0"),
     ('backends = ["numpy"]\nmemory_limit = "lots"', None, "suite.memory_limit: expected a positive size"),
     ('backends = ["numpy"]', TINY_DATA.replace("moons", "moonz") + KERNEL,
      "s.toml: datasets[0].name: unknown dataset 'moonz'; valid names: ad_hoc, "),
@@ -104,7 +122,7 @@ SCHEMA_ERRORS = [
      "s.toml: models[0].params.feature_map: unknown feature map 'zzz'; valid names: "
      + ", ".join(host.registries()["feature_map"].names())),
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace("C = [0.5, 5.0]", "C = [0.5, -5.0]"),
-     "s.toml: models[0].grid.C: expected a number > 0, got -5.0"),
+     "s.toml: models[0].grid.C: expected a float in the range (0.0, inf), got -5.0"),
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace("grid = {", "grid = { Cee = [1], "),
      "s.toml: models[0].grid.Cee: QuantumKernelClassifier has no parameter 'Cee'; valid: feature_map"),
     ('backends = ["numpy"]', TINY_DATA + KERNEL.replace("params = {", "params = { backend = 'qiskit', "),
@@ -152,9 +170,8 @@ def test_shipped_suites_are_valid():
 def test_rows_never_carry_credential_values():
     from qbench.run.runner import row_for
 
-    text = suite_text("creds", f'backends = ["test.secret"]\nplugins = ["{FAULTY}"]\n'
-                      '[suite.backend_options."test.secret"]\npassword = "hunter2-pw"')
-    job = expand(parse(text))[0]
+    text = suite_text("creds", f'backends = ["test.secret"]\nplugins = ["{FAULTY}"]')
+    job = _with_options(text, "test.secret", {"password": "hunter2-pw"})[0]
     crash = {"status": "failed", "error_type": "Segfault", "error_message": "died while using hunter2-pw",
              "artifacts": {"error": {"traceback": 'File "x", line 1, in login("hunter2-pw")'}}}
     row = row_for(job, crash)

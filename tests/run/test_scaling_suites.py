@@ -55,10 +55,10 @@ BAD = [
     (kernel(', bandwith = 2.0'), "models[0].params.feature_map_params: feature map 'zz': bad parameters"),
     (GRID_OVER_MAP_PARAMS, "models[0].grid.feature_map_params: feature map 'zz': bad parameters"),
     (kernel(grid='grid = { bandwith = [1.0, 2.0] }'), "models[0].grid.bandwith: QuantumKernelClassifier has no parameter"),
-    (kernel(grid='grid = { bandwidth = [1.0, 0.0] }'), "models[0].grid.bandwidth: expected a number > 0, got 0.0"),
+    (kernel(grid='grid = { bandwidth = [1.0, 0.0] }'), "models[0].grid.bandwidth: expected a float in the range (0.0, inf) or None, got 0.0"),
     (kernel(', bandwidth = -1.0'), "zz: bandwidth must be a number > 0, got -1.0"),
     (kernel(grid='grid = { feature_range = [[0.0, 1.0], [1.0, 0.0]] }'),
-     "models[0].grid.feature_range: expected an interval [low, high] of numbers with low < high"),
+     "models[0].grid.feature_range: zz: feature_range must be an interval [low, high] with low < high"),
     (kernel(', feature_range = [3.0, 1.0]'), "zz: feature_range must be an interval [low, high] with low < high"),
     (kernel(', bandwidth = 2.0', grid='grid = { bandwidth = [1.0] }'), "bandwidth is set twice"),
 ]
