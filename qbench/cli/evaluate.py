@@ -16,7 +16,7 @@ from qbench.errors import DataError
 @click.option("--data", "csv", type=click.Path(dir_okay=False), help="A CSV file of numeric features, label last.")
 @click.option("--samples", type=int, help="Number of samples to generate.")
 @click.option("--features", type=int, help="Number of features to generate.")
-@click.option("--model", type=click.Choice(["kernel", "qnn"]), default="kernel", show_default=True)
+@click.option("--model", default="kernel", show_default=True, help="A registered model (see `qbench models`).")
 @click.option("--feature-map", default=None, help="Feature map template (default: iqp for kernel, angle for qnn).")
 @click.option("--ansatz", default="hardware_efficient", show_default=True)
 @click.option("--backend", default="numpy", show_default=True)
@@ -51,8 +51,12 @@ def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backen
                   random_state=seed, **extra)
     if model == "kernel":
         est = QuantumKernelClassifier(feature_map=feature_map or "iqp", **common)
-    else:
+    elif model == "qnn":
         est = QNNClassifier(feature_map=feature_map or "angle", ansatz=ansatz, **common)
+    else:  # any other registered model takes the common parameters (and --param)
+        from qbench.models.kinds import estimator_class
+
+        est = estimator_class(model)(**common)
     baseline = make_baseline("svc_rbf", n_qubits=n_qubits, reduction="pca" if pca else None, random_state=seed, cv=3)
     for label, m in ((f"{model}[{backend}/{mode}]", est), ("svc_rbf", baseline)):
         t0 = time.perf_counter()

@@ -33,6 +33,7 @@ BUILTIN_PLUGINS = (
     "qbench.builtins.datasets",
     "qbench.builtins.baselines",
     "qbench.builtins.models",
+    "qbench.builtins.zoo_kernels",
 )
 TEMPLATE_KINDS = ("feature_map", "ansatz", "observable")
 #: The backend tasks a registered model can need.
