@@ -34,3 +34,11 @@ def qbench_register_models(register: RegisterModel) -> None:
 @hookimpl
 def qbench_register_baselines(register: RegisterBaseline) -> None:
     register("perceptron", "qbench.models.baselines:perceptron")
+
+
+@hookimpl
+def qbench_register_datasets(register: RegisterDataset) -> None:
+    register("mnist_pca", "qbench.datasets.mnist_like:mnist_pca", source=f"{_BOWLES} (scikit-learn's 8x8 digits)")
+    register("mnist_cg", "qbench.datasets.mnist_like:mnist_cg", source=f"{_BOWLES} (scikit-learn's 8x8 digits)")
+    register("spin_blobs", "qbench.datasets.spins:spin_blobs", source="qml-benchmarks generator")
+    register("ising", "qbench.datasets.spins:ising", source="qml-benchmarks sampler, labelled by phase")
