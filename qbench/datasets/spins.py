@@ -74,7 +74,7 @@ def metropolis(J: np.ndarray, b: np.ndarray, T: float, n_chains: int, sweeps: in
     for _ in range(sweeps * n):
         k = rng.integers(0, n, size=n_chains)
         delta = 2.0 * s[rows, k] * ((s * J[k]).sum(axis=1) + b[k])  # H(flipped) - H(s), J symmetric, J_kk = 0
-        accept = rng.random(n_chains) < np.exp(np.minimum(0.0, delta / T))
+        accept = rng.random(n_chains) < np.exp(np.minimum(0.0, -delta / T))
         s[rows[accept], k[accept]] *= -1.0
     return s
 
