@@ -33,7 +33,8 @@ def qbench_register_models(register: RegisterModel) -> None:
 
 @hookimpl
 def qbench_register_baselines(register: RegisterBaseline) -> None:
-    register("perceptron", "qbench.models.baselines:perceptron")
+    register("perceptron", "qbench.models.baselines:perceptron",
+             description="Bowles et al. 2024: Perceptron; a linear classifier, eta0 chosen by CV")
 
 
 @hookimpl

@@ -23,7 +23,7 @@ from qbench.errors import QBenchError
 COMMAND_MODULES = {
     "plugins": "core", "backends": "core", "datasets": "core", "templates": "core", "check": "core",
     "evaluate": "evaluate", "run": "run", "suites": "run", "results": "results", "report": "report",
-    "draw": "report", "bench": "bench",
+    "draw": "report", "bench": "bench", "models": "models",
 }
 
 
