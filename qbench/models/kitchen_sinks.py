@@ -81,14 +81,20 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.max_iter = max_iter
 
+    def _feature_map(self) -> KitchenSinkCircuit:
+        """The episode circuit's template, after checking the parameters (suite parsing calls this too)."""
+        self._check_params()
+        return KitchenSinkCircuit()
+
     def _check_params(self) -> None:
+        circuit_width(self.n_qfeatures, 1)
         if isinstance(self.n_episodes, bool) or not isinstance(self.n_episodes, (int, np.integer)) or self.n_episodes < 1:
             raise DataError(f"n_episodes must be an integer >= 1, got {self.n_episodes!r}")
         if not (isinstance(self.var, (int, float, np.number)) and np.isfinite(self.var) and self.var > 0):
             raise DataError(f"var must be a number > 0, got {self.var!r}")
 
     def fit(self, X, y):
-        self._check_params()
+        template = self._feature_map()
         X, y, self.classes_ = self._validate_fit(X, y)
         width = resolve_width(X.shape[1], X.shape[0], self.n_qubits, self.reduction)
         self.n_features_in_model_ = width
@@ -99,7 +105,7 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         self.omegas_ = rng.normal(size=(self.n_episodes, self.n_qubits_, width)) * np.sqrt(float(self.var))
         self.betas_ = rng.uniform(0.0, 2 * np.pi, size=(self.n_episodes, self.n_qubits_))
-        self.circuit_ = KitchenSinkCircuit().circuit(self.n_qubits_)
+        self.circuit_ = template.circuit(self.n_qubits_)
         self.backend_ = self._open_backend(rng)
         t0 = time.perf_counter()
         features = self._features_of(Z)
