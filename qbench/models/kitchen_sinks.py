@@ -66,6 +66,9 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
     (as in qml-benchmarks) a factor on the scaled input; ``max_iter`` bounds the logistic regression.
     """
 
+    #: The circuit templates docs/models.md draws for this model (name, parameters).
+    circuit_templates = (("kitchen_sink", {}),)
+
     def __init__(self, n_episodes=100, n_qfeatures="full", var=1.0, n_qubits=None, reduction=None, scaling="minmax",
                  backend="numpy", mode="exact", shots=None, backend_options=None, random_state=None, max_iter=1000):
         self.n_episodes = n_episodes

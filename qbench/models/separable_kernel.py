@@ -38,6 +38,9 @@ class SeparableKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimato
     matrices are cached across fits on the same data, so a grid over ``C`` computes one per fold.
     """
 
+    #: The circuit templates docs/models.md draws for this model (name, parameters).
+    circuit_templates = (("separable", {"layers": 1}),)
+
     def __init__(self, encoding_layers=1, C=1.0, n_qubits=None, reduction=None, scaling="minmax", backend="numpy",
                  mode="exact", shots=None, backend_options=None, random_state=None, bandwidth=None, cache=True):
         self.encoding_layers = encoding_layers

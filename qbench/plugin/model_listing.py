@@ -24,11 +24,10 @@ class ModelRow:
 
 
 def task_backends(task: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(backend, declared modes) of every installed backend that declares ``task``."""
+    """(backend, declared modes) of every registered backend that declares ``task`` (installed or not)."""
     out = []
     for entry in host.registries()["backend"].entries():
-        spec = entry.obj
-        caps = spec.declared() if spec.available else None
+        caps = entry.obj.declared()
         if caps is not None and task in caps.tasks:
             out.append((entry.name, tuple(caps.modes)))
     return tuple(out)
