@@ -79,7 +79,8 @@ class SeparableKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimato
         t0 = time.perf_counter()
         gram = self._gram(angles, None)
         self.kernel_time_ = time.perf_counter() - t0
-        self.gram_min_eigenvalue_ = min_eigenvalue(gram)
+        # exact: a product of PSD kernels is PSD (Schur), so no eigendecomposition; sampled: projected to the PSD cone
+        self.gram_min_eigenvalue_ = None if self.mode == "exact" else min_eigenvalue(gram)
         self.train_kernel_ = gram if self.mode == "exact" else project_psd(gram)
         self.svc_ = SVC(kernel="precomputed", C=self.C).fit(self.train_kernel_, y)
         self.calibration_ = LazyCalibration(self.svc_, self.train_kernel_, y, self.random_state)

@@ -13,10 +13,26 @@ import time
 import numpy as np
 
 
+def _device_takes_prng_key() -> None:
+    """qml-benchmarks passes ``prng_key=`` to ``qml.device``, a name PennyLane's current default.qubit spells
+    ``seed`` (it takes the same JAX key): pass it on under that name, changing nothing else."""
+    import pennylane as qml
+
+    device = qml.device
+
+    def patched(name, *args, **kwargs):
+        if "prng_key" in kwargs:
+            kwargs["seed"] = kwargs.pop("prng_key")
+        return device(name, *args, **kwargs)
+
+    qml.device = patched
+
+
 def main() -> None:
     request = json.load(sys.stdin)
     data = np.load(request["data"])
     X, y = data["X_train"], data["y_train"]
+    _device_takes_prng_key()
     import qml_benchmarks.models as models
 
     for model in request["models"]:
