@@ -115,6 +115,7 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.kernel_time_ = time.perf_counter() - t0
         self.linear_ = LogisticRegression(C=np.inf, tol=1e-3, max_iter=self.max_iter)
         self.linear_.fit(features, y)
+        self.n_iter_ = int(np.max(self.linear_.n_iter_))
         return self
 
     def _features_of(self, Z: np.ndarray) -> np.ndarray:
@@ -123,17 +124,20 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         rows = angles.reshape(-1, self.n_qubits_)
         return one_probabilities(self.backend_, self.circuit_, rows).reshape(len(Z), -1)
 
-    def transform(self, X) -> np.ndarray:
+    def features(self, X) -> np.ndarray:
         """The kitchen-sink features of X (what the linear model reads)."""
         check_is_fitted(self, "linear_")
         X = validate_data(self, X, reset=False)
         return self._features_of(self.preprocessor_.transform(X))
 
     def decision_function(self, X):
-        return self.linear_.decision_function(self.transform(X))
+        features = self.features(X)
+        return self.linear_.decision_function(features)
 
     def predict(self, X):
-        return self.linear_.predict(self.transform(X))
+        features = self.features(X)
+        return self.linear_.predict(features)
 
     def predict_proba(self, X):
-        return self.linear_.predict_proba(self.transform(X))
+        features = self.features(X)
+        return self.linear_.predict_proba(features)

@@ -94,10 +94,13 @@ class SeparableKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimato
         return self._gram(angles, self.train_angles_)
 
     def decision_function(self, X):
-        return self.svc_.decision_function(self._test_kernel(X))
+        gram = self._test_kernel(X)
+        return self.svc_.decision_function(gram)
 
     def predict(self, X):
-        return self.svc_.predict(self._test_kernel(X))
+        gram = self._test_kernel(X)
+        return self.svc_.predict(gram)
 
     def predict_proba(self, X):
-        return self.calibration_.get().predict_proba(self._test_kernel(X))
+        gram = self._test_kernel(X)
+        return self.calibration_.get().predict_proba(gram)

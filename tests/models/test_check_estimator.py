@@ -3,6 +3,8 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from qbench.models import QNNClassifier, QuantumKernelClassifier
+from qbench.models.kitchen_sinks import QuantumKitchenSinks
+from qbench.models.separable_kernel import SeparableKernelClassifier
 
 ZZ_EXPECTED = {
     "check_classifiers_train": (
@@ -19,7 +21,8 @@ def _expected(estimator):
 
 @parametrize_with_checks(
     [QuantumKernelClassifier(random_state=0), QuantumKernelClassifier(feature_map="zz", random_state=0),
-     QNNClassifier(random_state=0, max_iter=30)],
+     QNNClassifier(random_state=0, max_iter=30),
+     QuantumKitchenSinks(n_episodes=20, random_state=0), SeparableKernelClassifier(random_state=0)],
     expected_failed_checks=_expected,
 )
 def test_sklearn_compatible(estimator, check):

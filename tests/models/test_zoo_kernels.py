@@ -27,7 +27,7 @@ def test_kitchen_sinks_same_model_on_numpy_and_pennylane(data):
     X, y, Xt, _ = data
     a = QuantumKitchenSinks(n_episodes=8, backend="numpy", random_state=3).fit(X, y)
     b = QuantumKitchenSinks(n_episodes=8, backend="pennylane", random_state=3).fit(X, y)
-    np.testing.assert_allclose(a.transform(Xt), b.transform(Xt), atol=1e-8)
+    np.testing.assert_allclose(a.features(Xt), b.features(Xt), atol=1e-8)
     np.testing.assert_allclose(a.linear_.coef_, b.linear_.coef_, atol=1e-6)
     np.testing.assert_allclose(a.decision_function(Xt), b.decision_function(Xt), atol=1e-6)
 
@@ -77,9 +77,9 @@ def test_kitchen_sink_features_are_bit_probabilities():
 def test_kitchen_sinks_shots_mode_features_are_frequencies(data):
     X, y, Xt, _ = data
     model = QuantumKitchenSinks(n_episodes=4, mode="shots", shots=8, random_state=0).fit(X, y)
-    features = model.transform(Xt)
+    features = model.features(Xt)
     np.testing.assert_allclose(features * 8, np.round(features * 8), atol=1e-12)
-    exact = QuantumKitchenSinks(n_episodes=4, random_state=0).fit(X, y).transform(Xt)
+    exact = QuantumKitchenSinks(n_episodes=4, random_state=0).fit(X, y).features(Xt)
     assert not np.allclose(features, exact) and np.abs(features - exact).mean() < 0.3
 
 
