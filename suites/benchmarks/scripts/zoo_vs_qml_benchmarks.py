@@ -17,9 +17,15 @@ parameters where the names differ.  Writes ``docs/data/zoo_vs_qml_benchmarks.jso
 
 from __future__ import annotations
 
+import os
+
+#: One BLAS/OpenMP thread on both sides (set before NumPy loads): on a shared 2-core machine, threaded BLAS
+#: in scikit-learn's solvers thrashes and its time swamps the circuits'; the peer subprocess inherits this.
+THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+os.environ.update(THREADS)
+
 import argparse
 import json
-import os
 import platform
 import re
 import subprocess
@@ -149,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "protocol": f"linearly_separable, n = {N_SAMPLES}, d = {N_FEATURES}, seed {SEED}, fit on the "
                     f"{N_SAMPLES - TEST_SIZE} training samples once per grid point of suites/bowles2024.toml; "
-                    "qbench on the numpy backend, exact",
+                    "qbench on the numpy backend, exact; one BLAS thread on both sides",
         "command": "python suites/benchmarks/scripts/zoo_vs_qml_benchmarks.py " + " ".join(argv or sys.argv[1:]),
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "models": dict(sorted(results.items())),
