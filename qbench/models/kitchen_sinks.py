@@ -62,8 +62,8 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression on the measured bits of ``n_episodes`` random kitchen-sink circuits.
 
     ``n_qubits``/``reduction`` set the input width (PCA as for every model); ``n_qfeatures`` the circuit's
-    qubits (``"full"``: the input width, ``"half"``: half of it).  ``var`` is omega's variance, ``scaling``
-    (as in qml-benchmarks) a factor on the scaled input; ``max_iter`` bounds the logistic regression.
+    qubits (``"full"``: the input width, ``"half"``: half of it).  ``var`` is omega's variance; ``scaling`` is
+    qbench's preprocessing (``"minmax"``: to [-1, 1], as qml-benchmarks); ``max_iter`` bounds the logistic regression.
     """
 
     #: The circuit templates docs/models.md draws for this model (name, parameters).
