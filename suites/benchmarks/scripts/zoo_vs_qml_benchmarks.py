@@ -11,6 +11,11 @@ or :data:`PEER_CLASS` maps the suite entry; :data:`TRANSLATE` turns a qbench gri
 parameters where the names differ.  Writes ``docs/data/zoo_vs_qml_benchmarks.json``, which
 ``docs/scripts/models_table.py`` turns into docs/models.md's time column and docs/performance.md quotes.
 
+qml-benchmarks 0bbf848 needs an older PennyLane than today's (it calls ``qml.broadcast``); the measured virtualenv
+has PennyLane 0.38.0, JAX/jaxlib 0.4.28, NumPy < 2 (``pip install "pennylane==0.38.0" "pennylane-lightning==0.38.0"
+"jax==0.4.28" "jaxlib==0.4.28" "numpy<2" "scipy<1.14" "autoray<0.7" "flax<0.9" "optax<0.2.4"`` after the README's
+install), and ``_qml_benchmarks_fit.py`` passes its ``prng_key=`` device argument on as ``seed=``.
+
     python suites/benchmarks/scripts/zoo_vs_qml_benchmarks.py --peer-python /work/peer-venv/bin/python
     python suites/benchmarks/scripts/zoo_vs_qml_benchmarks.py --models separable_kernel --points 4
 """
