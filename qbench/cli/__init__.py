@@ -25,7 +25,7 @@ from qbench.errors import QBenchError
 COMMAND_MODULES = {
     "plugins": "core", "backends": "core", "datasets": "core", "templates": "core", "check": "core",
     "evaluate": "evaluate", "run": "run", "suites": "run", "results": "results", "report": "report",
-    "draw": "report", "bench": "bench", "plan": "plan",
+    "draw": "report", "bench": "bench", "plan": "plan", "models": "models",
 }
 
 

@@ -39,7 +39,7 @@ def make_estimator(cls: type, **params):
 @click.option("--data", "csv", type=click.Path(dir_okay=False), help="A CSV file of numeric features, label last.")
 @click.option("--samples", type=int, help="Number of samples to generate.")
 @click.option("--features", type=int, help="Number of features to generate.")
-@click.option("--model", type=click.Choice(["kernel", "qnn"]), default="kernel", show_default=True)
+@click.option("--model", default="kernel", show_default=True, help="A registered model (see `qbench models`).")
 @click.option("--feature-map", default=None, help="Feature map template (default: iqp for kernel, angle for qnn).")
 @click.option("--ansatz", default="hardware_efficient", show_default=True)
 @click.option("--backend", default="numpy", show_default=True)
@@ -76,8 +76,12 @@ def evaluate(dataset, csv, samples, features, model, feature_map, ansatz, backen
     # every parameter is checked (names, the estimator's constraints, template sizes) before any data is read
     if model == "kernel":
         est = make_estimator(QuantumKernelClassifier, feature_map=feature_map or "iqp", **common)
-    else:
+    elif model == "qnn":
         est = make_estimator(QNNClassifier, feature_map=feature_map or "angle", ansatz=ansatz, **common)
+    else:  # any other registered model takes the common parameters (and --param)
+        from qbench.models.kinds import estimator_class
+
+        est = make_estimator(estimator_class(model), **common)
     X, y = load_csv(csv) if csv else load_dataset(dataset, samples, features, seed)
     what = csv or f"data set {dataset!r}"
     check_data(X, y, what=what)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Perceptron
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.svm import SVC
@@ -36,10 +36,20 @@ def logistic_regression(random_state=None, cv=5, C=None):
     return _search(LogisticRegression(max_iter=2000), {"C": C or C_GRID}, cv, random_state)
 
 
-def mlp(random_state=None, cv=5, hidden_layer_sizes=None, alpha=None):
-    """A small multilayer perceptron; width and L2 strength chosen by stratified CV."""
+def perceptron(random_state=None, cv=5, eta0=None):
+    """Rosenblatt's perceptron (a linear classifier, Bowles et al. 2024's baseline); step size chosen by stratified CV."""
+    return _search(Perceptron(random_state=random_state), {"eta0": eta0 or [0.1, 1.0, 10.0]}, cv, random_state)
+
+
+def mlp(random_state=None, cv=5, hidden_layer_sizes=None, alpha=None, learning_rate_init=None, batch_size=None):
+    """A small multilayer perceptron; width and L2 strength (and, when given, step size, batch) chosen by stratified CV."""
     model = MLPClassifier(max_iter=2000, random_state=random_state)
-    grid = {"hidden_layer_sizes": hidden_layer_sizes or [(10,), (20, 20)], "alpha": alpha or [1e-4, 1e-2]}
+    grid = {"hidden_layer_sizes": [tuple(h) if isinstance(h, list) else h for h in hidden_layer_sizes or [(10,), (20, 20)]],
+            "alpha": alpha or [1e-4, 1e-2]}
+    if learning_rate_init:
+        grid["learning_rate_init"] = learning_rate_init
+    if batch_size:
+        grid["batch_size"] = batch_size
     return _search(model, grid, cv, random_state)
 
 

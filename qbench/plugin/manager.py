@@ -35,6 +35,7 @@ BUILTIN_PLUGINS = (
     "qbench.builtins.models",
     "qbench.builtins.zoo_variational",
     "qbench.builtins.zoo_more",
+    "qbench.builtins.zoo_kernels",
 )
 TEMPLATE_KINDS = ("feature_map", "ansatz", "observable")
 #: The backend tasks a registered model can need.

@@ -392,7 +392,7 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
                 validate_parameter_constraints({key: constraints[key]}, {key: value}, cls.__name__)
             except (ValueError, TypeError) as exc:
                 t.fail(where(key, point), f"expected {constraint_phrase(str(exc))}, got {describe(value)}")
-        if hasattr(est, "_feature_map"):  # feature_range / bandwidth given on the estimator and in the map
+        if hasattr(est, "_feature_map") and hasattr(est, "feature_map_params"):  # feature_range / bandwidth given on the estimator and in the map
             try:
                 est._feature_map()
             except QBenchError as exc:

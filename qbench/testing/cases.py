@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qbench.circuits import ansatze, feature_maps, observables, variational
+from qbench.circuits import ansatze, feature_maps, observables, variational, zoo_kernel_maps
 from qbench.circuits.ir import Circuit
 
 FEATURE_MAPS = (
@@ -17,6 +17,8 @@ FEATURE_MAPS = (
     feature_maps.AngleFeatureMap(rotation="X"),
     feature_maps.AngleFeatureMap(rotation="Y"),
 )
+# zoo-kernels: the separable embedding and the kitchen-sink circuit (Bowles et al. 2024)
+FEATURE_MAPS += (zoo_kernel_maps.SeparableFeatureMap(layers=2), zoo_kernel_maps.KitchenSinkCircuit())
 ANSATZE = (
     ansatze.HardwareEfficientAnsatz(layers=2, entangler="cnot"),
     ansatze.HardwareEfficientAnsatz(layers=1, entangler="cz"),

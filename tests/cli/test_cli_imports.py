@@ -23,7 +23,7 @@ print(json.dumps({{"code": code, "loaded": [m for m in {heavy!r} if m in sys.mod
 """
 
 
-@pytest.mark.parametrize("args", [["--version"], ["plugins"], ["backends"]])
+@pytest.mark.parametrize("args", [["--version"], ["plugins"], ["backends"], ["models"]])
 def test_cheap_commands_import_no_heavy_module(args):
     out = subprocess.run([sys.executable, "-c", PROBE.format(args=args, heavy=HEAVY)], capture_output=True, text=True,
                          timeout=300)
