@@ -38,9 +38,10 @@ MIN_DOF = 400
 
 
 def gradient_observables(n_qubits: int) -> tuple[Observable, ...]:
-    """Observables every gradient check runs: Z on the last wire (not 0), the mean of Z, the parity."""
+    """Observables every gradient check runs: Z on the last wire (not 0), the mean of Z, the parity (one Z at 1 qubit)."""
     z = z_observable(n_qubits, n_qubits - 1)
-    return (Observable(z.terms, f"z[{n_qubits - 1}]"), mean_z_observable(n_qubits), parity_observable(n_qubits))
+    z = Observable(z.terms, f"z[{n_qubits - 1}]")
+    return (z,) if n_qubits == 1 else (z, mean_z_observable(n_qubits), parity_observable(n_qubits))
 
 
 def spread_bounds(dof: int) -> tuple[float, float]:
