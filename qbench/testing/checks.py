@@ -13,12 +13,14 @@ import numpy as np
 from qbench.backends.base import MODES
 from qbench.backends.noise import NoiseModel, parse_noise
 from qbench.backends.options import usable_gradients
-from qbench.circuits.ir import Circuit, Gate
+from qbench.backends.programs import lift
+from qbench.circuits.ir import Circuit, Gate, resolve_angles
 from qbench.circuits.observables import parity_observable
 from qbench.errors import CapabilityError
 from qbench.plugin.manager import backend_spec, open_backend
 from qbench.testing import cases as C
-from qbench.testing import mitigation_checks, projected
+from qbench.testing import mitigation_checks, projected, spread
+from qbench.testing.spread import gradient_observables
 
 #: Modes the kit has checks for.
 KIT_MODES = ("exact", "shots", "noisy")
@@ -54,6 +56,10 @@ class Check:
         if kw["mode"] == "noisy" and "device_model" not in kw:
             kw["noise"] = self.noise
         return open_backend(self.backend, **kw)
+
+    def sampled(self, seed: int = SEED):
+        """The backend under test sampling with shots (:data:`SHOTS`) in any mode, with ``seed``."""
+        return self.open(seed=seed, shots=SHOTS)
 
     @property
     def noise(self) -> NoiseModel:
@@ -135,29 +141,33 @@ def check_expval_matches_reference(check: Check) -> None:
 def check_gradient_matches_reference(check: Check) -> None:
     b, ref, atol = check.open(), _reference(), _atol(check)
     rng = np.random.default_rng(3)
-    for case in C.model_cases(qubits=(1, 2, 3, 4)):
-        obs = parity_observable(case.circuit.n_qubits)
+    for case in C.model_cases(qubits=(1, 2, 3, 4), n_samples=2):
         cot = rng.normal(size=len(case.angles))
-        _close(f"gradient of {case.label}", b.vjp(case.circuit, case.angles, case.weights, obs, cot),
-               ref.vjp(case.circuit, case.angles, case.weights, obs, cot), max(atol, 1e-8) * 10)
+        for obs in gradient_observables(case.circuit.n_qubits):
+            _close(f"gradient of <{obs.name}> of {case.label}", b.vjp(case.circuit, case.angles, case.weights, obs, cot),
+                   ref.vjp(case.circuit, case.angles, case.weights, obs, cot), max(atol, 1e-8) * 10)
 
 
 def check_gradient_matches_finite_differences(check: Check) -> None:
+    """Gradients equal central differences of the backend's own expectation values.
+
+    The shifted weights of every weight are evaluated in one ``expval`` call on the lifted circuit
+    (rotation k reading column k of resolved angle rows), as the core's own gradients do.
+    """
     b = check.open()
     rng = np.random.default_rng(5)
     eps = 1e-4 if _atol(check) < 1e-6 else 1e-2
-    for case in C.model_cases(qubits=(2, 3)):
-        obs = parity_observable(case.circuit.n_qubits)
+    for case in C.model_cases(qubits=(2, 3), n_samples=2)[::2]:  # every ansatz, both feature maps
         cot = rng.normal(size=len(case.angles))
-        grad = b.vjp(case.circuit, case.angles, case.weights, obs, cot)
-        fd = np.zeros_like(grad)
-        for k in range(len(grad)):
-            step = np.zeros_like(case.weights)
-            step[k] = eps
-            up = b.expval(case.circuit, case.angles, case.weights + step, obs)
-            down = b.expval(case.circuit, case.angles, case.weights - step, obs)
-            fd[k] = cot @ (up - down) / (2 * eps)
-        _close(f"gradient vs central differences of {case.label}", grad, fd, max(1e-6, 100 * _atol(check)))
+        n_w, m = case.circuit.n_weights, len(case.angles)
+        steps = np.concatenate([np.eye(n_w) * eps, -np.eye(n_w) * eps])
+        rows = np.concatenate([resolve_angles(case.circuit, case.angles, case.weights + st) for st in steps])
+        for obs in gradient_observables(case.circuit.n_qubits):
+            grad = b.vjp(case.circuit, case.angles, case.weights, obs, cot)
+            values = np.asarray(b.expval(lift(case.circuit), rows, np.zeros(0), obs)).reshape(2, n_w, m)
+            fd = (values[0] - values[1]) @ cot / (2 * eps)
+            _close(f"gradient of <{obs.name}> vs central differences of {case.label}", grad, fd,
+                   max(1e-6, 100 * _atol(check)))
 
 
 # ------------------------------------------------------------------ any mode
@@ -228,20 +238,22 @@ def check_shot_expval_within_5_stderr(check: Check) -> None:
 def check_shot_gradient_within_5_stderr(check: Check) -> None:
     b, ref = check.open(), _reference()
     rng = np.random.default_rng(9)
-    for case in C.model_cases(qubits=(2, 3), n_samples=3):
-        obs = parity_observable(case.circuit.n_qubits)
+    for case in C.model_cases(qubits=(2, 3), n_samples=2)[::2]:  # every ansatz, both feature maps
         cot = rng.normal(size=len(case.angles))
-        exact = ref.vjp(case.circuit, case.angles, case.weights, obs, cot)
-        est = np.asarray(b.vjp(case.circuit, case.angles, case.weights, obs, cot))
         uses = np.zeros(case.circuit.n_weights)
         for g in case.circuit.gates:
             if g.angle is not None and g.angle.source == "weight":
                 uses[g.angle.index] += g.angle.scale**2
-        # Each parameter-shift term is half a difference of two estimates with variance <= 1/shots.
+        # Each parameter-shift term is half a difference of two estimates with variance <= 1/shots
+        # (every observable here has eigenvalues in [-1, 1]).
         sigma = np.sqrt(uses * np.sum(cot**2) * 2.0 / b.shots) / 2.0
-        worst = np.max(np.abs(est - exact) / (5 * sigma + 1e-12))
-        if worst > 1:
-            raise AssertionError(f"shot gradient of {case.label} deviates by {worst * 5:.1f} standard errors")
+        for obs in gradient_observables(case.circuit.n_qubits):
+            exact = ref.vjp(case.circuit, case.angles, case.weights, obs, cot)
+            est = np.asarray(b.vjp(case.circuit, case.angles, case.weights, obs, cot))
+            worst = np.max(np.abs(est - exact) / (5 * sigma + 1e-12))
+            if worst > 1:
+                raise AssertionError(f"shot gradient of <{obs.name}> of {case.label} deviates by {worst * 5:.1f} "
+                                     "standard errors")
 
 
 def check_noisy_values_in_range(check: Check) -> None:
@@ -291,10 +303,11 @@ def check_noisy_gradient_matches_density_oracle(check: Check) -> None:
     rng = np.random.default_rng(3)
     tol = max(_atol(check), 1e-8) * 10 if b.gradient != "finite-diff" else max(1e-6, 100 * _atol(check))
     for case in C.model_cases(qubits=(2, 3), n_samples=2)[::2]:  # every ansatz, both feature maps
-        obs = parity_observable(case.circuit.n_qubits)
         cot = rng.normal(size=len(case.angles))
-        _close(f"noisy {b.gradient} gradient of {case.label}", b.vjp(case.circuit, case.angles, case.weights, obs, cot),
-               ref.vjp(case.circuit, case.angles, case.weights, obs, cot), tol)
+        for obs in gradient_observables(case.circuit.n_qubits):
+            _close(f"noisy {b.gradient} gradient of <{obs.name}> of {case.label}",
+                   b.vjp(case.circuit, case.angles, case.weights, obs, cot),
+                   ref.vjp(case.circuit, case.angles, case.weights, obs, cot), tol)
 
 
 def check_noisy_sampled_within_5_stderr(check: Check) -> None:
@@ -352,16 +365,19 @@ CHECKS_BY_MODE: dict[str, tuple[Callable, ...]] = {
               check_gradient_matches_finite_differences, check_undeclared_capabilities_raise, *projected.EXACT_CHECKS),
     "shots": (check_kernel_symmetric_psd_unit_diagonal, check_shot_kernel_within_5_stderr,
               check_shot_expval_within_5_stderr, check_shot_gradient_within_5_stderr, check_reproducible_with_seed,
-              check_undeclared_capabilities_raise),
+              *spread.CHECKS, check_undeclared_capabilities_raise),
     "noisy": (check_noisy_expval_matches_density_oracle, check_noisy_kernel_matches_density_oracle,
               check_kernel_diagonal_policy, check_noisy_gradient_matches_density_oracle,
               check_noisy_sampled_within_5_stderr, check_noisy_values_in_range, check_reproducible_with_seed,
-              check_undeclared_capabilities_raise),
+              *spread.CHECKS, check_undeclared_capabilities_raise),
 }
 CHECKS_BY_MODE["noisy"] += mitigation_checks.NOISY_CHECKS  # readout-error mitigation (its own module)
 #: Checks run once per gradient method the mode can use (exact mode: every declared method).
 GRADIENT_CHECKS = {check_gradient_matches_reference, check_gradient_matches_finite_differences,
-                   check_shot_gradient_within_5_stderr, check_noisy_gradient_matches_density_oracle}
+                   check_shot_gradient_within_5_stderr, check_noisy_gradient_matches_density_oracle,
+                   spread.check_gradient_spread_matches_shots}
+#: Gradient checks that sample (so they run the methods usable with shots).
+SAMPLED_GRADIENT_CHECKS = {check_shot_gradient_within_5_stderr, spread.check_gradient_spread_matches_shots}
 
 
 def backend_checks(backend: str, modes=None, options: dict | None = None) -> list[Check]:
@@ -388,7 +404,7 @@ def backend_checks(backend: str, modes=None, options: dict | None = None) -> lis
             if fn not in GRADIENT_CHECKS:
                 out.append(Check(name, backend, mode, fn, dict(mode_options)))
                 continue
-            sampled = fn is check_shot_gradient_within_5_stderr
+            sampled = fn in SAMPLED_GRADIENT_CHECKS
             methods = usable_gradients(mode, sampled, caps.gradient_methods)
             for g in methods if only is None else [m for m in methods if m == only]:
                 out.append(Check(f"{name}[{g}]", backend, mode, fn, {**mode_options, "gradient": g}))

@@ -51,7 +51,7 @@ def test_tutorial_plugin_installs_and_passes_qbench_check(tmp_path):
     check = subprocess.run([python, "-m", "qbench", "check", "hello"], capture_output=True, text=True, env=env,
                            timeout=600)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "qbench check hello: 16 of 16 checks passed" in check.stdout
+    assert "qbench check hello: 19 of 19 checks passed" in check.stdout
     refused = subprocess.run([python, "-m", "qbench", "check", "hello", "--mode", "noisy"], capture_output=True,
                              text=True, env=env, timeout=120)
     assert refused.returncode == 2 and "does not support mode 'noisy'" in refused.stderr
