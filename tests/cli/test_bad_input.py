@@ -298,7 +298,7 @@ USAGE = [
     (["results", "--db", "store.db", "-o", "missing/x.csv"], {}, "-o/--output missing/x.csv: the folder missing does not exist"),
     (["report", "--db", "store.db", "--out", "missing/deeper/site"], {}, "--out missing/deeper/site: the folder missing/deeper "
                                                                        "does not exist"),
-    (["report", "--db", "store.db", "--out", "/proc/qbench-site"], {}, "--out /proc/qbench-site: cannot write the site"),
+    (["report", "--db", "store.db", "--out", "/proc/qbench-site"], {}, "cannot write the site to /proc/qbench-site"),
     (["results", "--db", "store.db", "-o", "readonly/x.csv"], {}, "-o/--output readonly/x.csv"),
 ]
 CREDENTIALS = [
