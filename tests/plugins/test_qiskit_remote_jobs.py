@@ -1,0 +1,125 @@
+"""Remote jobs persist: the Qiskit hardware path journals every submission in the store before waiting, and a
+re-run (after ``kill -9`` too) re-attaches to the remote jobs instead of paying for them again.
+
+The provider is :mod:`fake_ibm_service`: a fake service whose jobs really run on FakeManilaV2's Aer simulation
+(qiskit-ibm-runtime local testing mode), kept in a folder that outlives the runner.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from requires import require  # noqa: E402
+
+for _module in ("qiskit", "qiskit_aer", "qiskit_ibm_runtime"):
+    require(_module, "qiskit")
+
+from qbench.results.store import Store  # noqa: E402
+from qbench.run.worker import run_job  # noqa: E402
+from qbench.suite.jobs import expand  # noqa: E402
+from qbench.suite.parse import parse_suite  # noqa: E402
+
+FAKE = Path(__file__).with_name("fake_ibm_service.py")
+PROVIDER_MESSAGE = "Job failed: 8004 the circuit is too deep for this device"
+
+
+def suite(shots: int = 200) -> str:
+    return f"""
+[suite]
+name = "remote"
+backends = ["test.fake_ibm"]
+modes = ["hardware"]
+shots = {shots}
+seeds = [3]
+plugins = ["{FAKE}"]
+
+[[datasets]]
+name = "moons"
+n_samples = 16
+params = {{ noise = 0.1 }}
+
+[[models]]
+name = "qsvm"
+kind = "kernel"
+params = {{ feature_map = "zz", feature_map_params = {{ reps = 1 }} }}
+"""
+
+
+def lines(root: Path, name: str) -> list[str]:
+    path = root / name
+    return path.read_text(encoding="ascii").split() if path.exists() else []
+
+
+def submissions(root: Path) -> list[str]:
+    """The hash of what each submission sent, in order."""
+    return [line.split()[1] for line in (root / "submissions").read_text().splitlines()] \
+        if (root / "submissions").exists() else []
+
+
+@pytest.fixture
+def provider(tmp_path, monkeypatch):
+    root = tmp_path / "provider"
+    root.mkdir()
+    monkeypatch.setenv("QBENCH_FAKE_IBM", str(root))
+    return root
+
+
+def run_here(db: Path, shots: int = 200) -> dict:
+    """One job run as a worker runs it, journalled in ``db`` (the store the runner would pass)."""
+    job = expand(parse_suite(suite(shots)))[0]
+    Store(db).close()
+    return run_job({**job.payload(), "remote_journal": str(db)}) | {"job_key": job.key}
+
+
+def test_submissions_are_journalled_and_a_rerun_reattaches(provider, tmp_path):
+    (provider / "release").touch()
+    db = tmp_path / "results.db"
+    first = run_here(db)
+    assert first["status"] == "done", first.get("error_message")
+    sent = submissions(provider)
+    assert len(sent) >= 2 and not lines(provider, "lookups")  # train and test kernels, nothing re-attached
+    journal = Store(db, create=False).remote_jobs(first["job_key"])
+    assert [r["remote_id"] for r in journal] == [line.split()[0] for line in (provider / "submissions").read_text().splitlines()]
+    assert {r["status"] for r in journal} == {"done"} and {r["backend"] for r in journal} == {"fake_manila"}
+    assert first["artifacts"]["backend_usage"]["remote_jobs"] == {"submitted": len(sent), "reattached": 0}
+
+    again = run_here(db)  # the same job again: every remote job is found by id, none is submitted
+    assert submissions(provider) == sent
+    assert len(lines(provider, "lookups")) == len(sent)
+    assert again["artifacts"]["backend_usage"]["remote_jobs"] == {"submitted": 0, "reattached": len(sent)}
+    for metric in ("test_accuracy", "train_accuracy", "roc_auc"):
+        assert again[metric] == first[metric]
+
+
+def test_another_configuration_submits_its_own_remote_jobs(provider, tmp_path):
+    (provider / "release").touch()
+    db = tmp_path / "results.db"
+    run_here(db)
+    sent = submissions(provider)
+    changed = run_here(db, shots=300)  # another job (its key differs), and other submissions
+    assert changed["status"] == "done"
+    assert len(submissions(provider)) == 2 * len(sent) and not set(submissions(provider)[len(sent):]) & set(sent)
+    assert not lines(provider, "lookups")
+
+
+def test_a_job_that_fails_remotely_is_a_failed_row_with_the_providers_message(provider, tmp_path):
+    (provider / "release").touch()
+    (provider / "fail").write_text(PROVIDER_MESSAGE)
+    db = tmp_path / "results.db"
+    result = run_here(db)
+    assert result["status"] == "failed" and result["error_type"] == "RemoteJobError"
+    assert PROVIDER_MESSAGE in result["error_message"] and "fake_manila" in result["error_message"]
+    journal = Store(db, create=False).remote_jobs(result["job_key"])
+    assert journal[0]["status"] == "failed" and PROVIDER_MESSAGE in journal[0]["message"]
+    # a re-run submits the failed remote job anew (the provider may have recovered), never re-attaches to it
+    (provider / "fail").unlink()
+    assert run_here(db)["status"] == "done"
+    assert not lines(provider, "lookups") and len(submissions(provider)) >= 2
