@@ -123,3 +123,64 @@ def test_a_job_that_fails_remotely_is_a_failed_row_with_the_providers_message(pr
     (provider / "fail").unlink()
     assert run_here(db)["status"] == "done"
     assert not lines(provider, "lookups") and len(submissions(provider)) >= 2
+
+
+def stored(db: Path) -> tuple[list[tuple], dict]:
+    """The journal (remote id, status) and the job rows with a result, read as another process would."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        journal = conn.execute("SELECT remote_id, status FROM remote_jobs ORDER BY submitted_at, rowid").fetchall()
+        cur = conn.execute("SELECT * FROM jobs WHERE status != 'running'")
+        names = [d[0] for d in cur.description]
+        return journal, {row[0]: dict(zip(names, row)) for row in cur.fetchall()}
+    finally:
+        conn.close()
+
+
+@pytest.mark.integration  # three runs that import Qiskit, one killed with -9 mid-wait (about 30 s)
+def test_kill_9_mid_wait_then_a_rerun_submits_nothing_twice_and_loses_no_result(provider, tmp_path, monkeypatch):
+    psutil = pytest.importorskip("psutil")
+    suite_file = tmp_path / "remote.toml"
+    suite_file.write_text(suite())
+    db = tmp_path / "results.db"
+    command = [sys.executable, "-m", "qbench", "run", str(suite_file), "--db", str(db), "-j", "1"]
+
+    # 1. the runner submits, then waits for a result the provider holds back: kill -9 it there
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    t0 = time.time()
+    while not (provider / "waiting").exists():
+        assert proc.poll() is None, proc.communicate()[1]
+        assert time.time() - t0 < 180, "the runner never waited for a remote result"
+        time.sleep(0.05)
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    psutil.wait_procs(workers, timeout=10)
+    sent = submissions(provider)
+    ids = [line.split()[0] for line in (provider / "submissions").read_text().splitlines()]
+    journal, rows = stored(db)
+    assert sent and not rows  # submitted, no result yet
+    assert journal == [(i, "submitted") for i in ids]  # in the store before the result was awaited
+
+    # 2. the provider finishes its queue; the re-run re-attaches to what was submitted, and submits the rest
+    (provider / "release").touch()
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "1 done, 0 failed" in rerun.stderr
+    after = submissions(provider)
+    assert after[:len(sent)] == sent and len(set(after)) == len(after)  # nothing submitted twice
+    assert lines(provider, "lookups") == ids  # the killed run's remote jobs, each fetched by id
+    journal, rows = stored(db)
+    assert len(journal) == len(after) and {status for _, status in journal} == {"done"}
+    (row,) = rows.values()
+    assert row["status"] == "done"
+
+    # 3. no result lost: the same job, never interrupted, submits as many jobs and scores the same
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "release").touch()
+    monkeypatch.setenv("QBENCH_FAKE_IBM", str(clean))
+    reference = run_here(tmp_path / "clean.db")
+    assert len(submissions(clean)) == len(after)
+    for metric in ("test_accuracy", "train_accuracy", "roc_auc", "shots_used", "circuit_executions"):
+        assert row[metric] == reference[metric], metric
