@@ -31,7 +31,7 @@ import warnings
 import numpy as np
 
 from qbench.backends.base import Backend
-from qbench.backends.remote import await_result, current_journal, submit_or_attach
+from qbench.backends.remote import await_result, submit_or_attach
 from qbench.backends.sampling import counts_from_bits
 from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.errors import CapabilityError, QBenchError
@@ -380,20 +380,16 @@ class QiskitBackend(Backend):
         where = _describe(self._device) if self._device is not None else "the device"
         seed = self._job_seed() if self.seed is not None else None
         shape = _circuit_fingerprint(qc)
-        journal = current_journal()
-        before = journal.submitted, journal.reattached
+        counts = self.usage.extra.setdefault("remote_jobs", {})
         with runtime.open_session(self._device, self.options.get("service"), seed) as session:
             jobs = []
             for pub, shots in jobs_in:
                 values = np.ascontiguousarray(pub[1]) if len(pub) > 1 else np.zeros(0)
                 parts = (shape, values.shape, values.tobytes(), shots, seed)
                 jobs.append(submit_or_attach(parts, where, lambda pub=pub, shots=shots: session.submit(pub, shots),
-                                             session.job, lambda job: job.job_id(), transient))
+                                             session.job, lambda job: job.job_id(), transient, counts))
             results = [await_result(key, job.result, f"IBM job {job.job_id()} on {where}", transient)
                        for key, job in jobs]
-        counts = self.usage.extra.setdefault("remote_jobs", {"submitted": 0, "reattached": 0})
-        counts["submitted"] += journal.submitted - before[0]
-        counts["reattached"] += journal.reattached - before[1]
         return results
 
     def _account(self) -> dict:

@@ -134,9 +134,11 @@ def journal_scope(journal: RemoteJournal) -> Iterator[RemoteJournal]:
 
 
 def submit_or_attach(parts: tuple, backend: str, submit: Callable[[], T], attach: Callable[[str], T | None],
-                     job_id: Callable[[T], str], transient: tuple[type[BaseException], ...] = ()) -> tuple[str, T]:
+                     job_id: Callable[[T], str], transient: tuple[type[BaseException], ...] = (),
+                     counts: dict | None = None) -> tuple[str, T]:
     """``(key, remote job)``: the remote job an earlier run journalled for this submission, found again with
-    ``attach(id)``, or else a new one from ``submit()``, journalled before it is returned.
+    ``attach(id)``, or else a new one from ``submit()``, journalled before it is returned.  ``counts`` (a
+    backend's usage, say) gets ``submitted`` or ``reattached`` added to.
 
     ``attach`` returns ``None`` where the provider cannot hand a job back (local testing mode); a journalled
     job the provider no longer knows (``attach`` fails) is submitted anew and the new id replaces the old.
@@ -151,11 +153,20 @@ def submit_or_attach(parts: tuple, backend: str, submit: Callable[[], T], attach
             job = None
         if job is not None:
             journal.reattached += 1
+            _add(counts, "reattached")
             return key, job
     job = with_retries(submit, f"submitting to {backend}", transient)
     journal.submitted += 1
+    _add(counts, "submitted")
     journal.record(key, backend, str(job_id(job)))
     return key, job
+
+
+def _add(counts: dict | None, what: str) -> None:
+    if counts is not None:
+        for name in ("submitted", "reattached"):
+            counts.setdefault(name, 0)
+        counts[what] += 1
 
 
 def await_result(key: str, call: Callable[[], T], what: str, transient: tuple[type[BaseException], ...] = ()) -> T:
