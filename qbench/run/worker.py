@@ -92,8 +92,9 @@ def run_job(payload: dict, limit: int | None = None) -> dict:
     started = now()
     reset_peak_memory()
     t0 = time.perf_counter()
+    journal = StoreJournal(journal_db, job.key, job.secrets()) if journal_db else RemoteJournal()
     try:
-        with memory_limit(limit), journal_scope(StoreJournal(journal_db, job.key) if journal_db else RemoteJournal()):
+        with memory_limit(limit), journal_scope(journal):
             from qbench.run.evaluate import evaluate
 
             result = evaluate(job)

@@ -99,6 +99,22 @@ def test_submissions_are_journalled_and_a_rerun_reattaches(provider, tmp_path):
         assert again[metric] == first[metric]
 
 
+def test_a_job_whose_result_is_stored_measures_again_when_rerun(provider, tmp_path):
+    """``qbench run --rerun`` of a done job means measuring again: no re-attaching once its row is stored."""
+    (provider / "release").touch()
+    db = tmp_path / "results.db"
+    first = run_here(db)
+    sent = submissions(provider)
+    with Store(db) as store:
+        store.record({"job_key": first["job_key"], "suite": "remote", "status": "done"})
+    again = run_here(db)
+    assert again["artifacts"]["backend_usage"]["remote_jobs"] == {"submitted": len(sent), "reattached": 0}
+    assert len(submissions(provider)) == 2 * len(sent) and not lines(provider, "lookups")
+    journal = Store(db, create=False).remote_jobs(first["job_key"])
+    assert [r["remote_id"] for r in journal] == [line.split()[0] for line in
+                                                 (provider / "submissions").read_text().splitlines()[len(sent):]]
+
+
 def test_another_configuration_submits_its_own_remote_jobs(provider, tmp_path):
     (provider / "release").touch()
     db = tmp_path / "results.db"
