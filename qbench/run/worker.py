@@ -3,8 +3,9 @@
 Started as ``python -m qbench.run.worker FD`` by :class:`qbench.run.executors.WorkerProcess`.  It
 ignores Ctrl-C (the runner decides what happens), dumps a Python traceback to stderr on a
 fatal signal (``faulthandler``; the runner stores it for a segfault), exits when the
-runner dies, and for each job resets the peak-RSS counter, applies the memory limit and
-turns any exception into a ``failed`` result with its type and traceback.
+runner dies, and for each job resets the peak-RSS counter, applies the memory limit, installs
+the job's remote job journal (in the runner's store) and turns any exception into a ``failed``
+result with its type and traceback.
 """
 
 from __future__ import annotations
