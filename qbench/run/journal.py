@@ -27,7 +27,7 @@ class StoreJournal(RemoteJournal):
         super().__init__()
         self.db, self.job_key, self.secrets = Path(db), job_key, list(secrets)
         self._store: Store | None = None
-        self._stored_done: bool | None = None
+        self._earlier: dict[str, str] | None = None
 
     def store(self) -> Store | None:
         if self._store is None and self.db.is_file():
@@ -38,12 +38,11 @@ class StoreJournal(RemoteJournal):
         store = self.store()
         if store is None:
             return None
-        if self._stored_done is None:
-            self._stored_done = store.statuses([self.job_key]).get(self.job_key) == "done"
-        for row in [] if self._stored_done else store.remote_jobs(self.job_key):
-            if row["submission"] == submission and row["status"] != "failed":
-                return row["remote_id"]
-        return None
+        if self._earlier is None:  # what earlier runs left, read once (this run only adds to it)
+            done = store.statuses([self.job_key]).get(self.job_key) == "done"
+            self._earlier = {} if done else {row["submission"]: row["remote_id"] for row in
+                                             store.remote_jobs(self.job_key) if row["status"] != "failed"}
+        return self._earlier.get(submission)
 
     def record(self, submission: str, backend: str, remote_id: str) -> None:
         if store := self.store():
