@@ -25,6 +25,7 @@ import cirq
 import numpy as np
 
 from qbench.backends.base import Backend
+from qbench.backends.remote import await_result, submit_or_attach
 from qbench.backends.sampling import counts_from_bits
 from qbench.errors import QBenchError
 from qbench_cirq import capabilities as C
@@ -164,12 +165,38 @@ class CirqBackend(Backend):
         sampler = self._simulator()
         params = T.sweep(p.symbols, values)
         run_iter = getattr(sampler, "run_sweep_iter", None)
-        results = list(run_iter(program, params, self.shots) if run_iter else sampler.run_sweep(program, params, self.shots))
+        if self.mode == "hardware" and hasattr(getattr(sampler, "processor", None), "run_sweep"):
+            results = self._engine_results(sampler, program, params, values)
+        else:
+            results = list(run_iter(program, params, self.shots) if run_iter else
+                           sampler.run_sweep(program, params, self.shots))
         if len(results) != len(values):
             raise QBenchError(f"the sampler returned {len(results)} results for {len(values)} parameter sets")
         bits = np.stack([np.asarray(r.measurements[T.MEASURE_KEY], dtype=np.int8) for r in results])
         self.count(len(values), self.shots)
         return counts_from_bits(bits, circuit.n_qubits)
+
+    def _engine_results(self, sampler, program, params, values: np.ndarray) -> list:
+        """One Engine job for the sweep, through the core's journal (:func:`qbench.backends.remote.submit_or_attach`):
+        its program and job ids are in the store before its results are awaited, and a re-run re-attaches to it
+        (``get_program(program_id).get_job(job_id)``) instead of submitting it again."""
+        processor = sampler.processor
+        where = str(getattr(processor, "processor_id", None) or "the Engine processor")
+
+        def submit():
+            return processor.run_sweep(program=program, params=params, repetitions=self.shots,
+                                       run_name=sampler.run_name, snapshot_id=sampler.snapshot_id,
+                                       device_config_name=sampler.device_config_name)
+
+        def attach(remote_id: str):
+            program_id, _, job_id = remote_id.partition(" ")
+            engine = processor.engine() if callable(getattr(processor, "engine", None)) else None
+            return (engine if engine is not None else processor).get_program(program_id).get_job(job_id)
+
+        parts = (repr(program), values.shape, np.ascontiguousarray(values).tobytes(), self.shots)
+        key, job = submit_or_attach(parts, where, submit, attach, lambda j: f"{j.program().id()} {j.id()}",
+                                    counts=self.usage.extra.setdefault("remote_jobs", {}))
+        return list(await_result(key, job.results, f"Engine job {job.id()} on {where}"))
 
     def _vjp(self, circuit, angles, weights, observable, cotangent):
         if self.mode == "exact" and self.gradient == "adjoint":

@@ -31,7 +31,7 @@ import warnings
 import numpy as np
 
 from qbench.backends.base import Backend
-from qbench.backends.remote import with_retries
+from qbench.backends.remote import await_result, submit_or_attach
 from qbench.backends.sampling import counts_from_bits
 from qbench.circuits.ir import Circuit, resolve_angles
 from qbench.errors import CapabilityError, QBenchError
@@ -101,6 +101,15 @@ def fake_device(name: str):
                                                             "fake_torino", "fake_brisbane", "fake_fez"))
     raise QBenchError(f"unknown fake device {name!r}; valid names include {few} "
                       f"({len(fake_device_names())} in qiskit_ibm_runtime.fake_provider)")
+
+
+def _circuit_fingerprint(qc) -> str:
+    """What a (transpiled) circuit does, as text: each instruction's name, parameters, qubits and clbits."""
+    def bits(args):
+        return tuple(qc.find_bit(b).index for b in args)
+
+    return repr([(inst.operation.name, tuple(str(p) for p in inst.operation.params), bits(inst.qubits),
+                  bits(inst.clbits)) for inst in qc.data])
 
 
 def _two_qubit_gates(qc) -> int:
@@ -335,26 +344,7 @@ class QiskitBackend(Backend):
             # parameterless PUB broadcast to several rows).
             jobs_in = [((qc,), self.shots * rows)] if rows else []
         if self.mode == "hardware":
-            from qiskit_ibm_runtime import Batch, IBMBackend, SamplerV2
-
-            with Batch(backend=self._device) as batch:
-                with warnings.catch_warnings():
-                    # Deprecated in 0.50 for the client-side executor Sampler, which is still new and
-                    # changes defaults (twirling); SamplerV2 stays supported for the 0.51 series we pin.
-                    warnings.filterwarnings("ignore", "The SamplerV2 class is deprecated", DeprecationWarning)
-                    sampler = SamplerV2(mode=batch)
-                if self.seed is not None and not isinstance(self._device, IBMBackend):
-                    # local testing mode (a fake backend or Aer): the seed makes runs reproducible
-                    sampler.options.simulator.seed_simulator = self._job_seed()
-                # transient API errors retried with the core's bounded backoff; a failed job raises
-                # RemoteJobError with IBM's message (a failed row)
-                from qiskit_ibm_runtime.api.exceptions import RequestsApiError
-
-                where = getattr(self._device, "name", "the device")
-                jobs = [with_retries(lambda pub=pub, shots=shots: sampler.run([pub], shots=shots),
-                                     f"submitting to {where}", (RequestsApiError,)) for pub, shots in jobs_in]
-                results = [with_retries(job.result, f"IBM job {job.job_id()} on {where}", (RequestsApiError,))
-                           for job in jobs]
+            results = self._hardware_results(qc, jobs_in)
         else:
             from qiskit_aer.primitives import SamplerV2
 
@@ -374,6 +364,34 @@ class QiskitBackend(Backend):
         return np.concatenate(arrays) if arrays else np.zeros((0, self.shots, nbytes), dtype=np.uint8)
 
     # ------------------------------------------------------------------ hardware
+    def _hardware_results(self, qc, jobs_in: list) -> list:
+        """Each PUB's result from IBM Runtime, every job submitted (or re-attached) before any is awaited.
+
+        Each submission goes through the core's journal (:func:`qbench.backends.remote.submit_or_attach`),
+        keyed by what it submits, so a re-run after ``kill -9`` re-attaches to the remote jobs it already
+        paid for; transient API errors are retried with the core's bounded backoff; a job that fails
+        remotely raises RemoteJobError with IBM's message (a failed row).
+        """
+        from qiskit_ibm_runtime.api.exceptions import RequestsApiError
+
+        from qbench_qiskit import runtime
+
+        transient = (RequestsApiError,)
+        where = _describe(self._device) if self._device is not None else "the device"
+        seed = self._job_seed() if self.seed is not None else None
+        shape = _circuit_fingerprint(qc)
+        counts = self.usage.extra.setdefault("remote_jobs", {})
+        with runtime.open_session(self._device, self.options.get("service"), seed) as session:
+            jobs = []
+            for pub, shots in jobs_in:
+                values = np.ascontiguousarray(pub[1]) if len(pub) > 1 else np.zeros(0)
+                parts = (shape, values.shape, values.tobytes(), shots, seed)
+                jobs.append(submit_or_attach(parts, where, lambda pub=pub, shots=shots: session.submit(pub, shots),
+                                             session.job, lambda job: job.job_id(), transient, counts))
+            results = [await_result(key, job.result, f"IBM job {job.job_id()} on {where}", transient)
+                       for key, job in jobs]
+        return results
+
     def _account(self) -> dict:
         return {"filename": self.options.get("account_file"), "name": self.options.get("account_name"),
                 "channel": self.options.get("channel")}

@@ -6,13 +6,24 @@ A transient error (the network dropped, a timeout, the provider answered 429 or 
 a transient one that outlasts the attempts, raises :class:`RemoteJobError` with the provider's own
 message, which the runner stores as a failed row (never a lost one).  Plugins pass their provider's
 transient exception types; the core knows only Python's.
+
+The remote job journal: a backend submits through :func:`submit_or_attach` and waits through
+:func:`await_result`.  Each submission is keyed by its index within the qbench job and a hash of
+what it submits (circuits, parameter values, shots, seed), and its remote id is journalled
+(:class:`RemoteJournal`) *before* the result is awaited.  The runner's worker installs a journal
+backed by the results store for each job (:func:`journal_scope`), so a re-run after ``kill -9``
+finds the id of each submission it already paid for and re-attaches to that remote job (pending
+or finished) instead of submitting it again; a changed job hashes differently and never
+re-attaches to a stale remote job.  Outside the runner the journal remembers nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
-from typing import Callable, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, TypeVar
 
 from qbench.errors import QBenchError
 
@@ -67,5 +78,109 @@ def with_retries(call: Callable[[], T], what: str, transient: tuple[type[BaseExc
     raise AssertionError("unreachable")
 
 
+class RemoteJournal:
+    """Where a backend journals its remote submissions within one qbench job.
+
+    This base remembers nothing (a backend used outside the runner); :class:`qbench.run.journal.StoreJournal`
+    keeps them in the results store.  ``submitted`` and ``reattached`` count this job's submissions.
+    """
+
+    def __init__(self) -> None:
+        self.index = 0
+        self.submitted = 0
+        self.reattached = 0
+
+    def submission(self, *parts: bytes | str | int | float | None) -> str:
+        """The next submission's key: ``index:hash``, the index within the job and a hash of what is submitted."""
+        digest = hashlib.sha256()
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else repr(part).encode())
+            digest.update(b"\0")
+        key = f"{self.index}:{digest.hexdigest()[:20]}"
+        self.index += 1
+        return key
+
+    def lookup(self, submission: str) -> str | None:
+        """The remote id an earlier run journalled for this submission (not one that failed remotely)."""
+        return None
+
+    def record(self, submission: str, backend: str, remote_id: str) -> None:
+        """Journal a submission's remote id; called before its result is awaited."""
+
+    def finish(self, submission: str, status: str, message: str | None = None) -> None:
+        """Mark a submission ``done`` or ``failed`` (a failed one is submitted anew by a later run)."""
+
+    def close(self) -> None:
+        """Let go of whatever the journal holds open."""
+
+
+_JOURNAL: list[RemoteJournal] = [RemoteJournal()]
+
+
+def current_journal() -> RemoteJournal:
+    """The journal of the job running in this process (one that remembers nothing outside the runner)."""
+    return _JOURNAL[-1]
+
+
+@contextmanager
+def journal_scope(journal: RemoteJournal) -> Iterator[RemoteJournal]:
+    """Make ``journal`` the current one while a job runs (the worker does this around each job)."""
+    _JOURNAL.append(journal)
+    try:
+        yield journal
+    finally:
+        _JOURNAL.remove(journal)
+        journal.close()
+
+
+def submit_or_attach(parts: tuple, backend: str, submit: Callable[[], T], attach: Callable[[str], T | None],
+                     job_id: Callable[[T], str], transient: tuple[type[BaseException], ...] = (),
+                     counts: dict | None = None) -> tuple[str, T]:
+    """``(key, remote job)``: the remote job an earlier run journalled for this submission, found again with
+    ``attach(id)``, or else a new one from ``submit()``, journalled before it is returned.  ``counts`` (a
+    backend's usage, say) gets ``submitted`` or ``reattached`` added to.
+
+    ``attach`` returns ``None`` where the provider cannot hand a job back (local testing mode); a journalled
+    job the provider no longer knows (``attach`` fails) is submitted anew and the new id replaces the old.
+    """
+    journal = current_journal()
+    key = journal.submission(backend, *parts)
+    earlier = journal.lookup(key)
+    if earlier is not None:
+        try:
+            job = with_retries(lambda: attach(earlier), f"re-attaching to job {earlier} on {backend}", transient)
+        except RemoteJobError:
+            job = None
+        if job is not None:
+            journal.reattached += 1
+            _add(counts, "reattached")
+            return key, job
+    job = with_retries(submit, f"submitting to {backend}", transient)
+    journal.submitted += 1
+    _add(counts, "submitted")
+    journal.record(key, backend, str(job_id(job)))
+    return key, job
+
+
+def _add(counts: dict | None, what: str) -> None:
+    if counts is not None:
+        for name in ("submitted", "reattached"):
+            counts.setdefault(name, 0)
+        counts[what] += 1
+
+
+def await_result(key: str, call: Callable[[], T], what: str, transient: tuple[type[BaseException], ...] = ()) -> T:
+    """The result of the journalled submission ``key`` (``call()`` with retries); the journal learns how it ended."""
+    journal = current_journal()
+    try:
+        result = with_retries(call, what, transient)
+    except RemoteJobError as exc:
+        journal.finish(key, "failed", str(exc))
+        raise
+    journal.finish(key, "done")
+    return result
+
+
 __all__ = ["RETRY_ATTEMPTS", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY", "TRANSIENT_ERRORS", "RemoteJobError",
-           "is_transient", "retry_delays", "with_retries"]
+           "RemoteJournal", "await_result", "current_journal", "is_transient", "journal_scope", "retry_delays",
+           "submit_or_attach", "with_retries"]

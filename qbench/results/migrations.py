@@ -72,6 +72,14 @@ def m002_identity_time_split_leases(conn: sqlite3.Connection) -> None:
                                            split["overhead_time"], row["job_key"]))
 
 
+@migration
+def m003_remote_jobs(conn: sqlite3.Connection) -> None:
+    """The remote job journal: every hardware submission of a job, recorded before its result is awaited."""
+    conn.execute("CREATE TABLE remote_jobs (job_key TEXT NOT NULL, submission TEXT NOT NULL, backend TEXT, "
+                 "remote_id TEXT NOT NULL, status TEXT NOT NULL, submitted_at REAL NOT NULL, message TEXT, "
+                 "PRIMARY KEY (job_key, submission))")
+
+
 def time_split(row: dict) -> dict:
     """Quantum (inside the backend), classical (the rest of fit and predict) and overhead (dispatch) seconds.
 

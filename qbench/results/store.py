@@ -15,6 +15,10 @@ A runner claims a job before running it: a placeholder row (status ``running``) 
 existing row gets a lease (owner, expiry) that the runner renews while the job runs; a
 lease expires when it is not renewed, or at once when its owner is a dead process on this
 host.  Readers never see placeholder rows.
+
+The ``remote_jobs`` table is the remote job journal (:mod:`qbench.run.journal`): each hardware
+submission's remote id, written by the worker before it waits for the result, so a re-run
+re-attaches to it instead of paying for it again.
 """
 
 from __future__ import annotations
@@ -349,6 +353,21 @@ class Store:
             self.conn.execute("UPDATE jobs SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?",
                               (owner,))
 
+    # ------------------------------------------------------------ remote job journal
+    @_writes
+    def record_remote_job(self, job_key: str, submission: str, backend: str, remote_id: str) -> None:
+        """Journal a hardware submission of job ``job_key`` before its result is awaited (replaces an earlier one)."""
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO remote_jobs VALUES (?, ?, ?, ?, 'submitted', ?, NULL)",
+                              (job_key, submission, backend, remote_id, time.time()))
+
+    @_writes
+    def finish_remote_job(self, job_key: str, submission: str, status: str, message: str | None = None) -> None:
+        """Mark a journalled submission ``done`` (its result came back) or ``failed`` (with the provider's message)."""
+        with self.transaction():
+            self.conn.execute("UPDATE remote_jobs SET status = ?, message = ? WHERE job_key = ? AND submission = ?",
+                              (status, message, job_key, submission))
+
     def reserve(self, size: int = RESERVE_BYTES) -> Path:
         """A file of ``size`` bytes beside the store, held while a runner runs so that on a full disk it can be
         deleted to make room for releasing the runner's leases; reserves of dead runners on this host go first."""
@@ -401,6 +420,16 @@ class Store:
                     row[c] = json.loads(row[c])
             out.append(row)
         return out
+
+    def remote_jobs(self, job_key: str | None = None) -> list[dict]:
+        """Journalled remote jobs (of one job, or all) in submission order, as dicts."""
+        q, args = "SELECT * FROM remote_jobs", []
+        if job_key is not None:
+            q, args = q + " WHERE job_key = ?", [job_key]
+        with self.lock:
+            cur = self.conn.execute(q + " ORDER BY submitted_at, rowid", args)
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, values)) for values in cur.fetchall()]
 
     def suites(self) -> list[str]:
         with self.lock:

@@ -1,7 +1,8 @@
 """Running one job in the current process: data, split, model search and fit, metrics, artifacts.
 
 This is what a worker process executes.  It returns the job's result fields (a subset
-of the store's columns) and never writes anything itself.  A backend that cannot run
+of the store's columns) and writes no row itself (a hardware backend's remote job ids go to
+the journal the worker installs, :mod:`qbench.run.journal`).  A backend that cannot run
 here (framework not installed, mode or task not supported, too many qubits) gives a
 ``skipped`` result with the reason; any exception propagates to the worker, which
 records it as a failure.

@@ -70,6 +70,14 @@ def worker_environment(threads: int | None) -> dict:
     return env
 
 
+def job_payload(job: Job, journal: str | None = None) -> dict:
+    """What a worker process receives: the job, and the store its remote jobs are journalled in (if any)."""
+    payload = job.payload()
+    if journal:
+        payload["remote_journal"] = journal
+    return payload
+
+
 class WorkerProcess:
     """One worker process, started on first use and replaced after a crash or a timeout."""
 
@@ -249,6 +257,8 @@ class LocalExecutor:
     """``-j N`` worker processes on this machine, one thread each feeding its worker from a :class:`JobBoard`."""
 
     name = "local"
+    #: The results store's path, where workers journal remote jobs (set by the runner).
+    journal: str | None = None
 
     def __init__(self, jobs: int = 1, threads_per_job: int | None = None) -> None:
         self.jobs = max(1, int(jobs))
@@ -276,7 +286,7 @@ class LocalExecutor:
                 if not _claimed(claim, job, done):
                     continue
                 try:
-                    result = worker.run(job.payload(), timeout, memory_limit)
+                    result = worker.run(job_payload(job, self.journal), timeout, memory_limit)
                 except Exception as exc:  # a bug here must not hang the run
                     result = crash_result("RunnerError", f"{type(exc).__name__}: {exc}")
                 if self._stop.is_set():
@@ -341,6 +351,8 @@ class DaskExecutor:
     """Jobs as Dask tasks: on the scheduler at ``address``, or on an in-process LocalCluster with ``jobs`` threads."""
 
     name = "dask"
+    #: The results store's path, where workers journal remote jobs (set by the runner; a shared file system).
+    journal: str | None = None
 
     def __init__(self, jobs: int = 1, address: str | None = None) -> None:
         try:
@@ -372,7 +384,7 @@ class DaskExecutor:
         jobs = [job for job in jobs if claim is None or claim(job)]
 
         token = uuid.uuid4().hex[:8]
-        self.futures = {self.client.submit(run_on_dask_worker, job.payload(), timeout, memory_limit,
+        self.futures = {self.client.submit(run_on_dask_worker, job_payload(job, self.journal), timeout, memory_limit,
                                            key=f"qbench-{job.key}-{token}", pure=False, retries=0): job
                         for job in jobs}
         for future in as_completed(list(self.futures)):

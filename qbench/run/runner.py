@@ -110,6 +110,7 @@ def run_jobs(suite: Suite, jobs: list[Job], store: Store, executor, *, timeout: 
         bar.update(1)
 
     try:
+        executor.journal = str(store.path.resolve())  # workers journal hardware submissions there
         define_suite(store, suite)
         leases = Leases(store, rerun)
         runnable = []

@@ -3,8 +3,9 @@
 Started as ``python -m qbench.run.worker FD`` by :class:`qbench.run.executors.WorkerProcess`.  It
 ignores Ctrl-C (the runner decides what happens), dumps a Python traceback to stderr on a
 fatal signal (``faulthandler``; the runner stores it for a segfault), exits when the
-runner dies, and for each job resets the peak-RSS counter, applies the memory limit and
-turns any exception into a ``failed`` result with its type and traceback.
+runner dies, and for each job resets the peak-RSS counter, applies the memory limit, installs
+the job's remote job journal (in the runner's store) and turns any exception into a ``failed``
+result with its type and traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ import traceback
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 
+from qbench.backends.remote import RemoteJournal, journal_scope
 from qbench.run.artifacts import failure_artifacts
+from qbench.run.journal import StoreJournal
 from qbench.run.environment import capture
 from qbench.secrets import blank
 from qbench.suite.jobs import Job
@@ -79,13 +82,20 @@ def memory_limit(extra_bytes: int | None):
 
 
 def run_job(payload: dict, limit: int | None = None) -> dict:
-    """Run one job here and return its result fields; never raises for a job's own errors."""
+    """Run one job here and return its result fields; never raises for a job's own errors.
+
+    ``payload["remote_journal"]`` (the store's path, set by the runner) makes the job's hardware
+    submissions journalled there (:mod:`qbench.run.journal`), so a re-run re-attaches to them.
+    """
+    payload = dict(payload)
+    journal_db = payload.pop("remote_journal", None)
     job = Job.from_payload(payload)
     started = now()
     reset_peak_memory()
     t0 = time.perf_counter()
+    journal = StoreJournal(journal_db, job.key, job.secrets()) if journal_db else RemoteJournal()
     try:
-        with memory_limit(limit):
+        with memory_limit(limit), journal_scope(journal):
             from qbench.run.evaluate import evaluate
 
             result = evaluate(job)

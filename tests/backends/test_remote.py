@@ -2,7 +2,8 @@
 
 import pytest
 
-from qbench.backends.remote import RETRY_ATTEMPTS, RemoteJobError, is_transient, retry_delays, with_retries
+from qbench.backends.remote import (RETRY_ATTEMPTS, RemoteJobError, RemoteJournal, await_result, current_journal,
+                                   is_transient, journal_scope, retry_delays, submit_or_attach, with_retries)
 from qbench.errors import QBenchError
 
 
@@ -58,3 +59,78 @@ def test_a_remote_failure_is_not_retried_and_keeps_the_providers_message():
 ])
 def test_what_counts_as_transient(exc, transient):
     assert is_transient(exc, (ProviderError,)) is transient
+
+
+# ------------------------------------------------------------------ the remote job journal
+class DictJournal(RemoteJournal):
+    """A journal kept in a dict shared by the "runs" of one job (as the store keeps it between runs)."""
+
+    def __init__(self, kept: dict) -> None:
+        super().__init__()
+        self.kept = kept
+
+    def lookup(self, submission):
+        entry = self.kept.get(submission)
+        return entry[0] if entry and entry[1] != "failed" else None
+
+    def record(self, submission, backend, remote_id):
+        self.kept[submission] = (remote_id, "submitted")
+
+    def finish(self, submission, status, message=None):
+        self.kept[submission] = (self.kept[submission][0], status)
+
+
+class Provider:
+    """Numbers the jobs it is sent; hands back the ones it has by id."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple] = []
+        self.attached: list[str] = []
+
+    def submit(self, what):
+        self.sent.append(what)
+        return f"job-{len(self.sent)}"
+
+    def attach(self, job_id):
+        self.attached.append(job_id)
+        return job_id
+
+
+def run_once(kept: dict, provider: Provider, batches: list[tuple]) -> list[str]:
+    """One run of a job that submits ``batches`` in order; the remote job ids it ends up with."""
+    with journal_scope(DictJournal(kept)):
+        out = []
+        for what in batches:
+            key, job = submit_or_attach(what, "dev", lambda what=what: provider.submit(what), provider.attach, str)
+            out.append(await_result(key, lambda job=job: job, f"job {job}"))
+        return out
+
+
+def test_a_rerun_reattaches_to_what_it_submitted_before():
+    kept, provider = {}, Provider()
+    first = run_once(kept, provider, [("a", b"1"), ("a", b"2")])
+    assert run_once(kept, provider, [("a", b"1"), ("a", b"2")]) == first == ["job-1", "job-2"]
+    assert len(provider.sent) == 2 and provider.attached == first
+
+
+def test_a_changed_submission_never_reattaches_to_a_stale_remote_job():
+    kept, provider = {}, Provider()
+    run_once(kept, provider, [("a", b"1"), ("a", b"2")])
+    # the same index within the job, other circuits or parameter values: submitted anew
+    assert run_once(kept, provider, [("a", b"1"), ("b", b"2")]) == ["job-1", "job-3"]
+    assert provider.attached == ["job-1"]
+
+
+def test_a_submission_the_provider_no_longer_knows_is_submitted_anew():
+    kept, provider = {}, Provider()
+    run_once(kept, provider, [("a", b"1")])
+    provider.attach = lambda job_id: (_ for _ in ()).throw(JobFailure(f"job {job_id} not found"))
+    assert run_once(kept, provider, [("a", b"1")]) == ["job-2"]
+    assert list(kept.values()) == [("job-2", "done")]
+
+
+def test_outside_the_runner_the_journal_remembers_nothing():
+    provider = Provider()
+    for _ in range(2):
+        key, job = submit_or_attach(("a",), "dev", lambda: provider.submit("a"), provider.attach, str)
+    assert current_journal().lookup(key) is None and provider.sent == ["a", "a"] and not provider.attached

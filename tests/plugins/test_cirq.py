@@ -216,6 +216,42 @@ def test_hardware_path_with_a_local_sampler():
 
 
 @needs_cirq_google
+def test_engine_jobs_are_journalled_and_a_rerun_reattaches_by_id(tmp_path):
+    """Each Engine job's program and job ids are in the store before its results are awaited; the same job run
+    again fetches them (``get_program(...).get_job(...)``) instead of submitting: a local Engine processor."""
+    from cirq_google.engine import SimulatedLocalProcessor
+    from cirq_google.engine.simulated_local_job import LocalSimulationType
+
+    from qbench.backends.remote import journal_scope
+    from qbench.results.store import Store
+    from qbench.run.journal import StoreJournal
+
+    # asynchronous: a job runs once, when it is submitted, and keeps its results (as the Engine does)
+    processor = SimulatedLocalProcessor(processor_id="local", sampler=cirq.Simulator(seed=4),
+                                        simulation_type=LocalSimulationType.ASYNCHRONOUS)
+    case = C.model_cases(qubits=(2,), n_samples=3)[1]
+    db = tmp_path / "results.db"
+    Store(db).close()
+
+    def run(shots=200):
+        with journal_scope(StoreJournal(db, "job-1")):
+            b = open_backend("cirq", mode="hardware", shots=shots, sampler=processor.get_sampler())
+            return b.expval(case.circuit, case.angles, case.weights, z_observable(2)), b.usage.extra["remote_jobs"]
+
+    first, counts = run()
+    assert counts == {"submitted": 1, "reattached": 0}
+    (entry,) = Store(db, create=False).remote_jobs("job-1")
+    program_id, job_id = entry["remote_id"].split()
+    assert entry["status"] == "done" and entry["backend"] == "local"
+    assert processor.get_program(program_id).get_job(job_id).id() == job_id
+    again, counts = run()
+    assert counts == {"submitted": 0, "reattached": 1} and np.array_equal(again, first)
+    assert len(processor.list_programs()) == 1
+    _, counts = run(shots=300)  # other shots: another submission, never the stale job
+    assert counts == {"submitted": 1, "reattached": 0} and len(processor.list_programs()) == 2
+
+
+@needs_cirq_google
 def test_hardware_path_compiles_onto_a_google_device():
     """A local Engine processor with the rainbow device: routing (K4 needs SWAPs), CZ gate set, validation."""
     import cirq_google as cg

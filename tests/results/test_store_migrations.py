@@ -176,3 +176,25 @@ def test_migrated_time_split_is_never_negative(tmp_path):
         assert capped["quantum_time"] == pytest.approx(capped["fit_time"] + capped["predict_time"])
         assert capped["classical_time"] == 0.0
         assert rows["fab501b7067c059328be"]["overhead_time"] == 0.0
+
+
+def test_the_remote_job_journal_is_written_by_runners_and_read_without_writing(tmp_path):
+    """Migration 3's ``remote_jobs``: a v1 store read by a reader shows an empty journal and stays v1;
+    a writer journals a submission, marks it done or failed, and a reader sees it as written."""
+    db = v1_copy(tmp_path)
+    data = db.read_bytes()
+    with Store(db, create=False) as reader:  # migrated in memory only
+        assert reader.remote_jobs() == []
+    assert db.read_bytes() == data and sql(db, "PRAGMA user_version") == [(1,)]
+    with Store(db) as store:
+        store.record_remote_job("job-a", "0:abc", "ibm_torino", "d1f3")
+        store.record_remote_job("job-a", "1:def", "ibm_torino", "d1f4")
+        store.record_remote_job("job-b", "0:abc", "ibm_torino", "e5")
+        store.finish_remote_job("job-a", "0:abc", "done")
+        store.finish_remote_job("job-a", "1:def", "failed", "Job failed: 8004")
+        store.record_remote_job("job-b", "0:abc", "ibm_torino", "e6")  # submitted anew: the new id replaces the old
+    with Store(db, create=False) as reader:
+        got = [(r["job_key"], r["submission"], r["remote_id"], r["status"], r["message"]) for r in reader.remote_jobs()]
+        assert got == [("job-a", "0:abc", "d1f3", "done", None), ("job-a", "1:def", "d1f4", "failed", "Job failed: 8004"),
+                       ("job-b", "0:abc", "e6", "submitted", None)]
+        assert [r["remote_id"] for r in reader.remote_jobs("job-b")] == ["e6"]
