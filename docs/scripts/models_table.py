@@ -98,6 +98,17 @@ def _circuit(row) -> str:
     return "```\n" + "\n\n".join(blocks) + "\n```"
 
 
+def _runs_on(row) -> list[tuple[str, tuple[str, ...]]]:
+    """The backends and modes a model runs on: its task's backends, narrowed by the estimator's own
+    ``supported_backends`` / ``supported_modes`` (the runner skips the rest, e.g. the Boltzmann machines)."""
+    from qbench.models.kinds import estimator_class
+
+    cls = estimator_class(row.name)
+    backends, modes = getattr(cls, "supported_backends", None), getattr(cls, "supported_modes", None)
+    return [(b, tuple(m for m in ms if modes is None or m in modes)) for b, ms in row.backends
+            if backends is None or b in backends]
+
+
 def render() -> str:
     """The text of docs/models.md."""
     from qbench.plugin.model_listing import model_rows
@@ -112,7 +123,7 @@ def render() -> str:
              "time per fit: qbench vs qml-benchmarks |",
              "|---|---|---|---|---|---|"]
     for row in rows:
-        where = ", ".join(f"{b} ({'/'.join(m)})" for b, m in row.backends) if row.task != "baseline" else "(classical)"
+        where = ", ".join(f"{b} ({'/'.join(m)})" for b, m in _runs_on(row)) if row.task != "baseline" else "(classical)"
         grid = "<br>".join(_grids(row.name, suite)) or "–"
         lines.append(f"| `{row.name}` | {row.paper or '–'} | {row.task} / {row.family} | {grid} | {where} | "
                      f"{_times(row.name, suite, timings)} |")
