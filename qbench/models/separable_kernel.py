@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 from qbench.circuits.zoo_kernel_maps import SeparableFeatureMap
 from qbench.errors import DataError
 from qbench.models.encoding import QuantumModelMixin
-from qbench.models.kernel import LazyCalibration, min_eigenvalue, project_psd
+from qbench.models.kernel import LazyCalibration, QuantumKernelClassifier, min_eigenvalue, project_psd
 from qbench.models.kernel_cache import default_cache
 
 
@@ -40,6 +40,13 @@ class SeparableKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimato
 
     #: The circuit templates docs/models.md draws for this model (name, parameters).
     circuit_templates = (("separable", {"layers": 1}),)
+
+    #: scikit-learn's declaration of the runner's and the SVM's parameters (``encoding_layers`` is checked when the
+    #: feature map is built, with its own message).
+    _parameter_constraints = {k: v for k, v in QuantumKernelClassifier._parameter_constraints.items()
+                              if k in ("C", "n_qubits", "reduction", "scaling", "backend", "mode", "shots",
+                                       "backend_options", "random_state", "bandwidth", "cache")}
+    _parameter_constraints["encoding_layers"] = "no_validation"
 
     def __init__(self, encoding_layers=1, C=1.0, n_qubits=None, reduction=None, scaling="minmax", backend="numpy",
                  mode="exact", shots=None, backend_options=None, random_state=None, bandwidth=None, cache=True):
@@ -72,7 +79,7 @@ class SeparableKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimato
 
     def fit(self, X, y):
         X, y, self.classes_ = self._validate_fit(X, y)
-        self.feature_map_, angles = self._fit_encoding(X)
+        self.feature_map_, _, angles = self._fit_encoding(X, lambda fm, n: fm.circuit(n), "kernel")
         self.circuit_ = self.feature_map_.circuit(self.n_qubits_)
         self.backend_ = self._open_backend(self.random_state)
         self.train_angles_ = angles
