@@ -77,7 +77,8 @@ def test_a_hand_edited_accuracy_fails_and_a_different_timing_does_not():
 @pytest.mark.integration
 @pytest.mark.parametrize("blocks", [
     ["quickstart-table", "diagnostics-geometry", "diagnostics-kernels", "diagnostics-ablation", "havlicek-suite"],
-    ["bowles-table"],
+    # the bowles2024 table re-runs 150 jobs (about 15 min on 2 cores): its own marker, `pytest -m bowles`
+    pytest.param(["bowles-table"], marks=pytest.mark.bowles),
 ], ids=["quick-suites", "bowles2024"])
 def test_the_docs_match_a_fresh_run_of_the_shipped_suites(tmp_path, blocks):
     """Runs the suites (QBENCH_DOCS_STORES=DIR reuses stores kept there), checks the docs, then edits a number
