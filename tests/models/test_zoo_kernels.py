@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from requires import needs
 
 from qbench.circuits.zoo_kernel_maps import KitchenSinkCircuit, SeparableFeatureMap
 from qbench.datasets.generators import linearly_separable
@@ -22,8 +23,8 @@ def data():
     return X[:30], y[:30], X[30:], y[30:]
 
 
+@needs("pennylane", "pennylane")
 def test_kitchen_sinks_same_model_on_numpy_and_pennylane(data):
-    pytest.importorskip("pennylane")
     X, y, Xt, _ = data
     a = QuantumKitchenSinks(n_episodes=8, backend="numpy", random_state=3).fit(X, y)
     b = QuantumKitchenSinks(n_episodes=8, backend="pennylane", random_state=3).fit(X, y)
@@ -32,8 +33,8 @@ def test_kitchen_sinks_same_model_on_numpy_and_pennylane(data):
     np.testing.assert_allclose(a.decision_function(Xt), b.decision_function(Xt), atol=1e-6)
 
 
+@needs("pennylane", "pennylane")
 def test_separable_kernel_same_model_on_numpy_and_pennylane(data):
-    pytest.importorskip("pennylane")
     X, y, Xt, _ = data
     a = SeparableKernelClassifier(encoding_layers=3, backend="numpy", random_state=0).fit(X, y)
     b = SeparableKernelClassifier(encoding_layers=3, backend="pennylane", random_state=0).fit(X, y)

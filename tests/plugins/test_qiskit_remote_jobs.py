@@ -155,7 +155,7 @@ def stored(db: Path) -> tuple[list[tuple], dict]:
 
 @pytest.mark.integration  # three runs that import Qiskit, one killed with -9 mid-wait (about 30 s)
 def test_kill_9_mid_wait_then_a_rerun_submits_nothing_twice_and_loses_no_result(provider, tmp_path, monkeypatch):
-    psutil = pytest.importorskip("psutil")
+    import psutil  # a core dependency of qbench
     suite_file = tmp_path / "remote.toml"
     suite_file.write_text(suite())
     db = tmp_path / "results.db"
