@@ -88,6 +88,10 @@ class WorkerProcess:
         self.log = None
         self.ready = False
         self.closed = False
+        # kill() and close() are called from the slot thread and from the runner's thread (shutdown, close):
+        # the connection is handed to exactly one of them, so a descriptor is never closed twice (a second
+        # os.close could close a descriptor another thread has since been given).
+        self._lock = threading.Lock()
         #: The worker's environment (:func:`qbench.run.environment.capture`), as it reported it on start.
         self.environment: dict | None = None
 
@@ -130,31 +134,36 @@ class WorkerProcess:
     def kill(self) -> int | None:
         """Kill the process (if any) and return its exit code."""
         code = None
-        if self.proc is not None:
-            if self.proc.poll() is None:
-                self.proc.kill()
+        proc = self.proc
+        if proc is not None:
+            if proc.poll() is None:
+                proc.kill()
             try:
-                code = self.proc.wait(timeout=30)
+                code = proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 code = None
-        if self.conn is not None:
-            self.conn.close()
-        self.proc, self.conn, self.ready = None, None, False
+        with self._lock:
+            conn, self.conn = self.conn, None
+            self.proc, self.ready = None, False
+        if conn is not None:
+            conn.close()
         return code
 
     def close(self) -> None:
         """Ask the worker to exit, then make sure it has."""
         self.closed = True
-        if self.proc is not None and self.proc.poll() is None and self.conn is not None:
+        proc, conn = self.proc, self.conn
+        if proc is not None and proc.poll() is None and conn is not None:
             try:
-                self.conn.send(None)
-                self.proc.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
+                conn.send(None)
+                proc.wait(timeout=5)
+            except (OSError, ValueError, subprocess.TimeoutExpired):  # ValueError: closed meanwhile by kill()
                 pass
         self.kill()
-        if self.log is not None:
-            self.log.close()
-            self.log = None
+        with self._lock:
+            log, self.log = self.log, None
+        if log is not None:
+            log.close()
 
     # ------------------------------------------------------------ running
     def run(self, payload: dict, timeout: float | None = None, memory_limit: int | None = None) -> dict:
@@ -265,6 +274,7 @@ class LocalExecutor:
         cpus = os.cpu_count() or 1
         self.env = worker_environment(threads_per_job or max(1, cpus // self.jobs))
         self.workers: list[WorkerProcess] = []
+        self.threads: list[threading.Thread] = []
         self._stop = threading.Event()
 
     def run(self, jobs: list[Job], timeout: float | None, memory_limit: int | None,
@@ -294,8 +304,8 @@ class LocalExecutor:
                 done.put((job, result))
             worker.close()
 
-        threads = [threading.Thread(target=slot, args=(i, w), name=f"qbench-slot-{i}", daemon=True)
-                   for i, w in enumerate(self.workers)]
+        threads = self.threads = [threading.Thread(target=slot, args=(i, w), name=f"qbench-slot-{i}", daemon=True)
+                                  for i, w in enumerate(self.workers)]
         for t in threads:
             t.start()
         received = 0
@@ -318,6 +328,8 @@ class LocalExecutor:
             w.kill()
 
     def close(self) -> None:
+        for t in self.threads:  # each slot closes its own worker as it ends; let it finish first
+            t.join(timeout=10)
         for w in self.workers:
             w.close()
 
