@@ -120,6 +120,8 @@ def test_every_paper_choice_translates_into_parameters_the_estimator_accepts(at)
         if job.seed:
             continue
         model = build_estimator(job)
+        if hasattr(model, "_parameter_constraints"):  # scikit-learn's check of the declared constraints
+            model._validate_params()
         params, _ = at.TRANSLATE[job.model](at.published_cell(job.model)["best_params"])
         if job.kind == "baseline":
             grid = model.steps[-1][1].param_grid
