@@ -127,9 +127,21 @@ def render_at_paper_params(published: dict, ours: dict) -> list[str]:
             agree += " (vs CV)"
         lines.append(f"| `{name}` ({entry['class']}) | {_params(cell['best_params'])} | {_published(cell, False)} | "
                      f"{mine['mean']:.3f} ± {mine['ci']:.3f} ({mine['seeds']} seeds) | {agree} | {mine['note'] or ''} |")
+    verdicts = [(line.split("`")[1], line.split(" | ")[-2]) for line in lines if line.startswith("| `")]
+    agree = [n for n, v in verdicts if v.startswith("yes")]
+    differ = [f"{n}: qbench {_direction(published, at, n)}" for n, v in verdicts if v.startswith("no")]
+    lines += ["", f"Of the {len(agree) + len(differ)} rows compared, {len(agree)} agree and {len(differ)} do not "
+              f"({', '.join(differ) or 'none'}); a published figure is one data set, so a row that does not agree "
+              "may differ in the data draw as much as in the model."]
     lines += ["", "Not in this table: " + "; ".join(f"{k}: {v}" for k, v in published.get("not_in_paper", {}).items())
               + "."]
     return lines
+
+
+def _direction(published: dict, at: dict, name: str) -> str:
+    cell = published["models"][name][DATASET]["2"]
+    figure = float(np.mean(cell["test"])) if "test" in cell else float(cell["cv"])
+    return "higher" if at["models"][name]["mean"] > figure else "lower"
 
 
 def _sibling():
