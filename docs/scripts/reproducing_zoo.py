@@ -3,10 +3,14 @@
 Published figures: ``docs/data/bowles2024_published.json`` (transcribed from qml-benchmarks' result files; the
 file says which).  qbench's: ``docs/data/bowles2024_zoo_qbench.json``, which ``--db`` summarises from a results
 store of ``suites/bowles2024.toml`` (mean test accuracy over seeds with the 95% t-interval half-width, and the
-hyperparameters CV chose most often).  The section sits between the markers below in docs/reproducing.md.
+hyperparameters CV chose most often) and whose ``at_paper_params`` entry ``zoo_at_paper_params.py`` writes (every
+zoo model at the paper's CV-chosen hyperparameters, d = 2).  The section sits between the markers below in
+docs/reproducing.md.
 
     qbench run suites/bowles2024.toml --db /tmp/bz.db -j 2 --only 'linearly_separable*/separable_kernel/*'
     python docs/scripts/reproducing_zoo.py --db /tmp/bz.db    # update the qbench JSON, then the section
+    python docs/scripts/zoo_at_paper_params.py                # the at-paper-params runs (minutes), then:
+    python docs/scripts/reproducing_zoo.py                    # render the section from the JSONs
     python docs/scripts/reproducing_zoo.py --check            # exit 1 when the section is stale
 """
 
