@@ -38,8 +38,8 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qbench.circuits.diagonal import diagonal_observable, projector
-from qbench.circuits.embeddings import amplitude_angles, amplitude_encoding
 from qbench.circuits.observables import Observable
+from qbench.circuits.variational import amplitude_angles, amplitude_circuit, normalised
 from qbench.errors import DataError
 from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, image_side, train_adam
 from qbench.models.encoding import QuantumModelMixin
@@ -105,7 +105,7 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         h = 2**self.m_
         padded = np.zeros((len(X), h, h))
         padded[:, :self.side_, :self.side_] = Z
-        angles = amplitude_angles(padded.reshape(len(X), -1))
+        angles = amplitude_angles(normalised(padded.reshape(len(X), -1)))
         n = self.circuit_.n_qubits
         if self.backend_.mode == "exact":
             probs = np.abs(self.backend_.states(self.circuit_, angles)) ** 2
@@ -140,7 +140,7 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         self.n_qubits_ = n
         rng = check_random_state(self.random_state)
         self.preprocessor_ = make_preprocessor(None, feature_range=(0.0, 1.0), scaling=self.scaling).fit(X)
-        self.circuit_ = amplitude_encoding(n)
+        self.circuit_ = amplitude_circuit(n)
         self.observables_ = self._observables(self.m_)
         self.backend_ = self._open_backend(rng)
         F = self._images(X)
