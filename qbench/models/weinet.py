@@ -20,7 +20,8 @@ not built (as in qml-benchmarks, it becomes the trained mixture); (2) qml-benchm
 S_a (x) S_a for every b (three distinct unitaries); here the nine are the S_a (x) S_b the
 paper's convolution needs; (3) the filter values cancel in qml-benchmarks' unitaries
 (V / filter), so ``filter_name`` has no effect there; it is validated and kept here for the
-grid, and likewise does not change the model.  Training is Adam over shuffled minibatches.
+grid, and likewise does not change the model.  Training is the core trainer's (Adam over shuffled
+minibatches, ``max_iter`` passes: :func:`qbench.models.training.train_epochs`).
 Exact mode takes all states in one ``states`` call; shots mode estimates each outcome's
 probability as the expectation of its projector from sampled counts (2**n ``expval`` calls)
 and measures the shifted observables on those.
@@ -41,9 +42,10 @@ from qbench.circuits.diagonal import diagonal_observable, projector
 from qbench.circuits.observables import Observable
 from qbench.circuits.variational import amplitude_angles, amplitude_circuit, normalised
 from qbench.errors import DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, image_side, train_adam
+from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, image_side
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
+from qbench.models.training import train_epochs
 
 
 FILTERS = ("edge_detect", "smooth", "sharpen")
@@ -147,11 +149,12 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         t = (y == self.classes_[1]).astype(float)
         n_w = self.n_correlators_ + 1
         params = np.concatenate([rng.normal(0.0, 1.0, len(SHIFTS)), rng.normal(0.0, 1.0, n_w) / n_w])
-        params, self.loss_curve_ = train_adam(lambda w, batch: self._loss_and_grad(w, F[batch], t[batch]), params,
-                                              len(t), rng, float(self.learning_rate), int(self.max_iter),
-                                              int(self.batch_size))
-        self.params_ = params
-        self.n_iter_ = int(self.max_iter)
+        result = train_epochs(lambda w, batch: self._loss_and_grad(w, F[batch], t[batch]), params, rng=rng,
+                              n_samples=len(t), learning_rate=float(self.learning_rate), batch_size=int(self.batch_size),
+                              max_epochs=int(self.max_iter))
+        self.params_ = result.params
+        self.loss_curve_ = result.epoch_losses
+        self.n_iter_ = len(result.epoch_losses)
         return self
 
     def decision_function(self, X):
