@@ -42,7 +42,7 @@ from qbench.circuits.diagonal import diagonal_observable, projector
 from qbench.circuits.observables import Observable
 from qbench.circuits.variational import amplitude_angles, amplitude_circuit, normalised
 from qbench.errors import DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, image_side
+from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, check_params, image_side
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
 from qbench.models.training import train_epochs
@@ -78,9 +78,9 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         self.backend_options = backend_options
         self.random_state = random_state
 
-    @classmethod
-    def check_n_features(cls, n_features: int) -> None:
-        """Refuse a feature count that is not a square image of side >= 3 (suites call this before running)."""
+    def check_width(self, n_features: int) -> None:
+        """Refuse parameters or a feature count that is not a square image of side >= 3 (suites ask before running)."""
+        check_params(self)
         if image_side(n_features) < 3:
             raise DataError(f"WeiNet needs images of side >= 3 (at least 4 qubits), got {n_features} pixels")
 
@@ -134,7 +134,7 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
 
     def fit(self, X, y):
         X, y, self.classes_ = self._check_training(X, y)
-        self.check_n_features(X.shape[1])
+        self.check_width(X.shape[1])
         self.m_ = math.ceil(math.log2(self.side_))
         n = 2 * self.m_
         if self.n_qubits is not None and int(self.n_qubits) != n:

@@ -144,6 +144,7 @@ def expand(suite: Suite) -> list[Job]:
     """The suite's jobs in order: data sets x sizes x models x backends x modes x shots x seeds, minus exclusions."""
     jobs: list[Job] = []
     seen: set[str] = set()
+    checked: set = set()
     for ds in suite.datasets:
         for n in ds.n_samples:
             for d in ds.n_features:
@@ -170,7 +171,7 @@ def expand(suite: Suite) -> list[Job]:
                                 plugins=tuple(suite.plugins), skip_reason=skip)
                             if job.key in seen or excluded(job, suite.exclude):
                                 continue
-                            _check_width(suite, job)
+                            _check_width(suite, job, checked)
                             seen.add(job.key)
                             jobs.append(job)
     if not jobs and suite.exclude:
@@ -178,20 +179,25 @@ def expand(suite: Suite) -> list[Job]:
     return jobs
 
 
-def _check_width(suite: Suite, job: Job) -> None:
-    """Refuse, before anything runs, a data width the job's model declares it cannot take (``check_n_features``)."""
-    if job.n_features is None or job.preprocess.get("reduction") is not None:
-        return
-    from qbench.plugin import manager as P
+def _check_width(suite: Suite, job: Job, checked: set) -> None:
+    """Refuse, before anything runs, a data width the job's model cannot take (its ``check_width`` hook).
 
-    obj = P.baseline_entry(job.baseline).obj if job.kind == "baseline" else P.model_entry(job.kind).obj
-    check = getattr(obj, "check_n_features", None)
-    if check is None:
+    Only jobs the ``[[exclude]]`` rules keep are asked (the image models are excluded from non-image
+    data sets); each model, data set and width once.
+    """
+    key = (job.model, job.dataset, json.dumps(job.preprocess, sort_keys=True), job.n_features)
+    if job.n_features is None or key in checked:
         return
+    checked.add(key)
+    from qbench.models.kinds import check_width
+
+    pre = job.preprocess
     try:
-        check(int(job.n_features))
+        check_width(job.kind, int(job.n_features), params=job.model_params, grid=job.grid, n_qubits=pre["n_qubits"],
+                    reduction=pre["reduction"], scaling=pre["scaling"], baseline=job.baseline)
     except QBenchError as exc:
-        raise SuiteError(f"{suite.path}: model {job.model!r} on {job.dataset} with {job.n_features} features: {exc}") from None
+        raise SuiteError(f"{suite.path}: model {job.model!r} on {job.dataset} with {job.n_features} features: "
+                         f"{exc}") from None
 
 
 def select(jobs: list[Job], patterns: list[str] | tuple[str, ...] | None) -> list[Job]:
