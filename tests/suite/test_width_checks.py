@@ -73,3 +73,11 @@ def test_bad_width_exits_2_before_the_store_is_written(cli, tmp_path):
     assert code == 2, out + err
     assert len(err.strip().splitlines()) == 1 and "image models take flattened square images" in err
     assert not (tmp_path / "store.db").exists()
+
+
+def test_a_data_set_at_its_natural_width_is_checked_too(tmp_path):
+    """breast_cancer has 30 features (no n_features in the suite): not a square image, refused before running."""
+    path = _suite(tmp_path, kind="weinet", name="w", steps="iter", dataset="")
+    path.write_text(path.read_text().replace('name = "linearly_separable"', 'name = "breast_cancer"'))
+    with pytest.raises(SuiteError, match="model 'w' on breast_cancer with 30 features: .*not a square"):
+        expand(load_suite(path))
