@@ -1,9 +1,10 @@
 """Generate docs/models.md from the model registry, suites/bowles2024.toml and the measured timings.
 
 One row per registered model (quantum models, then classical baselines): its paper, task and family, its
-hyperparameter grids (every ``suites/bowles2024.toml`` entry of that kind), the backends and modes that run its
-task, and its time per fit on 2-d linearly separable data next to qml-benchmarks' for the same grid points
-(``docs/data/zoo_vs_qml_benchmarks.json``, written by ``suites/benchmarks/scripts/zoo_vs_qml_benchmarks.py``).
+hyperparameter grids (every ``suites/bowles2024.toml`` entry of that kind), the backends and modes that run it
+(:func:`qbench.plugin.model_listing.runs_on`, as ``qbench models``), and its time per fit on 2-d linearly
+separable data next to qml-benchmarks' for the same grid points (``docs/data/zoo_vs_qml_benchmarks.json``,
+written by ``suites/benchmarks/scripts/zoo_vs_qml_benchmarks.py``).
 Below the table, each model's circuit: ``qbench draw`` of the templates its estimator names in
 ``circuit_templates`` (or :data:`CIRCUITS` for the built-ins), else its description.
 
@@ -36,7 +37,8 @@ docs/data/zoo_vs_qml_benchmarks.json; do not edit by hand (tests/test_models_doc
 Every model `qbench models` lists, as a suite names it (`[[models]] kind = "<model>"`; classical baselines
 as `kind = "baseline"`, `baseline = "<name>"`).  *Grid*: the hyperparameters `suites/bowles2024.toml` searches
 (the paper's supplementary grids, from qml-benchmarks' `hyperparameter_settings.py`; one line per suite entry).
-*Backends*: every registered backend that declares the model's task, with its declared modes.
+*Backends*: every registered backend that declares the model's task, with its declared modes, narrowed to those
+the model itself supports (`qbench models` lists the same).
 *Time per fit*: mean seconds of one fit on 240 training samples of 2-d linearly separable data (image models:
 4x4 bars and stripes), qbench on `numpy` (exact) next to qml-benchmarks' for the same class and grid points, trained
 models taking the same number of optimiser steps on both sides; measured side by side by
@@ -107,17 +109,6 @@ def _circuit(row) -> str:
     return "```\n" + "\n\n".join(blocks) + "\n```"
 
 
-def _runs_on(row) -> list[tuple[str, tuple[str, ...]]]:
-    """The backends and modes a model runs on: its task's backends, narrowed by the estimator's own
-    ``supported_backends`` / ``supported_modes`` (the runner skips the rest, e.g. the Boltzmann machines)."""
-    from qbench.models.kinds import estimator_class
-
-    cls = estimator_class(row.name)
-    backends, modes = getattr(cls, "supported_backends", None), getattr(cls, "supported_modes", None)
-    return [(b, tuple(m for m in ms if modes is None or m in modes)) for b, ms in row.backends
-            if backends is None or b in backends]
-
-
 def render() -> str:
     """The text of docs/models.md."""
     from qbench.plugin.model_listing import model_rows
@@ -132,7 +123,7 @@ def render() -> str:
              "time per fit: qbench vs qml-benchmarks |",
              "|---|---|---|---|---|---|"]
     for row in rows:
-        where = ", ".join(f"{b} ({'/'.join(m)})" for b, m in _runs_on(row)) if row.task != "baseline" else "(classical)"
+        where = ", ".join(f"{b} ({'/'.join(m)})" for b, m in row.backends) if row.task != "baseline" else "(classical)"
         grid = "<br>".join(_grids(row.name, suite)) or "–"
         lines.append(f"| `{row.name}` | {row.paper or '–'} | {row.task} / {row.family} | {grid} | {where} | "
                      f"{_times(row.name, suite, timings)} |")

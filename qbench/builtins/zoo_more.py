@@ -20,10 +20,12 @@ def qbench_register_models(register: RegisterModel) -> None:
              description="trainable QAOA-style embedding trained to separate the class states; fidelity to class means")
     register("boltzmann", "qbench.models.boltzmann:QuantumBoltzmannMachine", task="qnn", family="boltzmann",
              paper="Zoufal et al. 2021; Bowles et al. 2024: QuantumBoltzmannMachine",
-             description="<Z> of the exact Gibbs state of a data-dependent Hamiltonian (numpy backend only)")
+             description="<Z> of the exact Gibbs state of a data-dependent Hamiltonian (numpy backend only)",
+             supported_backends=("numpy",), supported_modes=("exact",))
     register("boltzmann_separable", "qbench.models.boltzmann:SeparableQuantumBoltzmannMachine", task="qnn",
              family="boltzmann", paper="Bowles et al. 2024: QuantumBoltzmannMachineSeparable",
-             description="product of single-qubit Gibbs states of data-dependent fields (numpy backend only)")
+             description="product of single-qubit Gibbs states of data-dependent fields (numpy backend only)",
+             supported_backends=("numpy",), supported_modes=("exact",))
 
 
 @hookimpl

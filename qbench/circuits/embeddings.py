@@ -1,12 +1,12 @@
 """Circuits of the zoo-more models (Bowles et al. 2024), built from the IR gate set.
 
-Amplitude encoding (WeiNet), the QAOA embedding (quantum metric learning) and random
-quanvolution filters; helpers to invert a gate list and to bind weights as constants.
+The QAOA embedding (quantum metric learning) and random quanvolution filters; helpers to invert
+a gate list and to bind weights as constants.  WeiNet's amplitude encoding is the variational
+zoo's (:func:`qbench.circuits.variational.amplitude_circuit`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,46 +32,6 @@ def random_filter(n_qubits: int, depth: int, rotations: int, rng) -> Circuit:
                 gates.append(Gate(name, (int(rng.randint(n_qubits)),), const(rng.uniform(0, 2 * np.pi))))
                 placed += 1
     return Circuit(n_qubits, tuple(gates), n_data=n_qubits, name="quanv_filter")
-
-
-def _gray(i: int) -> int:
-    return i ^ (i >> 1)
-
-
-def amplitude_encoding(n_qubits: int) -> Circuit:
-    """RY/CNOT state preparation of a real 2**n vector (Mottonen et al. 2004); 2**n - 1 data angles."""
-    gates, k = [], 0
-    for t in range(n_qubits):
-        size = 2**t
-        for i in range(size):
-            gates.append(Gate("RY", (t,), data(k + i)))
-            if size > 1:
-                bit = (_gray(i) ^ _gray((i + 1) % size)).bit_length() - 1
-                gates.append(Gate("CNOT", (t - 1 - bit, t)))
-        k += size
-    return Circuit(n_qubits, tuple(gates), 2**n_qubits - 1, 0, "amplitude")
-
-
-def amplitude_angles(V: np.ndarray) -> np.ndarray:
-    """Data angles of :func:`amplitude_encoding` for each row of V (real, normalised here; zero rows give |0>)."""
-    V = np.asarray(V, dtype=float)
-    n_rows, dim = V.shape
-    n = int(round(math.log2(dim)))
-    norm = np.linalg.norm(V, axis=1, keepdims=True)
-    V = np.where(norm > 0, V / np.where(norm > 0, norm, 1.0), np.eye(1, dim))
-    cols = []
-    for t in range(n):
-        size = 2**t
-        halves = V.reshape(n_rows, size, 2, dim // (2 * size))
-        if t < n - 1:
-            r = np.linalg.norm(halves, axis=3)
-            alpha = 2 * np.arctan2(r[:, :, 1], r[:, :, 0])
-        else:
-            alpha = 2 * np.arctan2(halves[:, :, 1, 0], halves[:, :, 0, 0])
-        # alpha_p = sum_i (-1)^{popcount(p & gray(i))} theta_i, so theta = M^T alpha / 2^t
-        M = np.array([[(-1) ** bin(p & _gray(i)).count("1") for i in range(size)] for p in range(size)], dtype=float)
-        cols.append(alpha @ M / size)
-    return np.hstack(cols)
 
 
 def qaoa_embedding_gates(n_qubits: int, n_features: int, layers: int, data_offset: int = 0) -> tuple[list, int]:

@@ -3,6 +3,7 @@
 * :class:`AmplitudeFeatureMap`: amplitude encoding of a real vector as a Mottonen-style tree of
   uniformly controlled RY rotations, each decomposed into RY and CNOT gates; the core computes
   the RY angles from the data (:func:`amplitude_angles`), so every backend runs the same gates.
+  The one amplitude encoding of the zoo: the tree tensor and circuit-centric classifiers and WeiNet use it.
 * :class:`RingEmbedding`: RX(x_i) on every qubit, then a CNOT ring, ``layers`` times (the vanilla QNN's embedding).
 * :class:`TreeTensorAnsatz`: the tree tensor network of Grant et al. 2018 (a power of two of qubits).
 * :class:`QCNNAnsatz`: convolution (two-qubit blocks on neighbours) and pooling (a controlled RY
@@ -85,14 +86,19 @@ def amplitude_angles(vectors: np.ndarray) -> np.ndarray:
     return np.hstack(cols)
 
 
+def normalised(V: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit norm; an all-zero row stays zero (:func:`amplitude_angles` encodes it as |0...0>)."""
+    V = np.asarray(V, dtype=float)
+    norms = np.linalg.norm(V, axis=1, keepdims=True)
+    return V / np.where(norms > 0, norms, 1.0)
+
+
 def pad_and_normalise(X: np.ndarray, size: int) -> np.ndarray:
     """Rows padded to ``size`` with 1/size entries and normalised (Bowles et al. 2024's amplitude-encoding input)."""
     X = np.asarray(X, dtype=float)
     if X.shape[1] > size:
         raise TemplateError(f"amplitude encoding of {X.shape[1]} features needs more than {size} amplitudes")
-    padded = np.hstack([X, np.full((len(X), size - X.shape[1]), 1.0 / size)])
-    norms = np.linalg.norm(padded, axis=1, keepdims=True)
-    return padded / np.where(norms > 0, norms, 1.0)
+    return normalised(np.hstack([X, np.full((len(X), size - X.shape[1]), 1.0 / size)]))
 
 
 def amplitude_qubits(n_features: int) -> int:
@@ -288,4 +294,4 @@ def dressed_circuit(n_qubits: int, layers: int, entangling: bool = True) -> Circ
 
 __all__ = ["AmplitudeFeatureMap", "QCNNAnsatz", "RingEmbedding", "TreeTensorAnsatz", "amplitude_angles",
            "amplitude_circuit", "amplitude_qubits", "controlled_ry", "dressed_circuit", "is_power_of_two",
-           "pad_and_normalise", "reuploading_circuit", "separable_circuit"]
+           "normalised", "pad_and_normalise", "reuploading_circuit", "separable_circuit"]

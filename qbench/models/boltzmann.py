@@ -4,7 +4,8 @@ The model output is f(x) = tr[O rho(x)] with the Gibbs state rho(x) = exp(-H(x)/
 H(x) = sum_i (theta^Z_i . x) Z_i + sum_i (theta^X_i . x) X_i + sum_{i<j} (theta^ZZ_ij . x) Z_i Z_j
 on one qubit per feature, and O the mean (``observable_type="sum"``) or product of Z on the
 first ``visible_qubits`` qubits ("single": 1, "half": n // 2, "full": n).  P(class 1) =
-(1 + f) / 2, trained on the log loss with Adam over shuffled minibatches.  The separable
+(1 + f) / 2, trained on the log loss by the core trainer (Adam over shuffled minibatches, ``max_iter``
+passes: :func:`qbench.models.training.train_epochs`).  The separable
 version is a product of one-qubit Gibbs states, H_i = (theta_2i . x) Z + (theta_2i+1 . x) X,
 one per visible qubit.
 
@@ -36,9 +37,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qbench.errors import CapabilityError, DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, check_params, train_adam
+from qbench.models.cnn import TRAINING_CONSTRAINTS, check_params
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
+from qbench.models.training import train_epochs
 
 
 #: The backends and modes these models run on (an exact classical simulation; see the module docstring).
@@ -218,11 +220,12 @@ class QuantumBoltzmannMachine(QuantumModelMixin, ClassifierMixin, BaseEstimator)
             dldf = (p - t) / (p * (1 - p)) * 0.5 / len(batch)
             return loss, ((dldf[:, None] * dfdc).T @ Z[batch]).ravel()
 
-        flat = rng.normal(0.0, 1.0, rows * d)
-        flat, self.loss_curve_ = train_adam(loss_and_grad, flat, len(target), rng, float(self.learning_rate),
-                                            int(self.max_iter), int(self.batch_size))
-        self.theta_ = flat.reshape(rows, d)
-        self.n_iter_ = int(self.max_iter)
+        result = train_epochs(loss_and_grad, rng.normal(0.0, 1.0, rows * d), rng=rng, n_samples=len(target),
+                              learning_rate=float(self.learning_rate), batch_size=int(self.batch_size),
+                              max_epochs=int(self.max_iter))
+        self.theta_ = result.params.reshape(rows, d)
+        self.loss_curve_ = result.epoch_losses
+        self.n_iter_ = len(result.epoch_losses)
         return self
 
     def _expectation(self, X) -> np.ndarray:

@@ -197,7 +197,7 @@ class ImageClassifierBase(ClassifierMixin, BaseEstimator):
     """Shared fit/predict of the CNN-headed image classifiers; subclasses define ``_images`` (features -> NHWC)."""
 
     @classmethod
-    def check_n_features(cls, n_features: int) -> None:
+    def check_width(cls, n_features: int) -> None:
         """Refuse a feature count that is not a flattened square image (suites call this before running)."""
         image_side(n_features)
 
@@ -296,4 +296,4 @@ def cnn(random_state=None, cv=5, learning_rate=None, kernel_shape=None, **params
 
 
 #: The CNN baseline takes flattened square images only (read by suites before running).
-cnn.check_n_features = _cnn_check
+cnn.check_width = _cnn_check

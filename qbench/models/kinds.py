@@ -6,7 +6,7 @@ Quantum models are registered through the ``qbench_register_models`` hook (the b
 
 from __future__ import annotations
 
-from qbench.plugin.manager import host, model_entry
+from qbench.plugin.manager import baseline_entry, host, model_entry
 
 BASELINE = "baseline"
 
@@ -30,3 +30,30 @@ def task_of(kind: str) -> str:
         return BASELINE
     registry = host.registries()["model"]
     return registry.get(kind).meta["task"] if kind in registry else kind
+
+
+#: Grid points whose widths are checked per model (a larger grid is checked on its first ones).
+WIDTH_CHECK_POINTS = 100
+
+
+def check_width(kind: str, n_features: int, *, params: dict, grid: dict, n_qubits: int | None = None,
+                reduction: str | None = None, scaling: str | None = None, baseline: str | None = None) -> None:
+    """Ask the model whether it takes ``n_features`` inputs, before anything runs; a one-line ``QBenchError`` if not.
+
+    The model's optional hook ``check_width(n_features: int) -> None``: on the estimator built with
+    the suite's parameters (every grid point) and the data set's ``n_qubits`` / ``reduction`` /
+    ``scaling`` (the tree tensor's power-of-two qubits, an image model's square image); on a
+    baseline's factory, with the width the baseline sees after the data set's PCA.
+    """
+    if kind == BASELINE:
+        check = getattr(baseline_entry(baseline).obj, "check_width", None)
+        if check is not None:
+            check(int(n_qubits) if reduction == "pca" else int(n_features))
+        return
+    cls = estimator_class(kind)
+    if not hasattr(cls, "check_width"):
+        return
+    from sklearn.model_selection import ParameterGrid
+
+    for point in (list(ParameterGrid(grid)) if grid else [{}])[:WIDTH_CHECK_POINTS]:
+        cls(**params, **point, n_qubits=n_qubits, reduction=reduction, scaling=scaling).check_width(int(n_features))

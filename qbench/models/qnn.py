@@ -23,7 +23,7 @@ from qbench.backends.options import MAX_SHOTS
 from qbench.circuits.bounds import MAX_REPETITIONS, check_gates
 from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
-from qbench.models.training import Adam, epoch_losses, train
+from qbench.models.training import Adam, train_epochs
 from qbench.plugin.manager import make_observable, make_template
 
 
@@ -138,14 +138,12 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.backend_ = self._open_backend(rng, gradient=self.gradient)
         target = (y == self.classes_[1]).astype(float)
         params = np.concatenate([rng.uniform(-np.pi, np.pi, self.circuit_.n_weights), [1.0, 0.0]])
-        n = len(target)
-        steps_per_pass = -(-n // int(self.batch_size))
-        result = train(lambda p, batch: self._loss_and_grad(p, angles[batch], target[batch]), params, rng=rng,
-                       n_samples=n, learning_rate=self.learning_rate, batch_size=int(self.batch_size),
-                       max_steps=int(self.max_iter) * steps_per_pass, sampling="epochs")
+        result = train_epochs(lambda p, batch: self._loss_and_grad(p, angles[batch], target[batch]), params, rng=rng,
+                              n_samples=len(target), learning_rate=self.learning_rate, batch_size=int(self.batch_size),
+                              max_epochs=int(self.max_iter))
         params = result.params
-        self.loss_curve_ = epoch_losses(result, n)
-        self.n_iter_ = int(self.max_iter)
+        self.loss_curve_ = result.epoch_losses
+        self.n_iter_ = len(result.epoch_losses)
         self.gradient_variance_over_inits_ = self._gradient_variance_over_inits(rng, angles, target)
         self.weights_, self.output_scale_, self.output_bias_ = params[:-2], float(params[-2]), float(params[-1])
         return self

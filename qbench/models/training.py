@@ -6,7 +6,9 @@ training), and the trainer owns the rest: the optimiser, which samples each step
 from the model's ``random_state``, so a seed gives the same model on every exact backend), and
 when to stop.  The stop rule is the one Bowles, Ahmed & Schuld (2024) train with: the loss is
 flat when the means of the last two windows of ``convergence_interval`` steps differ by no more
-than half the standard error of the last window; ``max_steps`` caps the run.
+than half the standard error of the last window; ``max_steps`` caps the run.  Models whose
+``max_iter`` counts passes over the data (QNNClassifier, WeiNet, the Boltzmann machines) train
+through :func:`train_epochs`.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ class TrainResult:
     step_losses: list[float] = field(default_factory=list)
     batch_sizes: list[int] = field(default_factory=list)
     converged: bool = False
+    #: Mean loss per completed pass over the data (:func:`train_epochs` only).
+    epoch_losses: list[float] = field(default_factory=list)
 
     @property
     def n_steps(self) -> int:
@@ -131,6 +135,22 @@ def train(loss_and_grad: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndar
     return result
 
 
+def train_epochs(loss_and_grad: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]], params: np.ndarray, *,
+                 rng: np.random.RandomState, n_samples: int, learning_rate: float, batch_size: int,
+                 max_epochs: int) -> TrainResult:
+    """:func:`train` for the models whose ``max_iter`` counts passes: ``max_epochs`` shuffled passes, no stop rule.
+
+    Every pass is a fresh permutation of the samples cut into ``batch_size`` batches; the result's
+    ``epoch_losses`` holds the mean loss of each completed pass (the models' ``loss_curve_``).
+    """
+    check_schedule(learning_rate, batch_size, max_epochs)
+    steps_per_pass = -(-int(n_samples) // int(batch_size))
+    result = train(loss_and_grad, params, rng=rng, n_samples=n_samples, learning_rate=learning_rate,
+                   batch_size=int(batch_size), max_steps=int(max_epochs) * steps_per_pass, sampling="epochs")
+    result.epoch_losses = epoch_losses(result, n_samples)
+    return result
+
+
 def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
     """Mean training loss per pass over the data, for ``sampling="epochs"`` (batches weighted by size)."""
     out, pass_losses, seen = [], [], 0
@@ -144,4 +164,4 @@ def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
 
 
 __all__ = ["Adam", "SAMPLINGS", "TrainResult", "check_schedule", "epoch_batches", "epoch_losses", "loss_is_flat",
-           "replacement_batches", "train"]
+           "replacement_batches", "train", "train_epochs"]

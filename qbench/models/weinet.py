@@ -20,7 +20,8 @@ not built (as in qml-benchmarks, it becomes the trained mixture); (2) qml-benchm
 S_a (x) S_a for every b (three distinct unitaries); here the nine are the S_a (x) S_b the
 paper's convolution needs; (3) the filter values cancel in qml-benchmarks' unitaries
 (V / filter), so ``filter_name`` has no effect there; it is validated and kept here for the
-grid, and likewise does not change the model.  Training is Adam over shuffled minibatches.
+grid, and likewise does not change the model.  Training is the core trainer's (Adam over shuffled
+minibatches, ``max_iter`` passes: :func:`qbench.models.training.train_epochs`).
 Exact mode takes all states in one ``states`` call; shots mode estimates each outcome's
 probability as the expectation of its projector from sampled counts (2**n ``expval`` calls)
 and measures the shifted observables on those.
@@ -38,12 +39,13 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qbench.circuits.diagonal import diagonal_observable, projector
-from qbench.circuits.embeddings import amplitude_angles, amplitude_encoding
 from qbench.circuits.observables import Observable
+from qbench.circuits.variational import amplitude_angles, amplitude_circuit, normalised
 from qbench.errors import DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, image_side, train_adam
+from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, check_params, image_side
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
+from qbench.models.training import train_epochs
 
 
 FILTERS = ("edge_detect", "smooth", "sharpen")
@@ -76,9 +78,9 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         self.backend_options = backend_options
         self.random_state = random_state
 
-    @classmethod
-    def check_n_features(cls, n_features: int) -> None:
-        """Refuse a feature count that is not a square image of side >= 3 (suites call this before running)."""
+    def check_width(self, n_features: int) -> None:
+        """Refuse parameters or a feature count that is not a square image of side >= 3 (suites ask before running)."""
+        check_params(self)
         if image_side(n_features) < 3:
             raise DataError(f"WeiNet needs images of side >= 3 (at least 4 qubits), got {n_features} pixels")
 
@@ -105,7 +107,7 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         h = 2**self.m_
         padded = np.zeros((len(X), h, h))
         padded[:, :self.side_, :self.side_] = Z
-        angles = amplitude_angles(padded.reshape(len(X), -1))
+        angles = amplitude_angles(normalised(padded.reshape(len(X), -1)))
         n = self.circuit_.n_qubits
         if self.backend_.mode == "exact":
             probs = np.abs(self.backend_.states(self.circuit_, angles)) ** 2
@@ -132,7 +134,7 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
 
     def fit(self, X, y):
         X, y, self.classes_ = self._check_training(X, y)
-        self.check_n_features(X.shape[1])
+        self.check_width(X.shape[1])
         self.m_ = math.ceil(math.log2(self.side_))
         n = 2 * self.m_
         if self.n_qubits is not None and int(self.n_qubits) != n:
@@ -140,18 +142,19 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         self.n_qubits_ = n
         rng = check_random_state(self.random_state)
         self.preprocessor_ = make_preprocessor(None, feature_range=(0.0, 1.0), scaling=self.scaling).fit(X)
-        self.circuit_ = amplitude_encoding(n)
+        self.circuit_ = amplitude_circuit(n)
         self.observables_ = self._observables(self.m_)
         self.backend_ = self._open_backend(rng)
         F = self._images(X)
         t = (y == self.classes_[1]).astype(float)
         n_w = self.n_correlators_ + 1
         params = np.concatenate([rng.normal(0.0, 1.0, len(SHIFTS)), rng.normal(0.0, 1.0, n_w) / n_w])
-        params, self.loss_curve_ = train_adam(lambda w, batch: self._loss_and_grad(w, F[batch], t[batch]), params,
-                                              len(t), rng, float(self.learning_rate), int(self.max_iter),
-                                              int(self.batch_size))
-        self.params_ = params
-        self.n_iter_ = int(self.max_iter)
+        result = train_epochs(lambda w, batch: self._loss_and_grad(w, F[batch], t[batch]), params, rng=rng,
+                              n_samples=len(t), learning_rate=float(self.learning_rate), batch_size=int(self.batch_size),
+                              max_epochs=int(self.max_iter))
+        self.params_ = result.params
+        self.loss_curve_ = result.epoch_losses
+        self.n_iter_ = len(result.epoch_losses)
         return self
 
     def decision_function(self, X):

@@ -68,4 +68,5 @@ class RegisterModel(Protocol):
     """``register`` of :func:`~qbench.plugin.hookspecs.qbench_register_models`."""
 
     def __call__(self, name: str, estimator: str | type, *, task: str, family: str = "", paper: str = "",
-                 description: str = "", aliases: Sequence[str] = ()) -> None: ...
+                 description: str = "", aliases: Sequence[str] = (), supported_backends: Sequence[str] | None = None,
+                 supported_modes: Sequence[str] | None = None) -> None: ...

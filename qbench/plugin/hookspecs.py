@@ -84,11 +84,13 @@ def qbench_register_models(register: RegisterModel) -> None:
     """Register quantum models: the scikit-learn estimators a suite's ``[[models]] kind`` names.
 
     :param register: ``register(name, estimator, *, task, family="", paper="", description="",
-        aliases=())``.  ``estimator`` is ``"module:Class"`` (imported on first use) or the class:
+        aliases=(), supported_backends=None, supported_modes=None)``.  ``estimator`` is ``"module:Class"`` (imported on first use) or the class:
         a scikit-learn classifier that accepts the runner's parameters (``n_qubits``, ``reduction``,
         ``scaling``, ``backend``, ``mode``, ``shots``, ``backend_options``, ``random_state``), as
         :class:`qbench.models.encoding.QuantumModelMixin` provides.  ``task`` is the backend task it
         needs, ``"kernel"`` (Gram matrices) or ``"qnn"`` (expectation values and gradients);
         ``family`` groups models in listings (``"kernel"``, ``"variational"``, ...); ``paper`` cites
-        the model's source.
+        the model's source.  ``supported_backends`` / ``supported_modes``: the only backends and
+        modes the model runs on (``None``: all that declare its task), as its estimator class
+        declares them; ``qbench models`` reads them here without importing the estimator.
     """

@@ -231,12 +231,15 @@ class PluginHost:
 
     @staticmethod
     def _model_register(regs, plugin_name):
-        def register(name, estimator, *, task, family="", paper="", description="", aliases=()):
+        def register(name, estimator, *, task, family="", paper="", description="", aliases=(),
+                     supported_backends=None, supported_modes=None):
             if name == "baseline":
                 raise QBenchError(f"plugin {plugin_name!r}: 'baseline' is reserved for classical baselines")
             if task not in MODEL_TASKS:
                 raise QBenchError(f"plugin {plugin_name!r}: model {name!r}: task {task!r} is not one of {MODEL_TASKS}")
-            meta = {"task": task, "family": family or task, "paper": paper}
+            meta = {"task": task, "family": family or task, "paper": paper,
+                    "supported_backends": None if supported_backends is None else tuple(supported_backends),
+                    "supported_modes": None if supported_modes is None else tuple(supported_modes)}
             regs["model"].add(Entry(name, estimator, plugin_name, description, tuple(aliases), meta))
         return register
 

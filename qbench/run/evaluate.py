@@ -60,15 +60,15 @@ def _unsupported(job: Job, n_qubits: int | None):
 
 def _model_refuses(job: Job) -> str | None:
     """Why the job's model cannot run on its backend or mode, when the model declares
-    ``supported_backends`` / ``supported_modes`` (a classical simulation such as the Boltzmann machines')."""
-    from qbench.models.kinds import estimator_class
+    ``supported_backends`` / ``supported_modes`` (a classical simulation such as the Boltzmann machines'):
+    read by :func:`~qbench.plugin.model_listing.model_support`, as ``qbench models`` reads them."""
+    from qbench.plugin.manager import model_entry
+    from qbench.plugin.model_listing import model_support
 
     try:
-        cls = estimator_class(job.kind)
+        backends, modes = model_support(model_entry(job.kind))
     except QBenchError:
         return None
-    backends = getattr(cls, "supported_backends", None)
-    modes = getattr(cls, "supported_modes", None)
     if backends is not None and job.backend not in backends:
         return f"model {job.kind!r} runs on backend {'/'.join(backends)} only (it computes its states classically)"
     if modes is not None and job.mode not in modes:

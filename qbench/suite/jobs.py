@@ -144,6 +144,7 @@ def expand(suite: Suite) -> list[Job]:
     """The suite's jobs in order: data sets x sizes x models x backends x modes x shots x seeds, minus exclusions."""
     jobs: list[Job] = []
     seen: set[str] = set()
+    checked: dict = {}
     for ds in suite.datasets:
         for n in ds.n_samples:
             for d in ds.n_features:
@@ -170,7 +171,7 @@ def expand(suite: Suite) -> list[Job]:
                                 plugins=tuple(suite.plugins), skip_reason=skip)
                             if job.key in seen or excluded(job, suite.exclude):
                                 continue
-                            _check_width(suite, job)
+                            _check_width(suite, job, checked)
                             seen.add(job.key)
                             jobs.append(job)
     if not jobs and suite.exclude:
@@ -178,20 +179,40 @@ def expand(suite: Suite) -> list[Job]:
     return jobs
 
 
-def _check_width(suite: Suite, job: Job) -> None:
-    """Refuse, before anything runs, a data width the job's model declares it cannot take (``check_n_features``)."""
-    if job.n_features is None or job.preprocess.get("reduction") is not None:
-        return
-    from qbench.plugin import manager as P
+def _check_width(suite: Suite, job: Job, checked: dict) -> None:
+    """Refuse, before anything runs, a data width the job's model cannot take (its ``check_width`` hook).
 
-    obj = P.baseline_entry(job.baseline).obj if job.kind == "baseline" else P.model_entry(job.kind).obj
-    check = getattr(obj, "check_n_features", None)
-    if check is None:
+    Only jobs the ``[[exclude]]`` rules keep are asked (the image models are excluded from non-image
+    data sets); each model, preprocessing and width once.  A data set at its natural width (no
+    ``n_features``) is loaded once to learn it.
+    """
+    width = _width(job, checked)
+    key = ("model", job.model, json.dumps(job.preprocess, sort_keys=True), width)
+    if key in checked:
         return
+    checked[key] = True
+    from qbench.models.kinds import check_width
+
+    pre = job.preprocess
     try:
-        check(int(job.n_features))
+        check_width(job.kind, width, params=job.model_params, grid=job.grid, n_qubits=pre["n_qubits"],
+                    reduction=pre["reduction"], scaling=pre["scaling"], baseline=job.baseline)
     except QBenchError as exc:
-        raise SuiteError(f"{suite.path}: model {job.model!r} on {job.dataset} with {job.n_features} features: {exc}") from None
+        raise SuiteError(f"{suite.path}: model {job.model!r} on {job.dataset} with {width} features: {exc}") from None
+
+
+def _width(job: Job, cache: dict) -> int:
+    """The job's feature count: ``n_features``, or the loaded data set's when it has its natural width."""
+    if job.n_features is not None:
+        return int(job.n_features)
+    key = ("width", job.dataset, job.n_samples, json.dumps(job.dataset_params, sort_keys=True, default=str))
+    if key not in cache:
+        from qbench.datasets import load_dataset
+
+        X, _ = load_dataset(job.dataset, n_samples=job.n_samples, n_features=None, seed=job.data_seed or 0,
+                            **job.dataset_params)
+        cache[key] = int(X.shape[1])
+    return cache[key]
 
 
 def select(jobs: list[Job], patterns: list[str] | tuple[str, ...] | None) -> list[Job]:

@@ -169,7 +169,6 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
     datasets = [_dataset(t, cv) for t in top.tables("datasets", DATASET_KEYS)]
     models = [_model(t) for t in top.tables("models", MODEL_KEYS)]
     _unique(head, "models", [m.name for m in models])
-    _check_widths(top, datasets, models)
     backends = _backends(head, required=any(m.kind != "baseline" for m in models), modes=modes)
     backend_options = _backend_options(head, backends)
     exclude = [_exclude(t) for t in top.tables("exclude", EXCLUDE_KEYS, required=False)]
@@ -177,29 +176,6 @@ def parse_suite(text: str, path: str | Path = "<suite>") -> Suite:
                  backends=backends, modes=modes, seeds=seeds, cv=cv, timeout=timeout, memory_limit=memory_limit,
                  plugins=plugins, backend_options=backend_options, exclude=exclude, budget=budget,
                  mitigation=mitigation)
-
-
-def _check_widths(t: Table, datasets: list, models: list) -> None:
-    """A model that refuses a data set's width (a tree tensor's power-of-two qubits, ...) fails here, before anything runs.
-
-    Models opt in with ``check_width(n_features)`` (raising a one-line ``QBenchError``).
-    """
-    from sklearn.model_selection import ParameterGrid
-
-    for i, model in enumerate(models):
-        if model.kind == BASELINE or not hasattr(estimator_class(model.kind), "check_width"):
-            continue
-        cls = estimator_class(model.kind)
-        for point in (list(ParameterGrid(model.grid)) if model.grid else [{}])[:100]:
-            for ds in datasets:
-                est = cls(**model.params, **point, n_qubits=ds.n_qubits, reduction=ds.reduction, scaling=ds.scaling)
-                for d in ds.n_features:
-                    if d is None:
-                        continue
-                    try:
-                        est.check_width(int(d))
-                    except QBenchError as exc:
-                        t.fail(f"models[{i}]", f"{exc} (data set {ds.name!r} with {d} features)")
 
 
 def _toml_position(message: str, text: str) -> str:

@@ -49,15 +49,15 @@ def feature_map_cases(qubits=QUBITS, n_samples: int = 4, seed: int = 1234) -> li
 
 def zoo_more_data_cases(qubits=QUBITS, n_samples: int = 4, seed: int = 1234) -> list[Case]:
     """The zoo-more models' data-only circuits at up to 4 qubits: a quanvolution filter, amplitude encoding."""
-    from qbench.circuits.embeddings import amplitude_angles, amplitude_encoding, random_filter
+    from qbench.circuits.embeddings import random_filter
 
     rng = np.random.default_rng(seed + 1)
     cases = []
     for n in (q for q in qubits if q <= 4):
         bits = rng.integers(0, 2, size=(n_samples, n)).astype(float)
         cases.append(Case(f"quanv_filter@{n}q", random_filter(n, 2, 4, np.random.RandomState(seed + n)), bits, np.zeros(0)))
-        cases.append(Case(f"amplitude@{n}q", amplitude_encoding(n), amplitude_angles(rng.normal(size=(n_samples, 2**n))),
-                          np.zeros(0)))
+        cases.append(Case(f"amplitude@{n}q", variational.amplitude_circuit(n),
+                          variational.amplitude_angles(rng.normal(size=(n_samples, 2**n))), np.zeros(0)))
     return cases
 
 

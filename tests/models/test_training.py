@@ -5,7 +5,8 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 from qbench.errors import DataError
-from qbench.models.training import Adam, epoch_losses, loss_is_flat, train
+from qbench.models import training
+from qbench.models.training import Adam, epoch_losses, loss_is_flat, train, train_epochs
 
 
 def test_flat_rule_needs_more_than_two_windows_and_flags_a_plateau():
@@ -66,3 +67,52 @@ def test_bad_schedule_is_a_one_line_data_error(kw):
     args.update(kw)
     with pytest.raises(DataError):
         train(lambda p, b: (0.0, np.zeros(1)), np.zeros(1), **args)
+
+
+def test_train_epochs_runs_whole_passes_and_reports_each_pass():
+    seen = []
+
+    def loss_and_grad(p, batch):
+        seen.append(batch.copy())
+        return float(len(seen)), np.zeros_like(p)
+
+    result = train_epochs(loss_and_grad, np.zeros(1), rng=np.random.RandomState(0), n_samples=10, learning_rate=0.1,
+                          batch_size=4, max_epochs=3)
+    assert result.n_steps == 9 and len(result.epoch_losses) == 3  # ceil(10 / 4) = 3 batches a pass
+    for k in range(3):
+        assert sorted(np.concatenate(seen[3 * k:3 * k + 3])) == list(range(10))
+    assert result.epoch_losses[0] == pytest.approx((1 * 4 + 2 * 4 + 3 * 2) / 10)
+
+
+def _epoch_models():
+    from qbench.models.boltzmann import QuantumBoltzmannMachine, SeparableQuantumBoltzmannMachine
+    from qbench.models.qnn import QNNClassifier
+    from qbench.models.weinet import WeiNet
+
+    rng = np.random.default_rng(0)
+    images = rng.uniform(0, 1, (12, 16))
+    features = rng.normal(size=(12, 2))
+    return [(WeiNet(max_iter=2, batch_size=5, random_state=0), images, "params_"),
+            (QuantumBoltzmannMachine(max_iter=2, batch_size=5, random_state=0), features, "theta_"),
+            (SeparableQuantumBoltzmannMachine(max_iter=2, batch_size=5, random_state=0), features, "theta_"),
+            (QNNClassifier(max_iter=2, batch_size=5, random_state=0), features, "weights_")]
+
+
+@pytest.mark.parametrize("index", range(4), ids=["weinet", "boltzmann", "boltzmann_separable", "qnn"])
+def test_models_counting_passes_train_in_the_core_trainer(monkeypatch, index):
+    """max_iter passes of shuffled batches, through training.train (no training loop of the model's own)."""
+    model, X, learned = _epoch_models()[index]
+    calls = []
+
+    def recording(*args, **kwargs):
+        calls.append((kwargs, train(*args, **kwargs)))
+        return calls[-1][1]
+
+    monkeypatch.setattr(training, "train", recording)
+    y = np.arange(len(X)) % 2
+    model.fit(X, y)
+    assert len(calls) == 1
+    kwargs, result = calls[0]
+    assert kwargs["sampling"] == "epochs" and kwargs["max_steps"] == 2 * 3  # ceil(12 / 5) = 3 batches a pass
+    assert np.array_equal(np.ravel(getattr(model, learned)), result.params[:np.size(getattr(model, learned))])
+    assert model.loss_curve_ == result.epoch_losses and model.n_iter_ == 2
