@@ -1,0 +1,64 @@
+"""The zoo's speed comparison (suites/benchmarks/scripts/zoo_vs_qml_benchmarks.py) compares equal work.
+
+Its figures in docs/performance.md and docs/models.md rest on two claims checked here on qbench's side: a trained
+model fitted with the script's length parameters takes exactly the asked number of optimiser steps, and the
+timed grid points spread over the grid.  (qml-benchmarks' side runs in its own virtualenv; its fixed step count
+is its ``max_steps`` with the stop rule off, see the script's docstring.)
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from qbench.models import training
+from qbench.suite.parse import load_suite
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("zoo_vs_qml_benchmarks",
+                                                  ROOT / "suites" / "benchmarks" / "scripts" / "zoo_vs_qml_benchmarks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT = _script()
+SUITE = load_suite(SCRIPT.SUITE)
+TRAINED = [m for m in SUITE.models
+           if m.name not in SCRIPT.NOT_COMPARED and SCRIPT.peer_class(m.name, m.kind) and SCRIPT.is_trained(m)]
+
+
+def test_every_compared_trained_model_of_the_paper_is_timed():
+    names = {m.name for m in TRAINED}
+    assert {"circuit_centric", "data_reuploading", "dressed_circuit", "iqp_variational", "tree_tensor",
+            "separable_variational", "vanilla_qnn", "metric_learner", "boltzmann", "image_cnn",
+            "image_quanvolutional", "image_weinet"} <= names
+
+
+@pytest.mark.parametrize("model", TRAINED, ids=lambda m: m.name)
+def test_a_timed_fit_takes_exactly_the_asked_steps(model, monkeypatch):
+    steps = []
+    step = training.Adam.step
+
+    def counted(self, params, grad):
+        steps.append(1)
+        return step(self, params, grad)
+
+    monkeypatch.setattr(training.Adam, "step", counted)
+    X, y = SCRIPT.data(model)
+    asked = 16
+    point = SCRIPT.grid_points(model, 1)[0]
+    SCRIPT.make_qbench(model, point, SCRIPT.qbench_length(model, asked)).fit(X, y)
+    assert len(steps) == asked
+
+
+def test_timed_points_spread_over_the_grid_first_and_last_included():
+    model = next(m for m in SUITE.models if m.name == "iqp_variational")
+    every = SCRIPT.grid_points(model, None)
+    picked = SCRIPT.grid_points(model, 4)
+    assert len(every) == 36 and len(picked) == 4
+    assert picked[0] == every[0] and picked[-1] == every[-1]
+    assert SCRIPT.grid_points(model, 100) == every
