@@ -5,7 +5,9 @@ basis states with a phase (Z, CZ, RZ, P, RZZ, X, CNOT) are fused into one
 permutation and one phase matrix: phase = angles @ M, a single matrix product
 for all samples, so the ZZ and IQP feature maps cost one ``exp`` per repetition
 plus a Hadamard layer.  Other gates are applied one at a time as batched 2x2
-updates.  Qubit 0 is the most significant bit of a basis index.
+updates, except a data-driven opening of single-qubit gates (an angle embedding), which
+leaves |0...0> a product state and is built per qubit (:class:`ProductPrefix`).  Qubit 0 is
+the most significant bit of a basis index.
 """
 
 from __future__ import annotations
@@ -146,6 +148,53 @@ class UniformLayer:
         return view.reshape(state.shape)
 
 
+class ProductPrefix:
+    """The circuit's opening single-qubit gates (none of them fusable, some reading data) on |0...0>.
+
+    Until the first multi-qubit gate the state is a product of one-qubit states, so each qubit's
+    2-vector is evolved alone (per sample) and the state is their Kronecker product: a few
+    (samples, 2) operations and one product per qubit, instead of a full-state 2x2 update per gate.
+    """
+
+    def __init__(self, gates: tuple[Gate, ...], n_qubits: int, inverse_perm: np.ndarray | None = None) -> None:
+        self.gates = gates
+        self.n = n_qubits
+        #: A basis permutation applied after the prefix (the CNOT/X run that follows it, when it has no phase).
+        self.inverse_perm = inverse_perm
+
+    def state(self, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """States after the prefix, shape (samples, 2**n)."""
+        rows = angles.shape[0]
+        qubits: dict[int, tuple] = {}
+        for g in self.gates:
+            theta = gate_angles(g, angles, weights) if g.angle is not None else None
+            a, b, c, d = (np.reshape(e, -1) if np.ndim(e) else e for e in single_qubit_matrix(g, theta))
+            if g.wires[0] in qubits:
+                v0, v1 = qubits[g.wires[0]]
+                qubits[g.wires[0]] = (a * v0 + b * v1, c * v0 + d * v1)
+            else:  # the gate's first column: its image of |0>
+                qubits[g.wires[0]] = (a, c)
+        # Built as (2**k, samples), so every product runs along the samples, and transposed once at the end.
+        state = None
+        for w in range(self.n):
+            v0, v1 = qubits.get(w, (1.0, 0.0))
+            out = np.empty((1 if state is None else state.shape[0], 2, rows), dtype=complex)
+            if state is None:
+                out[0, 0], out[0, 1] = v0, v1
+            else:
+                np.multiply(state, v0, out=out[:, 0])
+                np.multiply(state, v1, out=out[:, 1])
+            state = out.reshape(-1, rows)
+        order = range(len(state)) if self.inverse_perm is None else self.inverse_perm
+        out = np.empty((rows, len(state)), dtype=complex)
+        if len(state) <= 64:  # the permutation and the transpose in one pass, a column at a time
+            for column, source in enumerate(order):
+                out[:, column] = state[source]
+        else:
+            np.copyto(out.T, state if self.inverse_perm is None else state[self.inverse_perm])
+        return out
+
+
 def _is_uniform_single(g: Gate) -> bool:
     return len(g.wires) == 1 and g.name not in _FUSABLE and (g.angle is None or g.angle.source != "data")
 
@@ -165,7 +214,14 @@ def compile_circuit(circuit: Circuit) -> tuple:
             steps.append(UniformLayer(tuple(layer), circuit.n_qubits) if len(layer) > 1 else layer[0])
             layer.clear()
 
-    for g in circuit.gates:
+    gates = circuit.gates
+    opening = 0
+    while opening < len(gates) and len(gates[opening].wires) == 1 and gates[opening].name not in _FUSABLE:
+        opening += 1
+    if any(g.angle is not None and g.angle.source == "data" for g in gates[:opening]):
+        steps.append(ProductPrefix(tuple(gates[:opening]), circuit.n_qubits))
+        gates = gates[opening:]
+    for g in gates:
         if g.name in _FUSABLE:
             if layer:
                 flush()
@@ -178,7 +234,15 @@ def compile_circuit(circuit: Circuit) -> tuple:
             flush()
             steps.append(g)
     flush()
+    if len(steps) > 1 and isinstance(steps[0], ProductPrefix) and _is_permutation(steps[1]):
+        steps[:2] = [ProductPrefix(steps[0].gates, circuit.n_qubits, steps[1].inverse_perm)]
     return tuple(steps)
+
+
+def _is_permutation(step) -> bool:
+    """A fused run of CNOT/X gates only: a basis permutation without phase."""
+    return (isinstance(step, FusedRun) and not step.has_data and not len(step.weight_rows)
+            and step.const_phase is None and not step.is_identity_perm)
 
 
 def gate_angles(gate: Gate, angles: np.ndarray, weights: np.ndarray) -> np.ndarray | float:
@@ -299,6 +363,8 @@ def zero_states(n_samples: int, n_qubits: int) -> np.ndarray:
 
 
 def _uses_data(step) -> bool:
+    if isinstance(step, ProductPrefix):
+        return True
     if isinstance(step, FusedRun):
         return step.has_data
     if isinstance(step, UniformLayer):
@@ -336,6 +402,9 @@ def _simulate_block(steps: tuple, n: int, angles: np.ndarray, weights: np.ndarra
     state = zero_states(1, n)
     shared = True
     for step in steps:
+        if isinstance(step, ProductPrefix):  # always the first step, and per sample
+            state, shared = step.state(angles, weights), False
+            continue
         if shared and _uses_data(step):
             state = np.repeat(state, n_samples, axis=0)
             shared = False
