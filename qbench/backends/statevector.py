@@ -21,6 +21,7 @@ from qbench.circuits.ir import DIAGONAL_GATES, Circuit, Gate
 PERMUTATION_GATES = frozenset({"X", "CNOT"})
 _FUSABLE = DIAGONAL_GATES | PERMUTATION_GATES
 _SQ2 = 1.0 / np.sqrt(2.0)
+_EYE2 = np.eye(2)
 
 
 def _bit(index: np.ndarray, wire: int, n: int) -> np.ndarray:
@@ -115,6 +116,10 @@ class FusedRun:
         return state if self.is_identity_perm else state[:, self.inverse_perm]
 
 
+#: Up to this width a uniform layer's left factor is applied as one 2-D matrix product over all samples.
+SMALL_LAYER_QUBITS = 6
+
+
 class UniformLayer:
     """Single-qubit gates whose angles are the same for every sample (H, weight rotations).
 
@@ -129,8 +134,9 @@ class UniformLayer:
 
     def _kron(self, mats: dict, wires: range) -> np.ndarray:
         out = np.eye(1, dtype=complex)
-        for w in wires:
-            out = np.kron(out, mats.get(w, np.eye(2)))
+        for w in wires:  # np.kron's products, without its per-call overhead
+            b = mats.get(w, _EYE2)
+            out = (out[:, None, :, None] * b[None, :, None, :]).reshape(2 * len(out), -1)
         return out
 
     def apply(self, state: np.ndarray, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -138,14 +144,17 @@ class UniformLayer:
         for g in self.gates:
             theta = gate_angles(g, angles, weights) if g.angle is not None else None
             m = np.array(single_qubit_matrix(g, theta), dtype=complex).reshape(2, 2)
-            mats[g.wires[0]] = m @ mats.get(g.wires[0], np.eye(2))
+            mats[g.wires[0]] = m @ mats[g.wires[0]] if g.wires[0] in mats else m
         k = self.split
         left, right = self._kron(mats, range(k)), self._kron(mats, range(k, self.n))
-        view = state.reshape(state.shape[0], 2**k, 2 ** (self.n - k))
-        if k:
+        rows = state.shape[0]
+        view = state.reshape(rows, 2**k, 2 ** (self.n - k))
+        if k and self.n <= SMALL_LAYER_QUBITS:
+            # one 2-D product instead of numpy's loop over samples (the same sums, far less overhead)
+            view = (left @ view.transpose(1, 0, 2).reshape(2**k, -1)).reshape(2**k, rows, -1).transpose(1, 0, 2)
+        elif k:
             view = np.matmul(left, view)
-        view = np.matmul(view, right.T)
-        return view.reshape(state.shape)
+        return (view.reshape(-1, 2 ** (self.n - k)) @ right.T).reshape(state.shape)
 
 
 class ProductPrefix:
@@ -333,20 +342,52 @@ def apply_gate(state: np.ndarray, n: int, gate: Gate, angles: np.ndarray, weight
         return apply_single(state, n, gate.wires[0], m)
     if gate.name == "CNOT":
         return state[:, _cnot_perm(n, *gate.wires)]
-    pattern, fixed = phase_pattern(gate, _indices(n), n)
+    pattern, fixed = _phase_pattern(gate, n)
     if theta is None:
         return state * np.exp(1j * fixed * pattern)
     phase = np.multiply.outer(theta, pattern) if np.ndim(theta) else theta * pattern
     return state * np.exp(1j * phase)
 
 
+_PATTERNS: dict[tuple, tuple[np.ndarray, float]] = {}
+
+
+def _phase_pattern(gate: Gate, n: int) -> tuple[np.ndarray, float]:
+    """:func:`phase_pattern` on every basis state, cached per gate kind and wires."""
+    key = (gate.name, gate.wires, n)
+    hit = _PATTERNS.get(key)
+    if hit is None:
+        if len(_PATTERNS) >= 256:
+            _PATTERNS.clear()
+        pattern, fixed = phase_pattern(gate, _indices(n), n)
+        pattern = np.asarray(pattern, dtype=float)
+        pattern.setflags(write=False)
+        hit = _PATTERNS[key] = (pattern, fixed)
+    return hit
+
+
+@lru_cache(maxsize=256)
+def _pauli_perm(n: int, wire: int, name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """X or Y on ``wire`` as a basis permutation and (Y) the phase each amplitude picks up."""
+    idx = _indices(n)
+    perm = (idx ^ (1 << (n - 1 - wire))).astype(np.int32 if n < 31 else np.int64)
+    perm.setflags(write=False)
+    if name == "X":
+        return perm, None
+    phase = np.where(_bit(idx, wire, n) == 0, -1j, 1j)  # Y|1> = -i|0>, Y|0> = i|1>
+    phase.setflags(write=False)
+    return perm, phase
+
+
 def apply_generator(state: np.ndarray, n: int, gate: Gate) -> np.ndarray:
     """Gamma psi where dU/dtheta = Gamma U for the rotation gate U(theta)."""
     name = gate.name
-    if name == "RX":
-        return -0.5j * apply_single(state, n, gate.wires[0], (0.0, 1.0, 1.0, 0.0))
-    if name == "RY":
-        return -0.5j * apply_single(state, n, gate.wires[0], (0.0, -1j, 1j, 0.0))
+    if name in ("RX", "RY"):  # -i/2 times X or Y psi: a permutation of amplitudes (and, for Y, a phase)
+        perm, phase = _pauli_perm(n, gate.wires[0], name[1])
+        moved = state[:, perm]
+        if phase is not None:
+            moved *= phase
+        return -0.5j * moved
     if name == "RZ":
         return state * (-0.5j * _sign(n, gate.wires))
     if name == "P":
@@ -472,9 +513,12 @@ def adjoint_value_and_vjp(circuit: Circuit, angles: np.ndarray, weights: np.ndar
 
 def _adjoint_pass(circuit: Circuit, angles, weights, psi, diagonal, cot, grad, grad_angles=None) -> None:
     """Backward sweep; ``diagonal`` is O's diagonal, or one row per sample of the already cotangent-weighted O."""
-    n = circuit.n_qubits
+    n, m = circuit.n_qubits, len(psi)
     lam = psi * (diagonal if np.ndim(diagonal) == 2 else cot[:, None] * diagonal)
+    # psi and lambda go back through the same inverse gates: stacked, each gate is one call for both
+    both, both_angles = np.concatenate([psi, lam]), np.concatenate([angles, angles])
     for g in reversed(circuit.gates):
+        psi, lam = both[:m], both[m:]
         if g.angle is not None and g.angle.source == "weight":
             # sum_s c_s 2 Re <psi_s| O U^dagger ... G ... |psi_s>, already weighted by the cotangent in lam
             grad[g.angle.index] += g.angle.scale * 2.0 * float(np.vdot(lam, apply_generator(psi, n, g)).real)
@@ -482,8 +526,7 @@ def _adjoint_pass(circuit: Circuit, angles, weights, psi, diagonal, cot, grad, g
             # the same product, kept per sample: d f_s / d angles[s, j] for data-driven rotations
             per_sample = np.einsum("sk,sk->s", lam.conj(), apply_generator(psi, n, g)).real
             grad_angles[:, g.angle.index] += g.angle.scale * 2.0 * per_sample
-        psi = apply_gate(psi, n, g, angles, weights, inverse=True)
-        lam = apply_gate(lam, n, g, angles, weights, inverse=True)
+        both = apply_gate(both, n, g, both_angles, weights, inverse=True)
 
 
 def adjoint_value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray,

@@ -35,12 +35,22 @@ class Adam:
         self.t = 0
 
     def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """The updated parameters (a new array); the moments are updated in place, operation for operation
+        the textbook update m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, p - lr m_hat / (sqrt(v_hat) + eps)."""
         self.t += 1
-        self.m = self.beta1 * self.m + (1 - self.beta1) * grad
-        self.v = self.beta2 * self.v + (1 - self.beta2) * grad**2
-        m_hat = self.m / (1 - self.beta1**self.t)
-        v_hat = self.v / (1 - self.beta2**self.t)
-        return params - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        self.m *= self.beta1
+        self.m += (1 - self.beta1) * grad
+        self.v *= self.beta2
+        sq = np.multiply(grad, grad)
+        sq *= 1 - self.beta2
+        self.v += sq
+        denom = np.divide(self.v, 1 - self.beta2**self.t, out=sq)
+        np.sqrt(denom, out=denom)
+        denom += self.eps
+        update = self.m / (1 - self.beta1**self.t)
+        update *= self.lr
+        update /= denom
+        return params - update
 
 
 def loss_is_flat(losses, interval: int) -> bool:
