@@ -26,6 +26,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from qbench.errors import DataError
 from qbench.models.training import epoch_losses, train
@@ -298,9 +299,10 @@ class ImageClassifierBase(ClassifierMixin, BaseEstimator):
         self.net_ = ConvNet(images.shape[1], images.shape[3], self.kernel_shape, self.output_channels)
         target = (y == self.classes_[1]).astype(float)
         params = self.net_.init(rng)
-        params, self.loss_curve_ = train_adam(
-            lambda w, batch: self.net_.loss_and_grad(w, images[batch], target[batch]), params, len(target), rng,
-            float(self.learning_rate), int(self.max_iter), int(self.batch_size))
+        with threadpool_limits(limits=1, user_api="blas"):  # products this small only lose time to BLAS threads
+            params, self.loss_curve_ = train_adam(
+                lambda w, batch: self.net_.loss_and_grad(w, images[batch], target[batch]), params, len(target), rng,
+                float(self.learning_rate), int(self.max_iter), int(self.batch_size))
         self.params_ = params
         self.n_iter_ = int(self.max_iter)
 
