@@ -144,3 +144,20 @@ def test_an_opening_without_data_stays_on_the_shared_path():
     """A constant opening (the IQP map's H layer) is simulated once for all samples, as before: no ProductPrefix."""
     case = [c for c in C.feature_map_cases((3,), n_samples=2) if "iqp" in c.label.lower()][0]
     assert not any(isinstance(s, statevector.ProductPrefix) for s in statevector.compile_circuit(case.circuit))
+
+
+@pytest.mark.parametrize("name", ["RX", "RY"])
+@pytest.mark.parametrize("source", ["data", "weight"])
+def test_rx_ry_as_permutations_equal_the_two_by_two_update_bit_for_bit(name, source):
+    """apply_gate's RX/RY (a psi + b P psi) forms the same products and sums as the generic 2x2 update."""
+    rng = np.random.default_rng(3)
+    state = rng.normal(size=(6, 8)) + 1j * rng.normal(size=(6, 8))
+    angles, weights = rng.uniform(-3, 3, (6, 1)), rng.uniform(-3, 3, 1)
+    for wire in range(3):
+        gate = Gate(name, (wire,), Angle(source, 0, 0.7, 0.1))
+        for inverse in (False, True):
+            theta = statevector.gate_angles(gate, angles, weights)
+            m = statevector.single_qubit_matrix(gate, -theta if inverse else theta)
+            want = statevector.apply_single(state, 3, wire, m)
+            got = statevector.apply_gate(state, 3, gate, angles, weights, inverse=inverse)
+            assert np.array_equal(got, want)
