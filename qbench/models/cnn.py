@@ -4,8 +4,9 @@ The network is the paper's ConvolutionalNeuralNetwork: conv (``output_channels[0
 filters, ``kernel_shape`` square, SAME padding) -> 2x2 max-pool -> conv
 (``output_channels[1]``) -> 2x2 max-pool -> dense (2 * ``output_channels[1]``, ReLU) -> one
 logit, trained on the log loss.  Convolutions are dense matrix products on small images and
-im2col products on larger ones (:class:`ConvLayer`), and the backward pass is written out (tests check it against finite differences), so no deep-learning
-framework is needed.  Pooling pads odd sizes (SAME), so 3x3 and 4x4 images stay valid.
+im2col products on larger ones (:class:`ConvLayer`), and the backward pass is written out
+(tests check it against finite differences), so no deep-learning framework is needed.
+Pooling pads odd sizes (SAME), so 3x3 and 4x4 images stay valid.
 
 Training is the core's (:func:`qbench.models.training.train`): Adam on a flat parameter vector and
 shuffled minibatches, as :class:`~qbench.models.qnn.QNNClassifier` trains, so a seed gives one model.

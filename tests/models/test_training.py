@@ -83,7 +83,7 @@ def test_per_group_sampling_draws_distinct_samples_of_each_group_in_order():
 
 
 def test_the_image_models_and_the_metric_learner_train_in_the_core_trainer(monkeypatch):
-    """Their batches come from the trainer's samplers (one sampler per fit), and every step is the trainer's Adam step."""
+    """Their batches come from the trainer's samplers (one per fit), and every step is the trainer's Adam step."""
     from qbench.datasets.generators import linearly_separable
     from qbench.models import training
     from qbench.models.cnn import ConvolutionalNeuralNetwork
