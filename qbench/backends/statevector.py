@@ -183,10 +183,12 @@ class ProductPrefix:
                 qubits[g.wires[0]] = (a * v0 + b * v1, c * v0 + d * v1)
             else:  # the gate's first column: its image of |0>
                 qubits[g.wires[0]] = (a, c)
-        # Built as (2**k, samples), so every product runs along the samples, and transposed once at the end.
+        # Built as (2**k, samples), so every product runs along the samples, and transposed once at the end;
+        # on a few qubits the last qubit's products are written straight into the (permuted) output columns.
+        vectors = [qubits.get(w, (1.0, 0.0)) for w in range(self.n)]
+        small = 2**self.n <= 64
         state = None
-        for w in range(self.n):
-            v0, v1 = qubits.get(w, (1.0, 0.0))
+        for v0, v1 in vectors[:-1] if small else vectors:
             out = np.empty((1 if state is None else state.shape[0], 2, rows), dtype=complex)
             if state is None:
                 out[0, 0], out[0, 1] = v0, v1
@@ -194,11 +196,15 @@ class ProductPrefix:
                 np.multiply(state, v0, out=out[:, 0])
                 np.multiply(state, v1, out=out[:, 1])
             state = out.reshape(-1, rows)
-        order = range(len(state)) if self.inverse_perm is None else self.inverse_perm
-        out = np.empty((rows, len(state)), dtype=complex)
-        if len(state) <= 64:  # the permutation and the transpose in one pass, a column at a time
+        order = range(2**self.n) if self.inverse_perm is None else self.inverse_perm
+        out = np.empty((rows, 2**self.n), dtype=complex)
+        if small:
+            last = vectors[-1]
             for column, source in enumerate(order):
-                out[:, column] = state[source]
+                if state is None:
+                    out[:, column] = last[source]
+                else:
+                    np.multiply(state[source >> 1], last[source & 1], out=out[:, column])
         else:
             np.copyto(out.T, state if self.inverse_perm is None else state[self.inverse_perm])
         return out

@@ -52,8 +52,9 @@ def one_probabilities(backend, circuit, angles: np.ndarray) -> np.ndarray:
         bits = ((np.arange(2**n)[:, None] >> (n - 1 - np.arange(n))[None, :]) & 1).astype(float)
         step = max(1, CHUNK_AMPLITUDES // 2**n)
         for start in range(0, len(angles), step):
-            probs = np.abs(backend.states(circuit, angles[start:start + step])) ** 2
-            out[start:start + step] = probs @ bits
+            probs = np.abs(backend.states(circuit, angles[start:start + step]))
+            np.square(probs, out=probs)
+            np.matmul(probs, bits, out=out[start:start + step])
         return out
     return np.stack([(1.0 - backend.expval(circuit, angles, np.zeros(0), z_observable(n, q))) / 2.0
                      for q in range(n)], axis=1)
