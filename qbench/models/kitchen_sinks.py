@@ -121,14 +121,22 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         return self
 
     def _features_of(self, Z: np.ndarray) -> np.ndarray:
-        """(n_samples, n_episodes * n_qubits) bit probabilities, episode-major within a sample."""
-        # x' = omega_e x + beta_e for every (sample, episode): one broadcast product per input feature
-        angles = np.multiply.outer(Z[:, 0], self.omegas_[:, :, 0])
-        for d in range(1, Z.shape[1]):
-            angles += np.multiply.outer(Z[:, d], self.omegas_[:, :, d])
-        angles += self.betas_
-        rows = angles.reshape(-1, self.n_qubits_)
-        return one_probabilities(self.backend_, self.circuit_, rows).reshape(len(Z), -1)
+        """(n_samples, n_episodes * n_qubits) bit probabilities, episode-major within a sample.
+
+        Samples are taken a block at a time, so a block's angles and states stay in cache together.
+        """
+        out = np.empty((len(Z), self.n_episodes * self.n_qubits_))
+        block = max(1, CHUNK_AMPLITUDES // 2**self.n_qubits_ // self.n_episodes)
+        for start in range(0, len(Z), block):
+            z = Z[start:start + block]
+            # x' = omega_e x + beta_e for every (sample, episode): one broadcast product per input feature
+            angles = np.multiply.outer(z[:, 0], self.omegas_[:, :, 0])
+            for d in range(1, z.shape[1]):
+                angles += np.multiply.outer(z[:, d], self.omegas_[:, :, d])
+            angles += self.betas_
+            rows = angles.reshape(-1, self.n_qubits_)
+            out[start:start + block] = one_probabilities(self.backend_, self.circuit_, rows).reshape(len(z), -1)
+        return out
 
     def features(self, X) -> np.ndarray:
         """The kitchen-sink features of X (what the linear model reads)."""
