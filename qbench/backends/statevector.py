@@ -285,10 +285,11 @@ def single_qubit_matrix(gate: Gate, theta) -> tuple:
         return 0.0, -1j, 1j, 0.0
     if name == "Z":
         return 1.0, 0.0, 0.0, -1.0
-    t = _col(np.asarray(theta, dtype=float) / 2.0) if np.ndim(theta) else theta / 2.0
+    t = _col(np.asarray(theta, dtype=float) / 2.0) if isinstance(theta, np.ndarray) and theta.ndim else theta / 2.0
     c, s = np.cos(t), np.sin(t)
     if name == "RX":
-        return c, -1j * s, -1j * s, c
+        off = -1j * s
+        return c, off, off, c
     if name == "RY":
         return c, -s, s, c
     if name == "RZ":
@@ -346,7 +347,9 @@ def apply_gate(state: np.ndarray, n: int, gate: Gate, angles: np.ndarray, weight
         if gate.name in ("RX", "RY"):
             # U = a I + b P, P = X (RX) or X with the sign of Z after it (RY: [[0, 1], [-1, 0]]): P psi moves whole
             # amplitudes, so U psi is two products and a sum (the same ones apply_single forms, in fewer calls)
-            a, b = (np.reshape(e, (-1, 1)) if np.ndim(e) else e for e in m[:2])
+            a, b = m[0], m[1]
+            if isinstance(a, np.ndarray) and a.ndim:  # per-sample columns (samples, 1, 1) -> (samples, 1)
+                a, b = a.reshape(-1, 1), b.reshape(-1, 1)
             perm, _ = _pauli_perm(n, gate.wires[0], "X")
             moved = state[:, perm]
             if gate.name == "RY":
@@ -506,6 +509,20 @@ def _simulate_block(steps: tuple, n: int, angles: np.ndarray, weights: np.ndarra
     return np.repeat(state, n_samples, axis=0) if shared else state
 
 
+_COMPILED: dict[int, tuple[Circuit, tuple]] = {}
+
+
+def _compiled(circuit: Circuit) -> tuple:
+    """:func:`compile_circuit`, looked up by identity first: hashing a long frozen circuit costs more than a small
+    training step, and a model runs the same circuit object every step."""
+    hit = _COMPILED.get(id(circuit))
+    if hit is None or hit[0] is not circuit:
+        if len(_COMPILED) >= 64:
+            _COMPILED.clear()
+        hit = _COMPILED[id(circuit)] = (circuit, compile_circuit(circuit))
+    return hit[1]
+
+
 def simulate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, memory_budget: int | None = None) -> np.ndarray:
     """Final states of all samples, shape (n_samples, 2**n_qubits).
 
@@ -515,7 +532,7 @@ def simulate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, memory_b
     stays near the states themselves.
     """
     n, n_samples = circuit.n_qubits, angles.shape[0]
-    steps = compile_circuit(circuit)
+    steps = _compiled(circuit)
     rows = chunk_rows(n_samples, n, memory_budget)
     if rows >= n_samples:
         return _simulate_block(steps, n, angles, weights)
