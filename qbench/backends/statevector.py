@@ -133,11 +133,11 @@ class UniformLayer:
         self.split = n_qubits // 2
 
     def _kron(self, mats: dict, wires: range) -> np.ndarray:
-        out = np.eye(1, dtype=complex)
-        for w in wires:  # np.kron's products, without its per-call overhead
+        out = None
+        for w in wires:  # np.kron's products, without its per-call overhead (and without its leading 1 x 1)
             b = mats.get(w, _EYE2)
-            out = (out[:, None, :, None] * b[None, :, None, :]).reshape(2 * len(out), -1)
-        return out
+            out = b if out is None else (out[:, None, :, None] * b[None, :, None, :]).reshape(2 * len(out), -1)
+        return np.eye(1, dtype=complex) if out is None else out
 
     def apply(self, state: np.ndarray, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
         mats: dict[int, np.ndarray] = {}
