@@ -5,7 +5,9 @@ basis states with a phase (Z, CZ, RZ, P, RZZ, X, CNOT) are fused into one
 permutation and one phase matrix: phase = angles @ M, a single matrix product
 for all samples, so the ZZ and IQP feature maps cost one ``exp`` per repetition
 plus a Hadamard layer.  Other gates are applied one at a time as batched 2x2
-updates.  Qubit 0 is the most significant bit of a basis index.
+updates, except a data-driven opening of single-qubit gates (an angle embedding), which
+leaves |0...0> a product state and is built per qubit (:class:`ProductPrefix`).  Qubit 0 is
+the most significant bit of a basis index.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from qbench.circuits.ir import DIAGONAL_GATES, Circuit, Gate
 PERMUTATION_GATES = frozenset({"X", "CNOT"})
 _FUSABLE = DIAGONAL_GATES | PERMUTATION_GATES
 _SQ2 = 1.0 / np.sqrt(2.0)
+_EYE2 = np.eye(2)
 
 
 def _bit(index: np.ndarray, wire: int, n: int) -> np.ndarray:
@@ -113,6 +116,10 @@ class FusedRun:
         return state if self.is_identity_perm else state[:, self.inverse_perm]
 
 
+#: Up to this width a uniform layer's left factor is applied as one 2-D matrix product over all samples.
+SMALL_LAYER_QUBITS = 6
+
+
 class UniformLayer:
     """Single-qubit gates whose angles are the same for every sample (H, weight rotations).
 
@@ -126,24 +133,81 @@ class UniformLayer:
         self.split = n_qubits // 2
 
     def _kron(self, mats: dict, wires: range) -> np.ndarray:
-        out = np.eye(1, dtype=complex)
-        for w in wires:
-            out = np.kron(out, mats.get(w, np.eye(2)))
-        return out
+        out = None
+        for w in wires:  # np.kron's products, without its per-call overhead (and without its leading 1 x 1)
+            b = mats.get(w, _EYE2)
+            out = b if out is None else (out[:, None, :, None] * b[None, :, None, :]).reshape(2 * len(out), -1)
+        return np.eye(1, dtype=complex) if out is None else out
 
     def apply(self, state: np.ndarray, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
         mats: dict[int, np.ndarray] = {}
         for g in self.gates:
             theta = gate_angles(g, angles, weights) if g.angle is not None else None
             m = np.array(single_qubit_matrix(g, theta), dtype=complex).reshape(2, 2)
-            mats[g.wires[0]] = m @ mats.get(g.wires[0], np.eye(2))
+            mats[g.wires[0]] = m @ mats[g.wires[0]] if g.wires[0] in mats else m
         k = self.split
         left, right = self._kron(mats, range(k)), self._kron(mats, range(k, self.n))
-        view = state.reshape(state.shape[0], 2**k, 2 ** (self.n - k))
-        if k:
+        rows = state.shape[0]
+        view = state.reshape(rows, 2**k, 2 ** (self.n - k))
+        if k and self.n <= SMALL_LAYER_QUBITS:
+            # one 2-D product instead of numpy's loop over samples (the same sums, far less overhead)
+            view = (left @ view.transpose(1, 0, 2).reshape(2**k, -1)).reshape(2**k, rows, -1).transpose(1, 0, 2)
+        elif k:
             view = np.matmul(left, view)
-        view = np.matmul(view, right.T)
-        return view.reshape(state.shape)
+        return (view.reshape(-1, 2 ** (self.n - k)) @ right.T).reshape(state.shape)
+
+
+class ProductPrefix:
+    """The circuit's opening single-qubit gates (none of them fusable, some reading data) on |0...0>.
+
+    Until the first multi-qubit gate the state is a product of one-qubit states, so each qubit's
+    2-vector is evolved alone (per sample) and the state is their Kronecker product: a few
+    (samples, 2) operations and one product per qubit, instead of a full-state 2x2 update per gate.
+    """
+
+    def __init__(self, gates: tuple[Gate, ...], n_qubits: int, inverse_perm: np.ndarray | None = None) -> None:
+        self.gates = gates
+        self.n = n_qubits
+        #: A basis permutation applied after the prefix (the CNOT/X run that follows it, when it has no phase).
+        self.inverse_perm = inverse_perm
+
+    def state(self, angles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """States after the prefix, shape (samples, 2**n)."""
+        rows = angles.shape[0]
+        qubits: dict[int, tuple] = {}
+        for g in self.gates:
+            theta = gate_angles(g, angles, weights) if g.angle is not None else None
+            a, b, c, d = (np.reshape(e, -1) if np.ndim(e) else e for e in single_qubit_matrix(g, theta))
+            if g.wires[0] in qubits:
+                v0, v1 = qubits[g.wires[0]]
+                qubits[g.wires[0]] = (a * v0 + b * v1, c * v0 + d * v1)
+            else:  # the gate's first column: its image of |0>
+                qubits[g.wires[0]] = (a, c)
+        # Built as (2**k, samples), so every product runs along the samples, and transposed once at the end;
+        # on a few qubits the last qubit's products are written straight into the (permuted) output columns.
+        vectors = [qubits.get(w, (1.0, 0.0)) for w in range(self.n)]
+        small = 2**self.n <= 64
+        state = None
+        for v0, v1 in vectors[:-1] if small else vectors:
+            out = np.empty((1 if state is None else state.shape[0], 2, rows), dtype=complex)
+            if state is None:
+                out[0, 0], out[0, 1] = v0, v1
+            else:
+                np.multiply(state, v0, out=out[:, 0])
+                np.multiply(state, v1, out=out[:, 1])
+            state = out.reshape(-1, rows)
+        order = range(2**self.n) if self.inverse_perm is None else self.inverse_perm
+        out = np.empty((rows, 2**self.n), dtype=complex)
+        if small:
+            last = vectors[-1]
+            for column, source in enumerate(order):
+                if state is None:
+                    out[:, column] = last[source]
+                else:
+                    np.multiply(state[source >> 1], last[source & 1], out=out[:, column])
+        else:
+            np.copyto(out.T, state if self.inverse_perm is None else state[self.inverse_perm])
+        return out
 
 
 def _is_uniform_single(g: Gate) -> bool:
@@ -165,7 +229,14 @@ def compile_circuit(circuit: Circuit) -> tuple:
             steps.append(UniformLayer(tuple(layer), circuit.n_qubits) if len(layer) > 1 else layer[0])
             layer.clear()
 
-    for g in circuit.gates:
+    gates = circuit.gates
+    opening = 0
+    while opening < len(gates) and len(gates[opening].wires) == 1 and gates[opening].name not in _FUSABLE:
+        opening += 1
+    if any(g.angle is not None and g.angle.source == "data" for g in gates[:opening]):
+        steps.append(ProductPrefix(tuple(gates[:opening]), circuit.n_qubits))
+        gates = gates[opening:]
+    for g in gates:
         if g.name in _FUSABLE:
             if layer:
                 flush()
@@ -178,7 +249,15 @@ def compile_circuit(circuit: Circuit) -> tuple:
             flush()
             steps.append(g)
     flush()
+    if len(steps) > 1 and isinstance(steps[0], ProductPrefix) and _is_permutation(steps[1]):
+        steps[:2] = [ProductPrefix(steps[0].gates, circuit.n_qubits, steps[1].inverse_perm)]
     return tuple(steps)
+
+
+def _is_permutation(step) -> bool:
+    """A fused run of CNOT/X gates only: a basis permutation without phase."""
+    return (isinstance(step, FusedRun) and not step.has_data and not len(step.weight_rows)
+            and step.const_phase is None and not step.is_identity_perm)
 
 
 def gate_angles(gate: Gate, angles: np.ndarray, weights: np.ndarray) -> np.ndarray | float:
@@ -206,10 +285,11 @@ def single_qubit_matrix(gate: Gate, theta) -> tuple:
         return 0.0, -1j, 1j, 0.0
     if name == "Z":
         return 1.0, 0.0, 0.0, -1.0
-    t = _col(np.asarray(theta, dtype=float) / 2.0) if np.ndim(theta) else theta / 2.0
+    t = _col(np.asarray(theta, dtype=float) / 2.0) if isinstance(theta, np.ndarray) and theta.ndim else theta / 2.0
     c, s = np.cos(t), np.sin(t)
     if name == "RX":
-        return c, -1j * s, -1j * s, c
+        off = -1j * s
+        return c, off, off, c
     if name == "RY":
         return c, -s, s, c
     if name == "RZ":
@@ -264,31 +344,106 @@ def apply_gate(state: np.ndarray, n: int, gate: Gate, angles: np.ndarray, weight
         theta = -theta
     if len(gate.wires) == 1:
         m = single_qubit_matrix(gate, theta)
+        if gate.name in ("RX", "RY"):
+            # U = a I + b P, P = X (RX) or X with the sign of Z after it (RY: [[0, 1], [-1, 0]]): P psi moves whole
+            # amplitudes, so U psi is two products and a sum (the same ones apply_single forms, in fewer calls)
+            a, b = m[0], m[1]
+            if isinstance(a, np.ndarray) and a.ndim:  # per-sample columns (samples, 1, 1) -> (samples, 1)
+                a, b = a.reshape(-1, 1), b.reshape(-1, 1)
+            perm, _ = _pauli_perm(n, gate.wires[0], "X")
+            moved = state[:, perm]
+            if gate.name == "RY":
+                moved *= _z_after_x(n, gate.wires[0])
+            moved *= b
+            out = a * state
+            out += moved
+            return out
         if inverse and gate.name == "Y":
             m = (0.0, -1j, 1j, 0.0)  # Y is Hermitian
         return apply_single(state, n, gate.wires[0], m)
     if gate.name == "CNOT":
         return state[:, _cnot_perm(n, *gate.wires)]
-    pattern, fixed = phase_pattern(gate, _indices(n), n)
+    pattern, fixed = _phase_pattern(gate, n)
     if theta is None:
         return state * np.exp(1j * fixed * pattern)
     phase = np.multiply.outer(theta, pattern) if np.ndim(theta) else theta * pattern
     return state * np.exp(1j * phase)
 
 
+_PATTERNS: dict[tuple, tuple[np.ndarray, float]] = {}
+
+
+def _phase_pattern(gate: Gate, n: int) -> tuple[np.ndarray, float]:
+    """:func:`phase_pattern` on every basis state, cached per gate kind and wires."""
+    key = (gate.name, gate.wires, n)
+    hit = _PATTERNS.get(key)
+    if hit is None:
+        if len(_PATTERNS) >= 256:
+            _PATTERNS.clear()
+        pattern, fixed = phase_pattern(gate, _indices(n), n)
+        pattern = np.asarray(pattern, dtype=float)
+        pattern.setflags(write=False)
+        hit = _PATTERNS[key] = (pattern, fixed)
+    return hit
+
+
+@lru_cache(maxsize=256)
+def _pauli_perm(n: int, wire: int, name: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """X or Y on ``wire`` as a basis permutation and (Y) the phase each amplitude picks up."""
+    idx = _indices(n)
+    perm = (idx ^ (1 << (n - 1 - wire))).astype(np.int32 if n < 31 else np.int64)
+    perm.setflags(write=False)
+    if name == "X":
+        return perm, None
+    phase = np.where(_bit(idx, wire, n) == 0, -1j, 1j)  # Y|1> = -i|0>, Y|0> = i|1>
+    phase.setflags(write=False)
+    return perm, phase
+
+
+@lru_cache(maxsize=256)
+def _z_after_x(n: int, wire: int) -> np.ndarray:
+    """+1 where ``wire`` reads 0, -1 where it reads 1: with the X permutation, the real matrix [[0, 1], [-1, 0]]."""
+    out = 1.0 - 2.0 * _bit(_indices(n), wire, n)
+    out.setflags(write=False)
+    return out
+
+
 def apply_generator(state: np.ndarray, n: int, gate: Gate) -> np.ndarray:
     """Gamma psi where dU/dtheta = Gamma U for the rotation gate U(theta)."""
     name = gate.name
-    if name == "RX":
-        return -0.5j * apply_single(state, n, gate.wires[0], (0.0, 1.0, 1.0, 0.0))
-    if name == "RY":
-        return -0.5j * apply_single(state, n, gate.wires[0], (0.0, -1j, 1j, 0.0))
+    if name in ("RX", "RY"):  # -i/2 times X or Y psi: a permutation of amplitudes (and, for Y, a phase)
+        perm, phase = _pauli_perm(n, gate.wires[0], name[1])
+        moved = state[:, perm]
+        if phase is not None:
+            moved *= phase
+        return -0.5j * moved
     if name == "RZ":
         return state * (-0.5j * _sign(n, gate.wires))
     if name == "P":
         return state * (0.5j * (1.0 - _sign(n, gate.wires)))
     if name == "RZZ":
         return state * (-0.5j * _sign(n, gate.wires))
+    raise ValueError(name)
+
+
+def generator_overlap(lam: np.ndarray, psi: np.ndarray, n: int, gate: Gate) -> complex:
+    """sum_s <lam_s| Gamma |psi_s> for the rotation's generator (:func:`apply_generator`).
+
+    Gamma's constant (-i/2, i/2 or, for RY = -i/2 Y = -1/2 [[0, 1], [-1, 0]], -1/2) multiplies the sum
+    rather than every amplitude: scaling by a power of two and by +-i is exact, so the value is the same.
+    """
+    name = gate.name
+    if name in ("RX", "RY"):
+        perm, _ = _pauli_perm(n, gate.wires[0], "X")
+        moved = psi[:, perm]
+        if name == "RX":
+            return -0.5j * np.vdot(lam, moved)
+        moved *= _z_after_x(n, gate.wires[0])
+        return -0.5 * np.vdot(lam, moved)
+    if name in ("RZ", "RZZ"):
+        return -0.5j * np.vdot(lam, psi * _sign(n, gate.wires))
+    if name == "P":
+        return 0.5j * np.vdot(lam, psi * (1.0 - _sign(n, gate.wires)))
     raise ValueError(name)
 
 
@@ -299,6 +454,8 @@ def zero_states(n_samples: int, n_qubits: int) -> np.ndarray:
 
 
 def _uses_data(step) -> bool:
+    if isinstance(step, ProductPrefix):
+        return True
     if isinstance(step, FusedRun):
         return step.has_data
     if isinstance(step, UniformLayer):
@@ -336,6 +493,9 @@ def _simulate_block(steps: tuple, n: int, angles: np.ndarray, weights: np.ndarra
     state = zero_states(1, n)
     shared = True
     for step in steps:
+        if isinstance(step, ProductPrefix):  # always the first step, and per sample
+            state, shared = step.state(angles, weights), False
+            continue
         if shared and _uses_data(step):
             state = np.repeat(state, n_samples, axis=0)
             shared = False
@@ -349,6 +509,20 @@ def _simulate_block(steps: tuple, n: int, angles: np.ndarray, weights: np.ndarra
     return np.repeat(state, n_samples, axis=0) if shared else state
 
 
+_COMPILED: dict[int, tuple[Circuit, tuple]] = {}
+
+
+def _compiled(circuit: Circuit) -> tuple:
+    """:func:`compile_circuit`, looked up by identity first: hashing a long frozen circuit costs more than a small
+    training step, and a model runs the same circuit object every step."""
+    hit = _COMPILED.get(id(circuit))
+    if hit is None or hit[0] is not circuit:
+        if len(_COMPILED) >= 64:
+            _COMPILED.clear()
+        hit = _COMPILED[id(circuit)] = (circuit, compile_circuit(circuit))
+    return hit[1]
+
+
 def simulate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, memory_budget: int | None = None) -> np.ndarray:
     """Final states of all samples, shape (n_samples, 2**n_qubits).
 
@@ -358,7 +532,7 @@ def simulate(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, memory_b
     stays near the states themselves.
     """
     n, n_samples = circuit.n_qubits, angles.shape[0]
-    steps = compile_circuit(circuit)
+    steps = _compiled(circuit)
     rows = chunk_rows(n_samples, n, memory_budget)
     if rows >= n_samples:
         return _simulate_block(steps, n, angles, weights)
@@ -403,18 +577,20 @@ def adjoint_value_and_vjp(circuit: Circuit, angles: np.ndarray, weights: np.ndar
 
 def _adjoint_pass(circuit: Circuit, angles, weights, psi, diagonal, cot, grad, grad_angles=None) -> None:
     """Backward sweep; ``diagonal`` is O's diagonal, or one row per sample of the already cotangent-weighted O."""
-    n = circuit.n_qubits
+    n, m = circuit.n_qubits, len(psi)
     lam = psi * (diagonal if np.ndim(diagonal) == 2 else cot[:, None] * diagonal)
+    # psi and lambda go back through the same inverse gates: stacked, each gate is one call for both
+    both, both_angles = np.concatenate([psi, lam]), np.concatenate([angles, angles])
     for g in reversed(circuit.gates):
+        psi, lam = both[:m], both[m:]
         if g.angle is not None and g.angle.source == "weight":
             # sum_s c_s 2 Re <psi_s| O U^dagger ... G ... |psi_s>, already weighted by the cotangent in lam
-            grad[g.angle.index] += g.angle.scale * 2.0 * float(np.vdot(lam, apply_generator(psi, n, g)).real)
+            grad[g.angle.index] += g.angle.scale * 2.0 * float(generator_overlap(lam, psi, n, g).real)
         elif grad_angles is not None and g.angle is not None and g.angle.source == "data":
             # the same product, kept per sample: d f_s / d angles[s, j] for data-driven rotations
             per_sample = np.einsum("sk,sk->s", lam.conj(), apply_generator(psi, n, g)).real
             grad_angles[:, g.angle.index] += g.angle.scale * 2.0 * per_sample
-        psi = apply_gate(psi, n, g, angles, weights, inverse=True)
-        lam = apply_gate(lam, n, g, angles, weights, inverse=True)
+        both = apply_gate(both, n, g, both_angles, weights, inverse=True)
 
 
 def adjoint_value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,16 +24,9 @@ class Observable:
                 raise TemplateError(f"observable {self.name} acts on wire {max(wires)} beyond {n_qubits} qubits")
 
     def diagonal(self, n_qubits: int) -> np.ndarray:
-        """Eigenvalue of the observable on each basis state (qubit 0 most significant)."""
-        self.check(n_qubits)
-        idx = np.arange(2**n_qubits)
-        out = np.zeros(2**n_qubits)
-        for coeff, wires in self.terms:
-            parity = np.zeros_like(idx)
-            for w in wires:
-                parity ^= (idx >> (n_qubits - 1 - w)) & 1
-            out += coeff * (1 - 2 * parity)
-        return out
+        """Eigenvalue of the observable on each basis state (qubit 0 most significant); read-only, cached per
+        (terms, width), since a training loop asks for it every step."""
+        return _diagonal(self, n_qubits)
 
     def on_bits(self, bits: np.ndarray) -> np.ndarray:
         """Observable evaluated on measured bitstrings, ``bits[..., q]`` being qubit q's outcome."""
@@ -42,6 +36,20 @@ class Observable:
             parity = np.bitwise_xor.reduce(bits[..., list(wires)], axis=-1) if wires else 0
             out = out + coeff * (1 - 2 * parity)
         return out
+
+
+@lru_cache(maxsize=256)
+def _diagonal(observable: Observable, n_qubits: int) -> np.ndarray:
+    observable.check(n_qubits)
+    idx = np.arange(2**n_qubits)
+    out = np.zeros(2**n_qubits)
+    for coeff, wires in observable.terms:
+        parity = np.zeros_like(idx)
+        for w in wires:
+            parity ^= (idx >> (n_qubits - 1 - w)) & 1
+        out += coeff * (1 - 2 * parity)
+    out.setflags(write=False)
+    return out
 
 
 def z_observable(n_qubits: int, wire: int = 0) -> Observable:

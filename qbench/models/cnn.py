@@ -3,17 +3,19 @@
 The network is the paper's ConvolutionalNeuralNetwork: conv (``output_channels[0]``
 filters, ``kernel_shape`` square, SAME padding) -> 2x2 max-pool -> conv
 (``output_channels[1]``) -> 2x2 max-pool -> dense (2 * ``output_channels[1]``, ReLU) -> one
-logit, trained on the log loss.  Convolutions are im2col matrix products and the backward
-pass is written out (tests check it against finite differences), so no deep-learning
-framework is needed.  Pooling pads odd sizes (SAME), so 3x3 and 4x4 images stay valid.
+logit, trained on the log loss.  Convolutions are dense matrix products on small images and
+im2col products on larger ones (:class:`ConvLayer`), and the backward pass is written out
+(tests check it against finite differences), so no deep-learning framework is needed.
+Pooling pads odd sizes (SAME), so 3x3 and 4x4 images stay valid.
 
-Training is the core's: Adam on a flat parameter vector and shuffled minibatches, as
-:class:`~qbench.models.qnn.QNNClassifier` trains, so a seed gives one model.
+Training is the core's (:func:`qbench.models.training.train`): Adam on a flat parameter vector and
+shuffled minibatches, as :class:`~qbench.models.qnn.QNNClassifier` trains, so a seed gives one model.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,9 +27,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 from qbench.errors import DataError
-from qbench.models.qnn import Adam
+from qbench.models.training import epoch_losses, train
 
 
 #: Training hyperparameters every zoo-more estimator shares (scikit-learn's declared constraints).
@@ -87,23 +90,100 @@ def _conv_back(dout: np.ndarray, cols: np.ndarray, w: np.ndarray, x_shape: tuple
     return dpad[:, lo:lo + h, lo:lo + wd, :], dw, db
 
 
+#: A convolution whose dense matrix (input pixels x channels by output pixels x filters) has at most this many
+#: entries runs as that one matrix product; larger ones (wide images) run as im2col products.
+DENSE_CONV_ENTRIES = 2**18
+
+
+class ConvLayer:
+    """One SAME convolution, stride 1, on NHWC activations of a fixed side: forward pass and gradients.
+
+    On small images (the paper's 4x4 and 8x8) the convolution is one dense linear map on the flattened
+    activations, W[(p, c), (q, f)] = w[offset of p from q, c, f] (zero where p is outside q's window),
+    built each step from the kernel by one product with a fixed 0/1 spreading matrix: a step is a few
+    matrix products instead of the im2col's dozen array operations, which dominate at these sizes.
+    """
+
+    def __init__(self, side: int, k: int, c_in: int, c_out: int) -> None:
+        self.side, self.k, self.c_in, self.c_out = side, k, c_in, c_out
+        pixels = side * side
+        self.dense = pixels * pixels * c_in * c_out <= DENSE_CONV_ENTRIES
+        if self.dense:
+            lo = (k - 1) // 2
+            r, c, i, j = np.meshgrid(*(np.arange(side),) * 2, *(np.arange(k),) * 2, indexing="ij")
+            rr, cc = r + i - lo, c + j - lo
+            inside = (rr >= 0) & (rr < side) & (cc >= 0) & (cc < side)
+            # spread[(p_in, p_out), offset] = 1 where output pixel p_out reads input pixel p_in at that offset
+            spread = np.zeros((pixels, pixels, k * k))
+            p_out, offset = (r * side + c)[inside], (i * k + j)[inside]
+            spread[(rr * side + cc)[inside], p_out, offset] = 1.0
+            self.spread = spread.reshape(pixels * pixels, k * k)
+
+    def matrix(self, w: np.ndarray) -> np.ndarray:
+        """The dense (pixels * c_in, pixels * c_out) matrix of kernel ``w`` (k, k, c_in, c_out)."""
+        pixels = self.side * self.side
+        m = (self.spread @ w.reshape(self.k * self.k, -1)).reshape(pixels, pixels, self.c_in, self.c_out)
+        return m.transpose(0, 2, 1, 3).reshape(pixels * self.c_in, pixels * self.c_out)
+
+    def forward(self, x: np.ndarray, w: np.ndarray, b: np.ndarray):
+        """Output (N, side, side, c_out) and what :meth:`backward` needs."""
+        if not self.dense:
+            return _conv(x, w, b)
+        n = len(x)
+        flat = x.reshape(n, -1)
+        m = self.matrix(w)
+        out = (flat @ m).reshape(n, self.side, self.side, self.c_out)
+        out += b
+        return out, (flat, m)
+
+    def backward(self, dout: np.ndarray, cache, w: np.ndarray, x_shape: tuple, need_dx: bool = True):
+        """(dx or None, dw, db) from the gradient of the output."""
+        if not self.dense:
+            dx, dw, db = _conv_back(dout, cache, w, x_shape)
+            return dx if need_dx else None, dw, db
+        flat, m = cache
+        n, pixels = len(dout), self.side * self.side
+        d2 = dout.reshape(n, -1)
+        db = d2.reshape(-1, self.c_out).sum(axis=0)
+        dm = (flat.T @ d2).reshape(pixels, self.c_in, pixels, self.c_out).transpose(0, 2, 1, 3)
+        dw = (self.spread.T @ dm.reshape(pixels * pixels, -1)).reshape(w.shape)
+        dx = (d2 @ m.T).reshape(x_shape) if need_dx else None
+        return dx, dw, db
+
+
+@lru_cache(maxsize=32)
+def _pool_positions(n: int, h2: int, w2: int, c: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flat positions in the (padded) pooled input of each window's top-left cell, and each cell's offset from it."""
+    base = (np.arange(n * h2)[:, None] * (4 * w2) + 2 * np.arange(w2)[None, :]).reshape(n, h2, w2, 1) * c
+    base = base + np.arange(c)
+    offsets = np.array([0, c, 2 * w2 * c, 2 * w2 * c + c])
+    return base, offsets
+
+
 def _pool(x: np.ndarray):
-    """2x2 max-pool, stride 2, SAME (odd sides padded with -inf): output and the argmax per window."""
+    """2x2 max-pool, stride 2, SAME (odd sides padded with -inf): output and the cell of each window's maximum.
+
+    The cell is the first maximum in the order (0, 0), (0, 1), (1, 0), (1, 1): ties (frequent on binary
+    images) send the whole gradient to that one cell, as an argmax over the window does.
+    """
     n, h, w, c = x.shape
     h2, w2 = -(-h // 2), -(-w // 2)
-    xp = np.pad(x, ((0, 0), (0, 2 * h2 - h), (0, 2 * w2 - w), (0, 0)), constant_values=-np.inf)
-    windows = xp.reshape(n, h2, 2, w2, 2, c).transpose(0, 1, 3, 5, 2, 4).reshape(n, h2, w2, c, 4)
-    arg = windows.argmax(axis=-1)
-    return np.take_along_axis(windows, arg[..., None], axis=-1)[..., 0], arg
+    if (h, w) != (2 * h2, 2 * w2):
+        x = np.pad(x, ((0, 0), (0, 2 * h2 - h), (0, 2 * w2 - w), (0, 0)), constant_values=-np.inf)
+    cells = (x[:, 0::2, 0::2], x[:, 0::2, 1::2], x[:, 1::2, 0::2], x[:, 1::2, 1::2])
+    out = np.maximum(np.maximum(cells[0], cells[1]), np.maximum(cells[2], cells[3]))
+    arg = np.where(cells[0] == out, 0, np.where(cells[1] == out, 1, np.where(cells[2] == out, 2, 3)))
+    return out, arg
 
 
 def _pool_back(dout: np.ndarray, arg: np.ndarray, x_shape: tuple) -> np.ndarray:
+    """The pooled gradient sent back to each window's maximum cell, zero elsewhere."""
     n, h, w, c = x_shape
     h2, w2 = dout.shape[1], dout.shape[2]
-    dwin = np.zeros((n, h2, w2, c, 4))
-    np.put_along_axis(dwin, arg[..., None], dout[..., None], axis=-1)
-    dx = dwin.reshape(n, h2, w2, c, 2, 2).transpose(0, 1, 4, 2, 5, 3).reshape(n, 2 * h2, 2 * w2, c)
-    return dx[:, :h, :w, :]
+    base, offsets = _pool_positions(n, h2, w2, c)
+    dx = np.zeros(n * 4 * h2 * w2 * c)
+    dx[base + offsets[arg]] = dout
+    return dx.reshape(n, 2 * h2, 2 * w2, c)[:, :h, :w, :]
 
 
 class ConvNet:
@@ -114,11 +194,18 @@ class ConvNet:
             raise DataError(f"kernel_shape must be >= 1 and output_channels two positive integers; "
                             f"got {kernel_shape}, {list(output_channels)}")
         k, (c1, c2) = int(kernel_shape), (int(output_channels[0]), int(output_channels[1]))
-        pooled = -(-(-(-side // 2)) // 2)  # the side after two SAME pools
+        half = -(-side // 2)  # the side after one SAME pool
+        pooled = -(-half // 2)  # ... and after two
         hidden = 2 * c2
         self.shapes = {"w1": (k, k, channels_in, c1), "b1": (c1,), "w2": (k, k, c1, c2), "b2": (c2,),
                        "w3": (pooled * pooled * c2, hidden), "b3": (hidden,), "w4": (hidden, 1), "b4": (1,)}
         self.size = sum(int(np.prod(s)) for s in self.shapes.values())
+        self.conv1 = ConvLayer(side, k, channels_in, c1)
+        self.conv2 = ConvLayer(half, k, c1, c2)
+        self._slices, start = {}, 0
+        for name, shape in self.shapes.items():
+            self._slices[name] = (slice(start, start + int(np.prod(shape))), shape)
+            start += int(np.prod(shape))
 
     def init(self, rng) -> np.ndarray:
         """LeCun-normal weights (variance 1 / fan-in), zero biases: flax's defaults."""
@@ -132,41 +219,41 @@ class ConvNet:
         return np.concatenate(parts)
 
     def unpack(self, params: np.ndarray) -> dict:
-        out, start = {}, 0
-        for name, shape in self.shapes.items():
-            size = int(np.prod(shape))
-            out[name] = params[start:start + size].reshape(shape)
-            start += size
-        return out
+        return {name: params[where].reshape(shape) for name, (where, shape) in self._slices.items()}
 
     def forward(self, params: np.ndarray, x: np.ndarray, keep: bool = False):
         """Logits, shape (N,); with ``keep`` also the intermediate values the backward pass needs."""
         p = self.unpack(params)
-        a1, cols1 = _conv(x, p["w1"], p["b1"])
+        a1, c1 = self.conv1.forward(x, p["w1"], p["b1"])
         m1, arg1 = _pool(a1)
-        a2, cols2 = _conv(m1, p["w2"], p["b2"])
+        a2, c2 = self.conv2.forward(m1, p["w2"], p["b2"])
         m2, arg2 = _pool(a2)
         flat = m2.reshape(len(x), -1)
-        z3 = flat @ p["w3"] + p["b3"]
+        z3 = flat @ p["w3"]
+        z3 += p["b3"]
         h3 = np.maximum(z3, 0.0)
-        logits = (h3 @ p["w4"] + p["b4"])[:, 0]
+        logits = (h3 @ p["w4"])[:, 0] + p["b4"][0]
         if not keep:
             return logits
-        return logits, (p, x.shape, cols1, a1.shape, arg1, m1.shape, cols2, a2.shape, arg2, m2.shape, flat, z3, h3)
+        return logits, (p, x.shape, c1, a1.shape, arg1, m1.shape, c2, a2.shape, arg2, m2.shape, flat, z3, h3)
 
     def backward(self, dlogits: np.ndarray, cache) -> np.ndarray:
         """Gradient of sum_s dlogits[s] * logit_s with respect to the flat parameters."""
-        p, x_shape, cols1, a1_shape, arg1, m1_shape, cols2, a2_shape, arg2, m2_shape, flat, z3, h3 = cache
-        g = {"w4": h3.T @ dlogits[:, None], "b4": np.array([dlogits.sum()])}
-        dh3 = dlogits[:, None] * p["w4"][:, 0]
-        dz3 = dh3 * (z3 > 0)
-        g["w3"], g["b3"] = flat.T @ dz3, dz3.sum(axis=0)
+        p, x_shape, c1, a1_shape, arg1, m1_shape, c2, a2_shape, arg2, m2_shape, flat, z3, h3 = cache
+        grad = np.empty(self.size)
+        g = {name: grad[where].reshape(shape) for name, (where, shape) in self._slices.items()}
+        np.matmul(h3.T, dlogits[:, None], out=g["w4"])
+        g["b4"][0] = dlogits.sum()
+        dz3 = np.multiply.outer(dlogits, p["w4"][:, 0])
+        dz3 *= z3 > 0
+        np.matmul(flat.T, dz3, out=g["w3"])
+        g["b3"][:] = dz3.sum(axis=0)
         dm2 = (dz3 @ p["w3"].T).reshape(m2_shape)
         da2 = _pool_back(dm2, arg2, a2_shape)
-        dm1, g["w2"], g["b2"] = _conv_back(da2, cols2, p["w2"], m1_shape)
+        dm1, g["w2"][:], g["b2"][:] = self.conv2.backward(da2, c2, p["w2"], m1_shape)
         da1 = _pool_back(dm1, arg1, a1_shape)
-        _, g["w1"], g["b1"] = _conv_back(da1, cols1, p["w1"], x_shape)
-        return np.concatenate([g[name].ravel() for name in self.shapes])
+        _, g["w1"][:], g["b1"][:] = self.conv1.backward(da1, c1, p["w1"], x_shape, need_dx=False)
+        return grad
 
     def loss_and_grad(self, params: np.ndarray, x: np.ndarray, y: np.ndarray):
         """Mean log loss of sigmoid(logits) against 0/1 targets ``y``, and its gradient."""
@@ -178,19 +265,14 @@ class ConvNet:
 
 def train_adam(loss_and_grad, params: np.ndarray, n: int, rng, learning_rate: float, max_iter: int,
                batch_size: int):
-    """Adam over shuffled minibatches for ``max_iter`` epochs (as QNNClassifier.fit): (params, loss curve)."""
-    opt = Adam(len(params), learning_rate)
-    curve = []
-    for _ in range(int(max_iter)):
-        order = rng.permutation(n)
-        total = 0.0
-        for start in range(0, n, int(batch_size)):
-            batch = order[start:start + int(batch_size)]
-            loss, grad = loss_and_grad(params, batch)
-            params = opt.step(params, grad)
-            total += loss * len(batch)
-        curve.append(total / n)
-    return params, curve
+    """The core trainer (:func:`qbench.models.training.train`) over ``max_iter`` epochs of shuffled minibatches.
+
+    Returns (params, mean loss per epoch).  No stop rule: every epoch runs, as the paper's image models train here.
+    """
+    steps_per_epoch = -(-int(n) // int(batch_size))
+    result = train(loss_and_grad, params, rng=rng, n_samples=int(n), learning_rate=float(learning_rate),
+                   batch_size=int(batch_size), max_steps=int(max_iter) * steps_per_epoch, sampling="epochs")
+    return result.params, epoch_losses(result, int(n))
 
 
 class ImageClassifierBase(ClassifierMixin, BaseEstimator):
@@ -218,9 +300,10 @@ class ImageClassifierBase(ClassifierMixin, BaseEstimator):
         self.net_ = ConvNet(images.shape[1], images.shape[3], self.kernel_shape, self.output_channels)
         target = (y == self.classes_[1]).astype(float)
         params = self.net_.init(rng)
-        params, self.loss_curve_ = train_adam(
-            lambda w, batch: self.net_.loss_and_grad(w, images[batch], target[batch]), params, len(target), rng,
-            float(self.learning_rate), int(self.max_iter), int(self.batch_size))
+        with threadpool_limits(limits=1, user_api="blas"):  # products this small only lose time to BLAS threads
+            params, self.loss_curve_ = train_adam(
+                lambda w, batch: self.net_.loss_and_grad(w, images[batch], target[batch]), params, len(target), rng,
+                float(self.learning_rate), int(self.max_iter), int(self.batch_size))
         self.params_ = params
         self.n_iter_ = int(self.max_iter)
 

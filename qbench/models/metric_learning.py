@@ -38,7 +38,7 @@ from qbench.errors import DataError
 from qbench.models.cnn import TRAINING_CONSTRAINTS, check_params
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
-from qbench.models.qnn import Adam
+from qbench.models.training import train
 
 
 class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
@@ -89,19 +89,17 @@ class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.observable_ = projector(n, 0)
         self.backend_ = self._open_backend(rng)
 
-        A, B = Z[y == self.classes_[0]], Z[y == self.classes_[1]]
+        in_a, in_b = np.flatnonzero(y == self.classes_[0]), np.flatnonzero(y == self.classes_[1])
+        A, B = Z[in_a], Z[in_b]
         size = min(int(self.batch_size), len(A), len(B))
         weights = rng.normal(0.0, 0.1, n_weights)
-        opt = Adam(n_weights, float(self.learning_rate))
-        self.loss_curve_ = []
-        for _ in range(int(self.max_iter)):
-            a = A[rng.choice(len(A), size, replace=False)]
-            b = B[rng.choice(len(B), size, replace=False)]
-            loss, grad = self._loss_and_grad(weights, a, b)
-            weights = opt.step(weights, grad)
-            self.loss_curve_.append(loss)
-        self.weights_ = weights
-        self.n_iter_ = int(self.max_iter)
+        # the core trainer: each step a batch of `size` distinct samples of each class, Adam, max_iter steps
+        result = train(lambda w, batch: self._loss_and_grad(w, Z[batch[:size]], Z[batch[size:]]), weights, rng=rng,
+                       n_samples=len(Z), learning_rate=float(self.learning_rate), batch_size=size,
+                       max_steps=int(self.max_iter), sampling="per_group", groups=(in_a, in_b))
+        self.weights_ = weights = result.params
+        self.loss_curve_ = result.step_losses
+        self.n_iter_ = result.n_steps
         k = min(int(self.n_examples_predict), len(A), len(B))
         self.examples_ = (A[rng.choice(len(A), k, replace=False)], B[rng.choice(len(B), k, replace=False)])
         self.bound_embedding_ = bind_weights(self.embedding_, weights)

@@ -23,8 +23,10 @@ from sklearn.exceptions import ConvergenceWarning
 from qbench.errors import DataError
 
 #: How batches are drawn: ``"epochs"`` shuffles the training set once per pass and walks it in
-#: batches (QNNClassifier); ``"replacement"`` draws each step's batch with replacement (the paper).
-SAMPLINGS = ("epochs", "replacement")
+#: batches (QNNClassifier); ``"replacement"`` draws each step's batch with replacement (the paper);
+#: ``"per_group"`` draws ``batch_size`` distinct samples from each of the given groups (the metric
+#: learner's batch of each class).
+SAMPLINGS = ("epochs", "replacement", "per_group")
 
 
 class Adam:
@@ -37,12 +39,22 @@ class Adam:
         self.t = 0
 
     def step(self, params: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """The updated parameters (a new array); the moments are updated in place, operation for operation
+        the textbook update m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, p - lr m_hat / (sqrt(v_hat) + eps)."""
         self.t += 1
-        self.m = self.beta1 * self.m + (1 - self.beta1) * grad
-        self.v = self.beta2 * self.v + (1 - self.beta2) * grad**2
-        m_hat = self.m / (1 - self.beta1**self.t)
-        v_hat = self.v / (1 - self.beta2**self.t)
-        return params - self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        self.m *= self.beta1
+        self.m += (1 - self.beta1) * grad
+        self.v *= self.beta2
+        sq = np.multiply(grad, grad)
+        sq *= 1 - self.beta2
+        self.v += sq
+        denom = np.divide(self.v, 1 - self.beta2**self.t, out=sq)
+        np.sqrt(denom, out=denom)
+        denom += self.eps
+        update = self.m / (1 - self.beta1**self.t)
+        update *= self.lr
+        update /= denom
+        return params - update
 
 
 def loss_is_flat(losses, interval: int) -> bool:
@@ -100,20 +112,34 @@ def replacement_batches(rng: np.random.RandomState, n_samples: int, batch_size: 
         yield rng.randint(0, n_samples, size=batch_size)
 
 
+def group_batches(rng: np.random.RandomState, groups, batch_size: int):
+    """Endless batches: ``batch_size`` distinct samples of each group (index arrays), the groups' draws in order."""
+    while True:
+        yield np.concatenate([group[rng.choice(len(group), batch_size, replace=False)] for group in groups])
+
+
 def train(loss_and_grad: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]], params: np.ndarray, *,
           rng: np.random.RandomState, n_samples: int, learning_rate: float, batch_size: int, max_steps: int,
-          convergence_interval: int | None = None, sampling: str = "replacement", warn: bool = True) -> TrainResult:
+          convergence_interval: int | None = None, sampling: str = "replacement", warn: bool = True,
+          groups=None) -> TrainResult:
     """Adam on ``params`` over seeded batches until the loss is flat (:func:`loss_is_flat`) or ``max_steps``.
 
     ``loss_and_grad(params, batch)`` gets the indices of the step's samples and returns the mean
     loss on them and its gradient with respect to every entry of ``params``.  A NaN loss stops
     training at once (as the paper's trainer does).  Not converging within ``max_steps`` with a
     ``convergence_interval`` set is a scikit-learn ``ConvergenceWarning`` (the paper raises it).
+    ``sampling="per_group"`` takes ``groups``, a list of index arrays (e.g. one per class): each
+    batch is ``batch_size`` distinct samples of every group, group after group.
     """
     if sampling not in SAMPLINGS:
         raise DataError(f"sampling must be one of {', '.join(SAMPLINGS)}, got {sampling!r}")
     check_schedule(learning_rate, batch_size, max_steps, convergence_interval)
-    batches = (epoch_batches if sampling == "epochs" else replacement_batches)(rng, n_samples, int(batch_size))
+    if sampling == "per_group":
+        if not groups or min(len(g) for g in groups) < batch_size:
+            raise DataError(f"per-group batches of {batch_size} need groups of at least {batch_size} samples")
+        batches = group_batches(rng, [np.asarray(g) for g in groups], int(batch_size))
+    else:
+        batches = (epoch_batches if sampling == "epochs" else replacement_batches)(rng, n_samples, int(batch_size))
     params = np.asarray(params, dtype=float).copy()
     opt = Adam(len(params), float(learning_rate))
     result = TrainResult(params)
@@ -163,5 +189,5 @@ def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
     return out
 
 
-__all__ = ["Adam", "SAMPLINGS", "TrainResult", "check_schedule", "epoch_batches", "epoch_losses", "loss_is_flat",
-           "replacement_batches", "train", "train_epochs"]
+__all__ = ["Adam", "SAMPLINGS", "TrainResult", "check_schedule", "epoch_batches", "epoch_losses", "group_batches",
+           "loss_is_flat", "replacement_batches", "train", "train_epochs"]

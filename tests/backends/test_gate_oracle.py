@@ -115,3 +115,49 @@ def test_a_wrong_depolarizing_channel_fails_the_kraus_check(monkeypatch):
 
 
 _DEPOLARIZE = density.depolarize
+
+
+def _product_opening(n: int) -> Circuit:
+    """Data-driven single-qubit gates first (two on qubit 0, none on the last qubit), then CNOTs, then more gates."""
+    gates = [Gate("RX", (0,), Angle("data", 0, 1.3, 0.2)), Gate("RY", (0,), Angle("data", 1)), Gate("H", (1,))]
+    gates += [Gate("RY", (w,), Angle("data", w % 2, -0.7)) for w in range(1, n - 1)]
+    gates += [Gate("CNOT", (w, w + 1)) for w in range(n - 1)] + [Gate("CNOT", (0, n - 1))] * (n > 2)
+    gates += [Gate("RX", (n - 1,), Angle("data", 1)), Gate("RZ", (0,), Angle("data", 0))]
+    return Circuit(n, tuple(gates), 2)
+
+
+@pytest.mark.parametrize("n", [2, 3, 4, 7])
+def test_a_product_opening_is_built_per_qubit_and_matches_the_oracle(n):
+    """An angle-embedding opening is compiled to one ProductPrefix (the CNOT run folded in as its permutation)."""
+    circuit = _product_opening(n)
+    steps = statevector.compile_circuit(circuit)
+    assert isinstance(steps[0], statevector.ProductPrefix) and steps[0].inverse_perm is not None
+    angles = np.random.default_rng(n).uniform(-np.pi, np.pi, (5, 2))
+    if n <= 4:
+        assert_numpy_matches_oracle(circuit, angles, np.zeros(0))
+    else:  # past the oracle's sizes: against the gate-by-gate path
+        got = statevector.simulate(circuit, angles, np.zeros(0))
+        assert np.max(np.abs(got - statevector.simulate_gate_by_gate(circuit, angles, np.zeros(0)))) <= 1e-12
+
+
+def test_an_opening_without_data_stays_on_the_shared_path():
+    """A constant opening (the IQP map's H layer) is simulated once for all samples, as before: no ProductPrefix."""
+    case = [c for c in C.feature_map_cases((3,), n_samples=2) if "iqp" in c.label.lower()][0]
+    assert not any(isinstance(s, statevector.ProductPrefix) for s in statevector.compile_circuit(case.circuit))
+
+
+@pytest.mark.parametrize("name", ["RX", "RY"])
+@pytest.mark.parametrize("source", ["data", "weight"])
+def test_rx_ry_as_permutations_equal_the_two_by_two_update_bit_for_bit(name, source):
+    """apply_gate's RX/RY (a psi + b P psi) forms the same products and sums as the generic 2x2 update."""
+    rng = np.random.default_rng(3)
+    state = rng.normal(size=(6, 8)) + 1j * rng.normal(size=(6, 8))
+    angles, weights = rng.uniform(-3, 3, (6, 1)), rng.uniform(-3, 3, 1)
+    for wire in range(3):
+        gate = Gate(name, (wire,), Angle(source, 0, 0.7, 0.1))
+        for inverse in (False, True):
+            theta = statevector.gate_angles(gate, angles, weights)
+            m = statevector.single_qubit_matrix(gate, -theta if inverse else theta)
+            want = statevector.apply_single(state, 3, wire, m)
+            got = statevector.apply_gate(state, 3, gate, angles, weights, inverse=inverse)
+            assert np.array_equal(got, want)

@@ -116,3 +116,45 @@ def test_models_counting_passes_train_in_the_core_trainer(monkeypatch, index):
     assert kwargs["sampling"] == "epochs" and kwargs["max_steps"] == 2 * 3  # ceil(12 / 5) = 3 batches a pass
     assert np.array_equal(np.ravel(getattr(model, learned)), result.params[:np.size(getattr(model, learned))])
     assert model.loss_curve_ == result.epoch_losses and model.n_iter_ == 2
+
+
+def test_per_group_sampling_draws_distinct_samples_of_each_group_in_order():
+    groups = (np.array([0, 2, 4, 6, 8]), np.array([1, 3, 5, 7]))
+    seen = []
+    train(lambda p, b: (seen.append(b) or 1.0, np.zeros(1)), np.zeros(1), rng=np.random.RandomState(0), n_samples=9,
+          learning_rate=0.1, batch_size=3, max_steps=4, sampling="per_group", groups=groups)
+    assert len(seen) == 4
+    for batch in seen:
+        assert len(set(batch[:3])) == 3 and set(batch[:3]) <= set(groups[0])
+        assert len(set(batch[3:])) == 3 and set(batch[3:]) <= set(groups[1])
+    with pytest.raises(DataError, match="groups of at least 5"):
+        train(lambda p, b: (1.0, np.zeros(1)), np.zeros(1), rng=np.random.RandomState(0), n_samples=9,
+              learning_rate=0.1, batch_size=5, max_steps=1, sampling="per_group", groups=groups)
+
+
+def test_the_image_models_and_the_metric_learner_train_in_the_core_trainer(monkeypatch):
+    """Their batches come from the trainer's samplers (one per fit), and every step is the trainer's Adam step."""
+    from qbench.datasets.generators import linearly_separable
+    from qbench.models import training
+    from qbench.models.cnn import ConvolutionalNeuralNetwork
+    from qbench.models.metric_learning import QuantumMetricLearner
+
+    calls = {"epochs": 0, "per_group": 0, "steps": 0}
+    epochs, groups, step = training.epoch_batches, training.group_batches, training.Adam.step
+
+    def count(name, fn):
+        def wrapped(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(training, "epoch_batches", count("epochs", epochs))
+    monkeypatch.setattr(training, "group_batches", count("per_group", groups))
+    monkeypatch.setattr(training.Adam, "step", count("steps", step))
+    rng = np.random.default_rng(0)
+    ConvolutionalNeuralNetwork(output_channels=(2, 2), kernel_shape=2, max_iter=2, batch_size=4,
+                               random_state=0).fit(rng.random((10, 16)), np.arange(10) % 2)
+    assert calls == {"epochs": 1, "per_group": 0, "steps": 2 * 3}
+    X, y = linearly_separable(12, 2, seed=0)
+    QuantumMetricLearner(n_layers=1, max_iter=3, batch_size=2, random_state=0).fit(X, y)
+    assert calls == {"epochs": 1, "per_group": 1, "steps": 6 + 3}

@@ -73,6 +73,37 @@ def test_cnn_gradient_matches_finite_differences(side, k):
     np.testing.assert_allclose(grad[pick], fd, atol=1e-7)
 
 
+@pytest.mark.parametrize("side, k", [(4, 2), (5, 3), (8, 5)])
+def test_cnn_dense_convolutions_equal_the_im2col_path(monkeypatch, side, k):
+    """Small images run each convolution as one dense matrix; the im2col path (wide images) gives the same net."""
+    from qbench.models import cnn
+
+    rng = np.random.default_rng(side)
+    x, y = rng.normal(size=(6, side, side, 1)), (rng.random(6) > 0.5).astype(float)
+    dense = ConvNet(side, 1, k, (3, 4))
+    assert dense.conv1.dense and dense.conv2.dense
+    params = dense.init(rng)
+    monkeypatch.setattr(cnn, "DENSE_CONV_ENTRIES", 0)
+    wide = ConvNet(side, 1, k, (3, 4))
+    assert not wide.conv1.dense and not wide.conv2.dense
+    (la, ga), (lb, gb) = dense.loss_and_grad(params, x, y), wide.loss_and_grad(params, x, y)
+    assert la == pytest.approx(lb, abs=1e-12)
+    np.testing.assert_allclose(ga, gb, atol=1e-12)
+
+
+def test_cnn_pooling_sends_a_tied_window_gradient_to_its_first_maximum():
+    """Ties (frequent on binary images) go to the first maximum in row-major window order, as an argmax does."""
+    from qbench.models.cnn import _pool, _pool_back
+
+    x = np.array([[1.0, 1.0, 0.0, 2.0], [1.0, 1.0, 2.0, 2.0], [0.0, 0.0, 5.0, 1.0], [0.0, 3.0, 5.0, 5.0]])
+    out, arg = _pool(x.reshape(1, 4, 4, 1))
+    np.testing.assert_array_equal(out[0, :, :, 0], [[1.0, 2.0], [3.0, 5.0]])
+    dx = _pool_back(np.ones((1, 2, 2, 1)), arg, (1, 4, 4, 1))[0, :, :, 0]
+    want = np.zeros((4, 4))
+    want[0, 0] = want[0, 3] = want[3, 1] = want[2, 2] = 1.0
+    np.testing.assert_array_equal(dx, want)
+
+
 def test_cnn_fits_separable_images():
     Xt, yt, Xs, ys = split(*top_or_bottom(48), 32)
     model = ConvolutionalNeuralNetwork(**SMALL_CNN, learning_rate=0.02, max_iter=30, random_state=0).fit(Xt, yt)
