@@ -62,3 +62,11 @@ def test_timed_points_spread_over_the_grid_first_and_last_included():
     assert len(every) == 36 and len(picked) == 4
     assert picked[0] == every[0] and picked[-1] == every[-1]
     assert SCRIPT.grid_points(model, 100) == every
+
+
+def test_image_models_are_timed_on_images_and_the_rest_on_two_features():
+    models = {m.name: m for m in SUITE.models}
+    X, _ = SCRIPT.data(models["image_weinet"])
+    assert X.shape == (SCRIPT.N_TRAIN, 16)
+    X, _ = SCRIPT.data(models["metric_learner"])
+    assert X.shape == (SCRIPT.N_TRAIN, 2)

@@ -373,29 +373,6 @@ def test_bad_suite_exits_2_before_anything_is_written(cli, tmp_path, kind, param
     assert not db.exists()
 
 
-# ----------------------------------------------------------------- the speed script
-def test_speed_script_maps_each_suite_entry_to_its_paper_class():
-    import importlib.util
-    from pathlib import Path
-
-    from qbench.suite.parse import load_suite
-
-    root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("zoo_more_speed",
-                                                  root / "suites/benchmarks/scripts/zoo_more_vs_qml_benchmarks.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    models = {m.name: m for m in load_suite(root / "suites/bowles2024.toml").models}
-    for name, (cls, *_rest) in script.MODELS.items():
-        kind = models[name].kind
-        if kind != "baseline":
-            assert model_entry(kind).meta["paper"].endswith(f"Bowles et al. 2024: {cls}")
-    X, y = script.data("images")
-    assert X.shape == (script.N_TRAIN, 16)
-    times = script.qbench_times("image_weinet", [{"learning_rate": 0.01, "filter_name": "smooth"}], 8, X, y)
-    assert len(times) == 1 and times[0] > 0
-
-
 def test_quanv_filter_template_draws_the_models_filter():
     from qbench.circuits.embeddings import random_filter
     from qbench.plugin.manager import make_template
