@@ -4,7 +4,7 @@ Reads a JSON request on stdin ({"models": [{"name", "class", "data": npz path, "
 [params, ...]}]}), fits each model's class once per grid point on its training data with the point's parameters
 and the ``extra`` ones the class takes (the fixed step count), and prints one JSON object per model with the wall
 time of each fit (seconds; jit compilation included, as every new estimator of a new shape pays it), after one
-untimed warm-up fit of the first point on 20 samples (qbench's side warms up the same way).  A ConvergenceWarning
+untimed warm-up fit of the first point on 64 samples (qbench's side warms up the same way).  A ConvergenceWarning
 raised after max_steps (the Boltzmann machines hard-code their stop rule) ends a fit normally.
 No qbench import: this runs outside qbench's environment.
 """
@@ -51,7 +51,7 @@ def main() -> None:
         cls = getattr(models, model["class"])
         accepted = inspect.signature(cls.__init__).parameters
         extra = {k: v for k, v in model.get("extra", {}).items() if k in accepted}
-        _fit(cls(**extra, **model["points"][0]), X[:20], y[:20])  # untimed warm-up, as on qbench's side
+        _fit(cls(**extra, **model["points"][0]), X[:64], y[:64])  # untimed warm-up, as on qbench's side
         times = []
         for params in model["points"]:
             est = cls(**extra, **params)

@@ -155,10 +155,10 @@ def make_qbench(model, point: dict, extra: dict):
 
 
 def time_qbench(model, points: list[dict], extra: dict, X, y) -> list[float]:
-    """Seconds per fit of each grid point (after one untimed warm-up fit of the first point on 20 samples)."""
+    """Seconds per fit of each grid point (after one untimed warm-up fit of the first point on 64 samples)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        make_qbench(model, points[0], extra).fit(X[:20], y[:20])
+        make_qbench(model, points[0], extra).fit(X[:64], y[:64])
         times = []
         for point in points:
             est = make_qbench(model, point, extra)
