@@ -181,6 +181,16 @@ BOWLES_NAMES = {"linearly_separable": "linearly separable", "hidden_manifold": "
                 "two_curves": "two curves"}
 
 
+def plan_example(db: Path) -> str:
+    """``qbench plan havlicek2019 --seconds-per-shot 0.0004``: counts only, so the store is not read."""
+    import subprocess
+
+    args = ["plan", "havlicek2019", "--seconds-per-shot", "0.0004"]
+    out = subprocess.run([sys.executable, "-m", "qbench", *args], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout
+    return "```\n$ qbench " + " ".join(args) + "\n" + out.rstrip("\n") + "\n```"
+
+
 def bowles_table(db: Path) -> str:
     from qbench.results.tables import compare
 
@@ -215,6 +225,7 @@ BLOCKS = [
     Block("diagnostics-kernels", "docs/diagnostics.md", "diagnostics", diagnostics_kernels),
     Block("diagnostics-ablation", "docs/diagnostics.md", "diagnostics", diagnostics_ablation),
     Block("havlicek-suite", "docs/reproducing.md", "havlicek2019", havlicek_suite),
+    Block("plan-example", "docs/plan.md", "havlicek2019", plan_example),
     Block("bowles-table", "docs/reproducing.md", "bowles2024", bowles_table, only=("*/iqp_kernel/*", "*/svc/*")),
 ]
 

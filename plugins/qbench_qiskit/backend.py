@@ -30,7 +30,7 @@ import warnings
 
 import numpy as np
 
-from qbench.backends.base import Backend
+from qbench.backends.base import Backend, DevicePlan
 from qbench.backends.remote import await_result, submit_or_attach
 from qbench.backends.sampling import counts_from_bits
 from qbench.circuits.ir import Circuit, resolve_angles
@@ -116,6 +116,51 @@ def _two_qubit_gates(qc) -> int:
     return sum(1 for inst in qc.data if inst.operation.num_qubits == 2 and inst.operation.name != "barrier")
 
 
+def pass_manager(device, optimization_level: int = 1, seed_transpiler: int = 0):
+    """The preset pass manager every device run (and ``device_plan``) transpiles with."""
+    from qiskit.transpiler import generate_preset_pass_manager
+
+    return generate_preset_pass_manager(optimization_level=optimization_level, backend=device,
+                                        seed_transpiler=seed_transpiler)
+
+
+def measured_template(circuit: Circuit):
+    """U(theta) + measure as a device runs it: phase-free (P written as RZ: a global phase cannot change
+    measured frequencies, and a parametric one makes transpilation to IBM devices blow up, see
+    translate.gate_template)."""
+    qc = T.gate_template(circuit, phase_free=True).copy()
+    qc.measure_all()
+    return qc
+
+
+def offline_device(mode: str, options: dict):
+    """The fake IBM device that stands for a job's device offline: noisy mode's ``device_model``, or hardware
+    mode's ``device`` (``ibm_brisbane`` -> ``fake_brisbane``, its calibration snapshot); None if there is none."""
+    name = options.get("device_model") if mode == "noisy" else options.get("device") if mode == "hardware" else None
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return fake_device(name.lower().removeprefix("ibmq_").removeprefix("ibm_"))
+    except QBenchError:
+        return None
+
+
+def seconds_per_shot(device, transpiled) -> float | None:
+    """One shot's time on ``device``: its documented repetition delay (``default_rep_delay`` where the device
+    takes dynamic repetition rates, else ``rep_times[0]``) plus the transpiled circuit's scheduled duration
+    from the device's gate and measurement durations.  Per-job overheads (compilation, queue) are left out."""
+    conf = device.configuration() if hasattr(device, "configuration") else None
+    delay = getattr(conf, "default_rep_delay", None) if getattr(conf, "dynamic_reprate_enabled", False) else None
+    if delay is None:
+        times = getattr(conf, "rep_times", None) or [None]
+        delay = times[0] if times[0] is not None else getattr(conf, "default_rep_delay", None)
+    try:
+        duration = transpiled.estimate_duration(device.target, unit="s")
+    except Exception:  # noqa: BLE001 -- a device without durations for some instruction: no estimate
+        return None
+    return None if delay is None else float(delay) + float(duration)
+
+
 class QiskitBackend(Backend):
     """Qiskit Aer (exact, shots, noisy) and IBM Runtime (hardware)."""
 
@@ -145,6 +190,19 @@ class QiskitBackend(Backend):
                 self._device = dev  # an injected backend object (a fake backend in local testing mode)
             elif options.get("service") is None:
                 self._require_credentials()
+
+    @classmethod
+    def device_plan(cls, circuit: Circuit, mode: str, options: dict) -> DevicePlan | None:
+        """Transpiled offline to the job's fake IBM device (its device model, or the calibration snapshot
+        qiskit-ibm-runtime ships for a hardware device's name) with the run's pass manager and options."""
+        device = offline_device(mode, options)
+        if device is None or circuit.n_qubits > device.num_qubits:
+            return None
+        level = int(options.get("optimization_level", 1))
+        seed = int(options.get("seed_transpiler", 0))
+        qc = pass_manager(device, level, seed).run(measured_template(circuit))
+        return DevicePlan(device=_describe(device), depth=qc.depth(), two_qubit=_two_qubit_gates(qc),
+                          seconds_per_shot=seconds_per_shot(device, qc))
 
     @property
     def config(self) -> dict:
@@ -307,17 +365,11 @@ class QiskitBackend(Backend):
         if self.mode == "noisy" and not self.device_model:
             qc = T.noisy_template(circuit, self.noise, measured=True)
         else:
-            # Phase-free templates (P written as RZ): a global phase cannot change measured frequencies,
-            # and a parametric one makes transpilation to IBM devices blow up (see translate.gate_template).
-            qc = T.gate_template(circuit, phase_free=True).copy()
-            qc.measure_all()
+            qc = measured_template(circuit)
         device = self._target(circuit)
         if device is not None:
-            from qiskit.transpiler import generate_preset_pass_manager
-
-            pm = generate_preset_pass_manager(optimization_level=self._int_option("optimization_level", 1, 0, 3),
-                                              backend=device, seed_transpiler=self._int_option("seed_transpiler", 0))
-            qc = pm.run(qc)
+            qc = pass_manager(device, self._int_option("optimization_level", 1, 0, 3),
+                              self._int_option("seed_transpiler", 0)).run(qc)
             label = circuit.name
             self.usage.extra.setdefault("two_qubit_gates", {})[label] = _two_qubit_gates(qc)
             self.usage.extra.setdefault("depth", {})[label] = qc.depth()

@@ -75,6 +75,21 @@ class Capabilities:
         return self.max_qubits_by_mode.get(mode, default)
 
 
+@dataclass(frozen=True)
+class DevicePlan:
+    """What a device would run for one circuit, worked out offline by the plugin (``Backend.device_plan``).
+
+    ``depth`` and ``two_qubit`` are the circuit's after the framework's transpilation to the device (routing
+    and basis gates included); ``seconds_per_shot`` is the device's documented time per shot (repetition
+    delay plus the scheduled circuit), or None where the device does not document it.
+    """
+
+    device: str
+    depth: int
+    two_qubit: int
+    seconds_per_shot: float | None = None
+
+
 @dataclass
 class Usage:
     """Counters a backend keeps so the runner can report cost."""
@@ -116,6 +131,16 @@ class Backend:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name} mode={self.mode} shots={self.shots} seed={self.seed}>"
+
+    @classmethod
+    def device_plan(cls, circuit: Circuit, mode: str, options: dict) -> DevicePlan | None:
+        """The device's transpiled depth, two-qubit gates and time per shot for ``circuit`` (measured in
+        the computational basis), computed **offline** without opening the backend; ``options`` are the
+        job's backend options (``device``, ``device_model`` ...).  ``qbench plan`` calls it for noisy and
+        hardware jobs.  None (the default): this framework cannot tell offline, and the plan shows the
+        neutral circuit's depth.
+        """
+        return None
 
     @property
     def config(self) -> dict:
@@ -420,4 +445,4 @@ class Backend:
         return G.parameter_shift_vjp(evaluate, circuit, angles, weights, cotangent)
 
 
-__all__ = ["Backend", "Capabilities", "MODES", "GRADIENT_METHODS", "Usage", "resolve_angles"]
+__all__ = ["Backend", "Capabilities", "DevicePlan", "MODES", "GRADIENT_METHODS", "Usage", "resolve_angles"]

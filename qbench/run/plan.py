@@ -15,15 +15,18 @@ backends' usage counters also use (``circuit_executions``, ``shots_used`` of a s
 
 Shots are circuits x shots for every sampled mode (shots, noisy with shots, hardware).  QPU seconds
 are shots x seconds per shot, given by the user (``--seconds-per-shot`` or the suite's
-``budget.seconds_per_shot``): qbench keeps no timing table of its own (see docs/plan.md).
+``budget.seconds_per_shot``) or, for noisy and hardware jobs, the device's own documented timing where
+the backend's plugin works it out offline (``Backend.device_plan``, which also gives the transpiled depth
+and two-qubit count; the Qiskit plugin transpiles to the fake IBM device of the same name).  See docs/plan.md.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 
+from qbench.backends.base import DevicePlan
 from qbench.errors import QBenchError
 from qbench.suite.jobs import Job, canonical_json
 from qbench.suite.parse import Suite
@@ -45,6 +48,10 @@ class JobCost:
     n_qubits: int
     note: str = ""
     configs: int = 1
+    #: The widest circuits as executed (one per configuration), for the backend's ``device_plan``.
+    executed: list = field(default_factory=list, repr=False)
+    #: What the device would run instead (noisy/hardware jobs whose plugin can tell offline), else None.
+    device: DevicePlan | None = None
 
     @property
     def total_shots(self) -> int:
@@ -64,6 +71,11 @@ class PlanRow:
     depth: int = 0
     two_qubit: int = 0
     unknown: int = 0
+    #: Devices the depths were transpiled for (empty: the neutral circuit's depth).
+    devices: set = field(default_factory=set)
+    #: Device-documented QPU seconds (shots x each job's seconds per shot), and the shots without a timing.
+    device_seconds: float = 0.0
+    untimed_shots: int = 0
 
     def add(self, cost: JobCost) -> None:
         self.jobs += 1
@@ -74,8 +86,21 @@ class PlanRow:
         if cost.shots:
             self.shots.add(cost.shots)
         self.total_shots += cost.total_shots
-        self.depth = max(self.depth, cost.depth)
-        self.two_qubit = max(self.two_qubit, cost.two_qubit)
+        dev = cost.device
+        self.depth = max(self.depth, dev.depth if dev else cost.depth)
+        self.two_qubit = max(self.two_qubit, dev.two_qubit if dev else cost.two_qubit)
+        if dev is not None:
+            self.devices.add(dev.device)
+        if dev is not None and dev.seconds_per_shot is not None:
+            self.device_seconds += cost.total_shots * dev.seconds_per_shot
+        else:
+            self.untimed_shots += cost.total_shots
+
+    def qpu_seconds(self, seconds_per_shot: float | None) -> float | None:
+        """QPU seconds at the user's seconds per shot, else at the devices' own timing (None if some are untimed)."""
+        if seconds_per_shot:
+            return self.total_shots * seconds_per_shot
+        return None if self.untimed_shots else self.device_seconds
 
 
 def depth(circuit) -> int:
@@ -190,7 +215,8 @@ def _kernel_cost(job, est, width, m, t, points, folds, shots) -> JobCost:
     per_config = sum(gram(m - v, None) + gram(v, m - v) for v in folds)
     total = len(circuits) * per_config + gram(m, None) + gram(t, m)
     executed = [c if exact or projected else overlap_circuit(c) for c in circuits.values()]
-    cost = JobCost(total, shots, max(map(depth, executed)), max(map(two_qubit_gates, executed)), width)
+    cost = JobCost(total, shots, max(map(depth, executed)), max(map(two_qubit_gates, executed)), width,
+                   executed=executed)
     cost.configs = len(circuits)
     return cost
 
@@ -217,7 +243,33 @@ def _qnn_cost(job, est, width, m, t, points, folds, shots) -> JobCost:
         refit = max(fit(m) for fit, _ in costs)
     total = search + refit + 2 * t + m
     return JobCost(total, shots, max(map(depth, widest)), max(map(two_qubit_gates, widest)), width,
-                   "refit: the costliest grid candidate" if len(costs) > 1 else "")
+                   "refit: the costliest grid candidate" if len(costs) > 1 else "", executed=widest)
+
+
+#: Modes whose circuits a device may transpile (a device model in noisy mode, the device in hardware mode).
+DEVICE_MODES = ("noisy", "hardware")
+_DEVICE: dict = {}
+
+
+def device_plan(job: Job, cost: JobCost) -> DevicePlan | None:
+    """The deepest of the job's executed circuits as its backend's device would run them (the plugin's
+    ``Backend.device_plan``, offline), or None where the plugin cannot tell; the seconds per shot is the
+    slowest circuit's."""
+    from qbench.plugin.manager import backend_spec
+
+    options = {k: v for k, v in job.backend_options.items() if k != "mitigation"}
+    key = (job.backend, job.mode, canonical_json(options), tuple(map(repr, cost.executed)))
+    if key not in _DEVICE:
+        cls = backend_spec(job.backend).load()
+        plans = [cls.device_plan(c, job.mode, options) for c in cost.executed]
+        if not plans or any(p is None for p in plans):
+            _DEVICE[key] = None
+        else:
+            times = [p.seconds_per_shot for p in plans]
+            _DEVICE[key] = DevicePlan(device=plans[0].device, depth=max(p.depth for p in plans),
+                                      two_qubit=max(p.two_qubit for p in plans),
+                                      seconds_per_shot=None if None in times else max(times))
+    return _DEVICE[key]
 
 
 def plan(suite: Suite, jobs: list[Job]) -> tuple[list[PlanRow], dict[str, JobCost | None]]:
@@ -234,6 +286,8 @@ def plan(suite: Suite, jobs: list[Job]) -> tuple[list[PlanRow], dict[str, JobCos
             raise
         except Exception as exc:  # noqa: BLE001 -- a job the planner cannot size is shown as unknown, not fatal
             cost = JobCost(None, job.shots, 0, 0, 0, f"{type(exc).__name__}: {exc}")
+        if cost is not None and cost.circuits is not None and job.mode in DEVICE_MODES:
+            cost = replace(cost, device=device_plan(job, cost))
         costs[job.key] = cost
         if cost is None:
             continue
@@ -260,11 +314,19 @@ def check_budget(suite: Suite, jobs: list[Job]) -> None:
         raise QBenchError(f"{where} would use {shots:,} shots, over its budget of {budget['shots']:,} "
                           f"(qbench plan {suite.path} has the breakdown); nothing was submitted")
     if budget.get("qpu_seconds") is not None:
-        seconds = shots * budget["seconds_per_shot"]
+        sps = budget.get("seconds_per_shot")
+        untimed = [r for r in rows if r.qpu_seconds(sps) is None]
+        if untimed:
+            r = untimed[0]
+            raise QBenchError(f"{where} has a qpu_seconds budget but no time per shot for {r.backend} {r.mode} "
+                              f"({r.untimed_shots:,} shots; its plugin knows no device timing offline): "
+                              f"give budget.seconds_per_shot")
+        seconds = sum(r.qpu_seconds(sps) for r in rows)
+        rate = f"{sps} s per shot" if sps else "each device's documented time per shot"
         if seconds > budget["qpu_seconds"]:
-            raise QBenchError(f"{where} would use about {seconds:,.0f} QPU seconds ({shots:,} shots x "
-                              f"{budget['seconds_per_shot']} s), over its budget of {budget['qpu_seconds']:,} s "
+            raise QBenchError(f"{where} would use about {seconds:,.0f} QPU seconds ({shots:,} shots at {rate}), "
+                              f"over its budget of {budget['qpu_seconds']:,} s "
                               f"(qbench plan {suite.path} has the breakdown); nothing was submitted")
 
 
-__all__ = ["JobCost", "PlanRow", "depth", "two_qubit_gates", "job_cost", "plan", "total_shots", "check_budget"]
+__all__ = ["JobCost", "PlanRow", "DEVICE_MODES", "device_plan", "depth", "two_qubit_gates", "job_cost", "plan", "total_shots", "check_budget"]

@@ -134,8 +134,18 @@ def test_a_budget_the_suite_fits_lets_it_run(tmp_path, cli):
     assert code == 0, err
 
 
+def test_a_qpu_seconds_budget_without_a_rate_refuses_simulator_shots(tmp_path, cli):
+    # numpy's shots have no device timing: qbench run refuses in one line, qbench plan says why
+    path = _suite(tmp_path, "budget = { qpu_seconds = 10 }")
+    code, _, err = cli("run", path, "--db", tmp_path / "never.db")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "no time per shot for numpy shots" in err and "give budget.seconds_per_shot" in err
+    assert not (tmp_path / "never.db").exists()
+    code, out, _ = cli("plan", path)
+    assert code == 0 and "qbench run refuses this suite: " in out and "no time per shot" in out
+
+
 @pytest.mark.parametrize("budget, message", [
-    ("budget = { qpu_seconds = 10 }", "needs seconds_per_shot"),
     ("budget = { seconds_per_shot = 0.1 }", "expected shots or qpu_seconds"),
     ("budget = { shots = 0 }", "budget.shots"),
 ])
