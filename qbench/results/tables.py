@@ -122,6 +122,8 @@ def compare(df: pd.DataFrame, history: bool = False) -> pd.DataFrame:
         scored = [(k, _mean(done[k], "cv_score")) for k in live]
         scored = [(k, s) for k, s in scored if not math.isnan(s)]
         best[data] = max(scored, key=lambda ks: ks[1])[0] if scored else None  # max keeps the first of equals
+        if best[data] is None and len(live) == 1:
+            best[data] = live[0]  # one baseline: nothing to choose between, so no CV score is needed
     refs = {(key[0], rows[0]["ref_id"]): rows for key, rows in done.items()
             if rows and rows[0]["backend"] == REFERENCE_BACKEND}
 

@@ -43,6 +43,20 @@ def test_the_best_baseline_is_chosen_on_cross_validation_never_on_test_accuracy(
     assert q["baseline_accuracy"] == pytest.approx(0.80) and q["diff"] == pytest.approx(0.035)
 
 
+def test_a_lone_baseline_without_a_cv_score_is_the_comparison_and_two_need_one():
+    rows = []
+    for seed in range(3):
+        rows.append(row("cnn", "baseline", seed, acc=0.80))  # no grid, so no CV score
+        rows.append(row("qnn", "qnn", seed, acc=0.85 + 0.01 * seed))
+    q = by_model(compare(pd.DataFrame(rows)), "qnn")
+    assert q["baseline"] == "cnn" and q["diff"] == pytest.approx(0.06)
+    # a second baseline without CV scores: which is better would be read off the test split, so none is chosen
+    rows += [row("mlp", "baseline", seed, acc=0.70) for seed in range(3)]
+    q = by_model(compare(pd.DataFrame(rows)), "qnn")
+    assert q["baseline"] is None or pd.isna(q["baseline"])
+    assert "no baseline with a cross-validation score" in q["note"]
+
+
 def test_a_configuration_stored_twice_counts_each_seed_once_and_each_suite_is_its_own_family():
     single, doubled, twice = [], [], []
     rng = np.random.default_rng(0)
