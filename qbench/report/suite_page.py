@@ -44,7 +44,8 @@ def suite_body(suite) -> tuple[str, str]:
         + section("comparison", "Comparison", tables.comparison_table(suite),
                   "Mean test accuracy over seeds with its 95% t-interval; Δ is the paired difference from the best "
                   "classical baseline on the same splits (the baseline with the best cross-validation score, or the "
-                  "only one); the verdict is a paired t-test over seeds (a sign test where every seed gives the same difference); "
+                  "only one); the verdict is a paired t-test over seeds (a sign test where every seed gives the "
+                  "same difference); "
                   + tables.holm_note(suite) + ". × numpy: geometric mean over seeds of the quantum time over "
                   "numpy's on the same configuration and seed. Click a header to sort; type to filter.")
         + section("accuracy", "Accuracy against fit time", scatter)
