@@ -24,7 +24,7 @@ import os
 import cirq
 import numpy as np
 
-from qbench.backends.base import Backend
+from qbench.backends.base import Backend, DevicePlan
 from qbench.backends.remote import await_result, submit_or_attach
 from qbench.backends.sampling import counts_from_bits
 from qbench.errors import QBenchError
@@ -153,8 +153,30 @@ class CirqBackend(Backend):
         if self._device is None:
             return p, p.circuit
         if circuit not in self._compiled:
-            self._compiled[circuit] = N.compile_for_device(p.circuit, self._device)
+            compiled = self._compiled[circuit] = N.compile_for_device(p.circuit, self._device)
+            self.usage.extra.setdefault("depth", {})[circuit.name] = len(compiled)
+            self.usage.extra.setdefault("two_qubit_gates", {})[circuit.name] = N.two_qubit_gates(compiled)
         return p, self._compiled[circuit]
+
+    @classmethod
+    def device_plan(cls, circuit, mode: str, options: dict) -> DevicePlan | None:
+        """Compiled offline onto the Google virtual processor the job names (noisy mode's ``device_model``, or
+        hardware mode's processor id from the environment when cirq-google ships a virtual copy of it), as the
+        run compiles it; depth in moments.  Google documents no time per shot offline, so none is given."""
+        if mode == "noisy" and options.get("device_model"):
+            processor = str(options["device_model"]).removeprefix("google_")
+        elif mode == "hardware" and options.get("sampler") is None:
+            processor = os.environ.get(PROCESSOR_ENV, "").strip()
+        else:
+            return None
+        try:
+            if processor not in N.google_processors():
+                return None
+            device = N.google_noise(processor)[1]
+            compiled = N.compile_for_device(T.measured_program(circuit).circuit, device)
+        except QBenchError:
+            return None
+        return DevicePlan(device=f"google_{processor}", depth=len(compiled), two_qubit=N.two_qubit_gates(compiled))
 
     def _counts(self, circuit, angles, weights):
         """Native sampling: ``run_sweep`` with ``repetitions=shots``, measured bits counted per row."""

@@ -85,5 +85,10 @@ def compile_for_device(circuit: cirq.Circuit, device) -> cirq.Circuit:
     return compiled
 
 
-__all__ = ["DEVICE_MODELS", "google_noise", "google_processors", "compile_for_device",
+def two_qubit_gates(circuit: cirq.Circuit) -> int:
+    """Gates on two qubits (measurements aside) of a compiled circuit."""
+    return sum(1 for op in circuit.all_operations() if len(op.qubits) == 2 and not cirq.is_measurement(op))
+
+
+__all__ = ["DEVICE_MODELS", "two_qubit_gates", "google_noise", "google_processors", "compile_for_device",
            "cirq_google"]
