@@ -27,7 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from qbench.circuits.diagonal import projector
 from qbench.circuits.embeddings import random_filter
 from qbench.errors import DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase
+from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, image_side
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
 
@@ -78,10 +78,14 @@ class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
         self.backend_options = backend_options
         self.random_state = random_state
 
-    def _check_shape(self) -> int:
+    def check_width(self, n_features: int) -> None:
+        """Refuse, before anything runs, an image that is not square or narrower than the quantum filter."""
+        self._check_shape(image_side(n_features))
+
+    def _check_shape(self, side: int) -> int:
         q = int(self.qkernel_shape)
-        if q < 1 or q > self.side_:
-            raise DataError(f"qkernel_shape must be between 1 and the image side {self.side_}, got {self.qkernel_shape}")
+        if q < 1 or q > side:
+            raise DataError(f"qkernel_shape must be between 1 and the image side {side}, got {self.qkernel_shape}")
         if self.n_qubits is not None and int(self.n_qubits) != q * q:
             raise DataError(f"the quanvolutional filter has qkernel_shape**2 = {q * q} qubits; n_qubits is {self.n_qubits}")
         return q
@@ -110,7 +114,7 @@ class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
 
     def fit(self, X, y):
         X, y, self.classes_ = self._check_training(X, y)
-        q = self._check_shape()
+        q = self._check_shape(self.side_)
         rng = check_random_state(self.random_state)
         self.n_qubits_ = q * q
         self.preprocessor_ = make_preprocessor(None, feature_range=(-np.pi / 2, np.pi / 2), scaling=self.scaling)

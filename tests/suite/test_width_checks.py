@@ -59,6 +59,11 @@ def test_an_excluded_job_is_not_width_checked(tmp_path):
      "with 9 features: image models take flattened square images"),
     ("weinet", "w", "iter", 'n_features = 16\nreduction = "pca"\nn_qubits = 9', "reduction"),
     ("weinet", "w", "iter", "n_features = 4", "side >= 3"),
+    # the quantum filter must fit the image (its estimator's parameters are asked, not only the width)
+    ("quanvolutional", "q", "iter = 1, qkernel_shape = 5, n_qchannels", "n_features = 16",
+     "qkernel_shape must be between 1 and the image side 4, got 5"),
+    ("quanvolutional", "q", "iter = 1, qkernel_shape = 2, n_qchannels", 'n_features = 16\nreduction = "pca"\nn_qubits = 9',
+     "qkernel_shape\\*\\*2 = 4 qubits; n_qubits is 9"),
 ])
 def test_image_models_refuse_bad_widths_at_expansion(tmp_path, kind, name, steps, dataset, fragment):
     with pytest.raises(SuiteError, match=fragment) as info:
