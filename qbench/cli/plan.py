@@ -13,7 +13,8 @@ def _fmt(n) -> str:
 @click.argument("suite")
 @click.option("--only", multiple=True, metavar="PATTERN", help="Only jobs whose label matches (as qbench run --only).")
 @click.option("--seconds-per-shot", type=click.FloatRange(min=0, min_open=True),
-              help="QPU seconds per shot for the time estimate [default: the suite's budget.seconds_per_shot, else each device's documented timing where its plugin knows it offline].")
+              help="QPU seconds per shot for the time estimate [default: the suite's budget.seconds_per_shot, "
+                   "else each device's documented timing where its plugin knows it offline].")
 @click.option("--jobs", "per_job", is_flag=True, help="Also one line per quantum job.")
 def plan(suite, only, seconds_per_shot, per_job) -> int:
     """Count the circuits, shots and QPU time the benchmark SUITE would use, per backend and mode; run nothing."""

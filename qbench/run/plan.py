@@ -261,7 +261,12 @@ def device_plan(job: Job, cost: JobCost) -> DevicePlan | None:
     key = (job.backend, job.mode, canonical_json(options), tuple(map(repr, cost.executed)))
     if key not in _DEVICE:
         cls = backend_spec(job.backend).load()
-        plans = [cls.device_plan(c, job.mode, options) for c in cost.executed]
+        try:
+            plans = [cls.device_plan(c, job.mode, options) for c in cost.executed]
+        except QBenchError:
+            raise
+        except Exception:  # noqa: BLE001 -- e.g. an option the run itself would refuse: the neutral depth is shown
+            plans = []
         if not plans or any(p is None for p in plans):
             _DEVICE[key] = None
         else:
