@@ -55,3 +55,20 @@ def test_speed_script_imports_and_maps_models_to_qml_benchmarks_classes():
     assert script.peer_class("iqp_kernel", "kernel") == "IQPKernelClassifier"
     assert script.peer_class("qnn", "qnn") is None
     assert script.TRANSLATE["iqp_kernel"]({"C": 1.0, "feature_map_params": {"repeats": 5}}) == {"C": 1.0, "repeats": 5}
+
+
+def test_every_model_with_a_circuit_has_its_drawing():
+    """A model with registered templates or an example circuit is drawn (not only described) in docs/models.md."""
+    from qbench.models.kinds import estimator_class
+    from qbench.plugin.manager import host
+
+    script = _script()
+    text = (ROOT / "docs" / "models.md").read_text()
+    sections = {part.split("`")[1]: part for part in text.split("\n### ")[1:]}
+    drawn = []
+    for name in host.registries()["model"].names():
+        cls = estimator_class(name)
+        if name in script.CIRCUITS or getattr(cls, "circuit_templates", None) or hasattr(cls, "example_circuit"):
+            assert "```\n" in sections[name] and "q0: ──" in sections[name], f"{name} has a circuit but no drawing"
+            drawn.append(name)
+    assert {"data_reuploading", "tree_tensor", "qcnn", "weinet", "quanvolutional", "kernel"} <= set(drawn)

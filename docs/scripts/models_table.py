@@ -6,7 +6,8 @@ hyperparameter grids (every ``suites/bowles2024.toml`` entry of that kind), the 
 separable data next to qml-benchmarks' for the same grid points (``docs/data/zoo_vs_qml_benchmarks.json``,
 written by ``suites/benchmarks/scripts/zoo_vs_qml_benchmarks.py``).
 Below the table, each model's circuit: ``qbench draw`` of the templates its estimator names in
-``circuit_templates`` (or :data:`CIRCUITS` for the built-ins), else its description.
+``circuit_templates`` (or :data:`CIRCUITS` for the built-ins), else the circuit a variational model trains
+(``example_circuit``), else a note.
 
     python docs/scripts/models_table.py            # rewrite docs/models.md
     python docs/scripts/models_table.py --check    # exit 1 when docs/models.md is stale (tests/test_models_doc.py)
@@ -98,15 +99,32 @@ def _circuit(row) -> str:
     if templates is None and row.task != "baseline":
         from qbench.models.kinds import estimator_class
 
-        templates = getattr(estimator_class(row.name), "circuit_templates", None)
+        cls = estimator_class(row.name)
+        templates = getattr(cls, "circuit_templates", None)
+        if not templates and hasattr(cls, "example_circuit"):
+            return "```\n" + _example(cls) + "\n```"
     if not templates:
-        return row.description or "(no circuit)"
+        return "(not drawn: no registered template or example circuit; the description above says what it computes)"
     blocks = []
     for name, params in templates:
         kind, circuit = template_circuit(name, QUBITS, dict(params))
         label = f"{kind.replace('_', ' ')} {name}" + (f" {_value(dict(params))}" if params else "")
         blocks.append(f"{label}:\n" + draw(circuit, "text").rstrip())
     return "```\n" + "\n\n".join(blocks) + "\n```"
+
+
+def _example(cls) -> str:
+    """The circuit a variational model trains, drawn at QUBITS inputs (or the next width it accepts)."""
+    from qbench.circuits.drawing import draw
+    from qbench.errors import QBenchError
+
+    for width in (QUBITS, 4):
+        try:
+            circuit = cls().example_circuit(width)
+        except QBenchError:
+            continue
+        return f"{cls.__name__} on {width} features:\n" + draw(circuit, "text").rstrip()
+    return "(no circuit drawing)"
 
 
 def render() -> str:
@@ -128,7 +146,8 @@ def render() -> str:
         lines.append(f"| `{row.name}` | {row.paper or '–'} | {row.task} / {row.family} | {grid} | {where} | "
                      f"{_times(row.name, suite, timings)} |")
     lines += ["", "## Circuits", "",
-              f"`qbench draw` of each model's templates at {QUBITS} qubits (`x[i]`: data angles, `w[k]`: weights).", ""]
+              f"`qbench draw` of each model's templates at {QUBITS} qubits, or of the circuit a variational model "
+              f"trains on {QUBITS} features (its `example_circuit`; `x[i]`: data angles, `w[k]`: weights).", ""]
     for row in rows:
         if row.task == "baseline":
             continue

@@ -42,6 +42,9 @@ def image_patches(images: np.ndarray, size: int) -> np.ndarray:
 class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
     """Fixed random quantum filters over binarised image patches, then a trained CNN head (Henderson et al. 2020)."""
 
+    #: The circuit of one quantum filter (docs/models.md draws it, small: depth 2, 4 rotations).
+    circuit_templates = (("quanv_filter", {"depth": 2, "rotations": 4}),)
+
     _parameter_constraints = {
         **TRAINING_CONSTRAINTS,
         "qkernel_shape": [Interval(Integral, 1, None, closed="left")],

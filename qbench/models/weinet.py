@@ -55,6 +55,9 @@ SHIFTS = tuple((a, b) for a in (-1, 0, 1) for b in (-1, 0, 1))
 class WeiNet(QuantumModelMixin, ImageClassifierBase):
     """Mixture of nine row/column shifts of an amplitude-encoded image, Z/ZZ correlators, linear head (Wei et al. 2021)."""
 
+    #: The circuit it runs (docs/models.md draws it): the amplitude encoding of the padded image.
+    circuit_templates = (("amplitude", {}),)
+
     _parameter_constraints = {
         **TRAINING_CONSTRAINTS,
         "filter_name": [StrOptions(set(FILTERS))],
