@@ -136,8 +136,8 @@ class Backend:
     def device_plan(cls, circuit: Circuit, mode: str, options: dict) -> DevicePlan | None:
         """The device's transpiled depth, two-qubit gates and time per shot for ``circuit`` (measured in
         the computational basis), computed **offline** without opening the backend; ``options`` are the
-        job's backend options (``device``, ``device_model`` ...).  ``qbench plan`` calls it for noisy and
-        hardware jobs.  None (the default): this framework cannot tell offline, and the plan shows the
+        job's backend options (``device``, ``device_model`` ...).  ``qbench plan`` calls it for hardware jobs
+        and noisy jobs with a ``device_model``.  None (the default): this framework cannot tell offline, and the plan shows the
         neutral circuit's depth.
         """
         return None

@@ -15,7 +15,7 @@ backends' usage counters also use (``circuit_executions``, ``shots_used`` of a s
 
 Shots are circuits x shots for every sampled mode (shots, noisy with shots, hardware).  QPU seconds
 are shots x seconds per shot, given by the user (``--seconds-per-shot`` or the suite's
-``budget.seconds_per_shot``) or, for noisy and hardware jobs, the device's own documented timing where
+``budget.seconds_per_shot``) or, for jobs on a device (:func:`on_a_device`), its own documented timing where
 the backend's plugin works it out offline (``Backend.device_plan``, which also gives the transpiled depth
 and two-qubit count; the Qiskit plugin transpiles to the fake IBM device of the same name).  See docs/plan.md.
 """
@@ -246,9 +246,13 @@ def _qnn_cost(job, est, width, m, t, points, folds, shots) -> JobCost:
                    "refit: the costliest grid candidate" if len(costs) > 1 else "", executed=widest)
 
 
-#: Modes whose circuits a device may transpile (a device model in noisy mode, the device in hardware mode).
-DEVICE_MODES = ("noisy", "hardware")
 _DEVICE: dict = {}
+
+
+def on_a_device(job: Job) -> bool:
+    """Whether a device may compile the job's circuits: hardware mode, or noisy mode with a ``device_model``
+    (noisy mode with the core's noise model runs the neutral circuit, so no framework is imported for it)."""
+    return job.mode == "hardware" or (job.mode == "noisy" and bool(job.backend_options.get("device_model")))
 
 
 def device_plan(job: Job, cost: JobCost) -> DevicePlan | None:
@@ -291,7 +295,7 @@ def plan(suite: Suite, jobs: list[Job]) -> tuple[list[PlanRow], dict[str, JobCos
             raise
         except Exception as exc:  # noqa: BLE001 -- a job the planner cannot size is shown as unknown, not fatal
             cost = JobCost(None, job.shots, 0, 0, 0, f"{type(exc).__name__}: {exc}")
-        if cost is not None and cost.circuits is not None and job.mode in DEVICE_MODES:
+        if cost is not None and cost.circuits is not None and on_a_device(job):
             cost = replace(cost, device=device_plan(job, cost))
         costs[job.key] = cost
         if cost is None:
@@ -334,4 +338,4 @@ def check_budget(suite: Suite, jobs: list[Job]) -> None:
                               f"(qbench plan {suite.path} has the breakdown); nothing was submitted")
 
 
-__all__ = ["JobCost", "PlanRow", "DEVICE_MODES", "device_plan", "depth", "two_qubit_gates", "job_cost", "plan", "total_shots", "check_budget"]
+__all__ = ["JobCost", "PlanRow", "on_a_device", "device_plan", "depth", "two_qubit_gates", "job_cost", "plan", "total_shots", "check_budget"]

@@ -161,3 +161,18 @@ def test_plan_runs_on_every_shipped_suite(path, cli):
     print(f"qbench plan {path.stem}: {time.perf_counter() - t0:.2f} s")  # measured, not asserted
     assert code == 0, err
     assert "nothing executed" in out and "total:" in out
+
+
+def test_planning_noisy_jobs_without_a_device_imports_no_framework():
+    """Only hardware jobs and device models are compiled by a framework; the core's noise model runs the neutral
+    circuit, so planning frameworks.toml (noisy on every backend) stays as fast as counting."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from qbench.run.runner import prepare; from qbench.run.plan import plan; "
+            "s, j = prepare('suites/frameworks.toml'); rows, _ = plan(s, j); "
+            "assert any(r.mode == 'noisy' for r in rows); "
+            "print(sorted(m for m in ('qiskit', 'cirq', 'pennylane') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "[]"
