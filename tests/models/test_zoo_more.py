@@ -265,6 +265,39 @@ def test_gibbs_expectation_and_gradient_are_exact():
     np.testing.assert_allclose(grad[0], fd, atol=1e-8)
 
 
+@pytest.mark.parametrize("temperature", [0.05, 1.0, 100.0])
+def test_the_one_qubit_closed_form_is_the_gibbs_state(temperature):
+    """The separable machine's closed form against a 40-digit matrix exponential (mpmath) for fields from 1e-9
+    to 30 and zero, and against the eigendecomposition path where its divided differences are accurate."""
+    import mpmath as mp
+
+    from qbench.models.boltzmann import PauliTerms, one_qubit_gibbs_z
+
+    rng = np.random.default_rng(1)
+    ab = np.concatenate([rng.normal(size=(30, 2)) * rng.choice([1e-9, 1e-6, 1e-3, 1.0, 30.0], size=(30, 1)),
+                         [[0.0, 0.0], [0.0, 2.0], [-1.5, 0.0]]])
+    m, dm_da, dm_db = one_qubit_gibbs_z(ab[:, 0], ab[:, 1], temperature)
+
+    mp.mp.dps = 40
+    beta = 1 / mp.mpf(temperature)
+
+    def z(a, b):
+        rho = mp.expm(-beta * mp.matrix([[a, b], [b, -a]]))
+        return (rho[0, 0] - rho[1, 1]) / (rho[0, 0] + rho[1, 1])
+
+    for (a, b), value, da, db in zip(ab, m, dm_da, dm_db):
+        a, b = mp.mpf(float(a)), mp.mpf(float(b))
+        assert value == pytest.approx(float(z(a, b)), abs=1e-13)
+        assert da == pytest.approx(float(mp.diff(lambda t: z(t, b), a)), rel=1e-9, abs=1e-12)
+        assert db == pytest.approx(float(mp.diff(lambda t: z(a, t), b)), rel=1e-9, abs=1e-12)
+    # the model's other path (eigh, divided differences) agrees where no eigenvalues nearly coincide
+    terms = PauliTerms(np.array([[1.0, -1.0], [0.0, 0.0]]), np.array([0, 1], dtype=np.int64))
+    wide = np.hypot(ab[:, 0], ab[:, 1]) / temperature > 1e-2
+    f, grad = gibbs_expectation(ab[wide], terms, np.array([1.0, -1.0]), temperature)
+    np.testing.assert_allclose(m[wide], f, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.column_stack([dm_da, dm_db])[wide], grad, rtol=1e-8, atol=1e-12)
+
+
 @pytest.mark.parametrize("cls", [QuantumBoltzmannMachine, SeparableQuantumBoltzmannMachine])
 @pytest.mark.parametrize("observable_type", ["sum", "product"])
 def test_boltzmann_loss_gradient_matches_finite_differences(cls, observable_type):
