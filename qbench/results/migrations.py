@@ -80,6 +80,20 @@ def m003_remote_jobs(conn: sqlite3.Connection) -> None:
                  "PRIMARY KEY (job_key, submission))")
 
 
+@migration
+def m004_repair_negative_time_split(conn: sqlite3.Connection) -> None:
+    """Stores migrated to version 2 by qbench before the split was capped hold negative classical (or overhead)
+    times for v1 rows that timed circuits while scoring: recompute those rows' split from their v1 columns."""
+    cur = conn.execute("SELECT job_key, kind, circuit_time, fit_time, predict_time, wall_time FROM jobs "
+                       "WHERE quantum_time < 0 OR classical_time < 0 OR overhead_time < 0")
+    names = [d[0] for d in cur.description]
+    for values in cur.fetchall():
+        row = dict(zip(names, values))
+        split = time_split(row)
+        conn.execute("UPDATE jobs SET quantum_time = ?, classical_time = ?, overhead_time = ? WHERE job_key = ?",
+                     (split["quantum_time"], split["classical_time"], split["overhead_time"], row["job_key"]))
+
+
 def time_split(row: dict) -> dict:
     """Quantum (inside the backend), classical (the rest of fit and predict) and overhead (dispatch) seconds.
 

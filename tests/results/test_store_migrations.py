@@ -178,6 +178,34 @@ def test_migrated_time_split_is_never_negative(tmp_path):
         assert rows["fab501b7067c059328be"]["overhead_time"] == 0.0
 
 
+def test_a_store_migrated_by_the_older_code_has_its_negative_times_repaired(tmp_path):
+    """Before the cap, migration 2 wrote classical = fit + predict - circuit, negative for rows that timed circuits
+    while scoring; migration 4 recomputes such rows (in memory for readers, in the file for writers)."""
+    db = v1_copy(tmp_path)
+    Store(db).close()
+    conn = sqlite3.connect(db)
+    with conn:  # what the older migration left: version 3, a negative classical time
+        conn.execute("UPDATE jobs SET circuit_time = fit_time + predict_time + 0.05, "
+                     "quantum_time = fit_time + predict_time + 0.05, classical_time = -0.05 "
+                     "WHERE job_key = '6e67a553b776bebc8bd1'")
+        conn.execute("DELETE FROM migrations WHERE version = 4")
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    others = sql(db, "SELECT job_key, quantum_time, classical_time, overhead_time FROM jobs "
+                     "WHERE job_key != '6e67a553b776bebc8bd1' ORDER BY job_key")
+    data = db.read_bytes()
+    for read, writes in ((lambda: Store(db, create=False).rows(), False), (lambda: Store(db).rows(), True)):
+        row = {r["job_key"]: r for r in read()}["6e67a553b776bebc8bd1"]
+        assert row["quantum_time"] == pytest.approx(row["fit_time"] + row["predict_time"])
+        assert row["classical_time"] == 0.0
+        if not writes:
+            assert db.read_bytes() == data  # a reader repairs its copy in memory; the writer's file is read below
+    assert sql(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)] and SCHEMA_VERSION >= 4
+    assert sql(db, "SELECT classical_time FROM jobs WHERE job_key = '6e67a553b776bebc8bd1'") == [(0.0,)]
+    assert sql(db, "SELECT job_key, quantum_time, classical_time, overhead_time FROM jobs "
+                   "WHERE job_key != '6e67a553b776bebc8bd1' ORDER BY job_key") == others  # the rest untouched
+
+
 def test_the_remote_job_journal_is_written_by_runners_and_read_without_writing(tmp_path):
     """Migration 3's ``remote_jobs``: a v1 store read by a reader shows an empty journal and stays v1;
     a writer journals a submission, marks it done or failed, and a reader sees it as written."""
