@@ -45,7 +45,12 @@ def results(db, suite, fmt, output, raw, status, history, wide, diagnostics) -> 
         from qbench.results.diagnostics import view
 
         table = view(df, diagnostics, history=history)
-        data = table.to_string(index=False, float_format=lambda v: f"{v:.3g}") if fmt == "table" else R.export(table, fmt)
+        if fmt == "table":
+            from qbench.results.display import diagnostics_text
+
+            data = diagnostics_text(table)
+        else:
+            data = R.export(table, fmt)
     elif raw:
         if not history:
             df = df[~df["superseded"]]

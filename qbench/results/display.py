@@ -153,3 +153,34 @@ def text_table(table: pd.DataFrame, wide: bool = False, width: int = WIDTH) -> s
             out.append(group)
         out.append("  " + line)
     return "\n".join(out) + notes
+
+
+#: Columns that go on an indented line under their row instead of in it: per-seed lists and sentences, and
+#: any text column with a value longer than LONG_TEXT.
+BELOW = ("classical_kernel", "reading", "note")
+LONG_TEXT = 40
+
+
+def diagnostics_text(table: pd.DataFrame, width: int = WIDTH) -> str:
+    """A diagnostics view as text: each data set a heading line over its rows, numbers in the row, and a column
+    whose values are long text (the best classical kernel per seed, the reading) on an indented line below it,
+    wrapped to ``width``; the numbers are those of the CSV/JSON export, printed to 3 significant digits."""
+    if table.empty:
+        return "(no results)"
+    long = [c for c in table.columns if c in BELOW or (c != "dataset" and table[c].map(
+        lambda v: isinstance(v, str) and len(v) > LONG_TEXT).any())]
+    short = [c for c in table.columns if c not in long and c != "dataset"]
+    body = table[short].to_string(index=False, float_format=lambda v: f"{v:.3g}").splitlines()
+    out = ["  " + body[0]]
+    previous = None
+    for (_, row), line in zip(table.iterrows(), body[1:]):
+        group = row.get("dataset")
+        if group is not None and group != previous:
+            out.append(str(group))
+            previous = group
+        out.append("  " + line)
+        for c in long:
+            value = row[c]
+            if isinstance(value, str) and value:
+                out += textwrap.wrap(f"{c}: {value}", width, initial_indent="      ", subsequent_indent="        ")
+    return "\n".join(out)

@@ -99,6 +99,26 @@ def test_ablation_pairs_entangled_with_separable(store):
     assert abl["diff"].iloc[0] == pytest.approx((a - b).mean()) and abl["seeds"].iloc[0] == 2
 
 
+def test_diagnostics_text_heads_each_data_set_and_puts_long_text_under_its_row(cli, store):
+    """The terminal form: a data set's name once as a heading, the numbers of the CSV in the rows, the
+    classical kernels and the reading on indented lines below (not a 300-column line)."""
+    import csv
+    import io
+
+    code, text, _ = cli("results", "--db", store, "--diagnostics", "geometry")
+    assert code == 0
+    code, out, _ = cli("results", "--db", store, "--diagnostics", "geometry", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    lines = text.splitlines()
+    for r in rows:
+        assert r["dataset"] in lines  # a heading line of its own
+        row = next(i for i, line in enumerate(lines) if line.split()[:1] == [r["model"]])
+        assert f"{float(r['g']):.3g}" in lines[row].split()
+        below = " ".join(line.strip() for line in lines[row + 1:row + 6] if line.startswith("      "))
+        assert f"reading: {r['reading']}" in below and r["reading"] not in lines[row]
+    assert max(map(len, lines)) < 140
+
+
 def test_cli_diagnostics_and_no_classical_kernel(tmp_path, cli, store, capsys):
     code, out, _ = cli("results", "--db", store, "--diagnostics", "geometry")
     assert code == 0 and "iqp_sep" in out
