@@ -277,13 +277,11 @@ class QuantumBoltzmannMachine(QuantumModelMixin, ClassifierMixin, BaseEstimator)
 
 class SeparableQuantumBoltzmannMachine(QuantumBoltzmannMachine):
     """The separable ablation: one-qubit Gibbs states of Z and X fields, one per visible qubit (in closed
-    form, :func:`one_qubit_gibbs_z`; ``terms_`` keeps the same Hamiltonian as Pauli terms)."""
+    form, :func:`one_qubit_gibbs_z`)."""
 
     def _setup(self, n: int) -> int:
         nv = {"single": 1, "half": max(1, n // 2), "full": n}[self.visible_qubits]
         self.n_visible_ = nv
-        self.terms_ = PauliTerms(np.array([[1.0, -1.0], [0.0, 0.0]]), np.array([0, 1], dtype=np.int64))
-        self.observable_ = np.array([1.0, -1.0])
         return 2 * nv
 
     def _forward(self, theta: np.ndarray, Z: np.ndarray):
