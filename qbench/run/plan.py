@@ -338,4 +338,5 @@ def check_budget(suite: Suite, jobs: list[Job]) -> None:
                               f"(qbench plan {suite.path} has the breakdown); nothing was submitted")
 
 
-__all__ = ["JobCost", "PlanRow", "on_a_device", "device_plan", "depth", "two_qubit_gates", "job_cost", "plan", "total_shots", "check_budget"]
+__all__ = ["JobCost", "PlanRow", "on_a_device", "device_plan", "depth", "two_qubit_gates", "job_cost", "plan",
+           "total_shots", "check_budget"]
