@@ -101,8 +101,15 @@ class NumpyBackend(Backend):
     def _value_and_vjp(self, circuit, angles, weights, observable, cotangent):
         if self.mode == "exact" and self.gradient == "adjoint":
             self.count(angles.shape[0])
-            return statevector.adjoint_value_and_vjp(circuit, angles, weights, observable.diagonal(circuit.n_qubits),
-                                                     cotangent, memory_budget=self.memory_budget)
+            diagonal = observable.diagonal(circuit.n_qubits)
+            if dense_adjoint.fits(circuit, angles.shape[0]):  # few qubits: per-gate overhead dominates
+                column = (lambda v: np.reshape(cotangent(v[:, 0]), (-1, 1))) if callable(cotangent) else (
+                    lambda v: np.reshape(cotangent, (-1, 1)))
+                values, grad, _ = dense_adjoint.value_and_grads(circuit, angles, weights, diagonal[None], column,
+                                                                data_angles=False)
+                return values[:, 0], grad
+            return statevector.adjoint_value_and_vjp(circuit, angles, weights, diagonal, cotangent,
+                                                     memory_budget=self.memory_budget)
         return super()._value_and_vjp(circuit, angles, weights, observable, cotangent)
 
     def _value_and_grads(self, circuit, angles, weights, observables, cotangent, data_angles=True):

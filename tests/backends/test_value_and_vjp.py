@@ -29,13 +29,25 @@ def test_value_and_vjp_equals_expval_then_vjp(problem, gradient):
     assert np.allclose(values2, f, atol=1e-12) and np.allclose(grad2, grad, atol=1e-10)
 
 
-def test_numpy_adjoint_simulates_once(problem, monkeypatch):
+@pytest.mark.parametrize("path", ["dense", "statevector"])
+def test_numpy_adjoint_simulates_once(problem, monkeypatch, path):
+    """One forward pass for values and VJP, on the small-circuit dense path and on the gate-by-gate one."""
+    from qbench.backends import dense_adjoint, dense_sweeps
+
     c, angles, w, obs = problem
     calls = []
-    real = statevector.simulate
-    monkeypatch.setattr(statevector, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
-    open_backend("numpy", gradient="adjoint").value_and_vjp(c, angles, w, obs, np.ones(len(angles)))
+    if path == "dense":
+        real = dense_sweeps.forward
+        monkeypatch.setattr(dense_sweeps, "forward", lambda *a, **k: calls.append(1) or real(*a, **k))
+    else:
+        monkeypatch.setattr(dense_adjoint, "fits", lambda *a: False)
+        real = statevector.simulate
+        monkeypatch.setattr(statevector, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    b = open_backend("numpy", gradient="adjoint")
+    values, grad = b.value_and_vjp(c, angles, w, obs, np.ones(len(angles)))
     assert len(calls) == 1
+    want = statevector.adjoint_value_and_vjp(c, angles, w, obs.diagonal(c.n_qubits), lambda v: np.ones(len(v)))
+    assert np.allclose(values, want[0], atol=1e-12) and np.allclose(grad, want[1], atol=1e-11)
 
 
 def test_value_and_vjp_checks_the_cotangent(problem):
