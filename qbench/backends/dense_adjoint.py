@@ -105,33 +105,39 @@ def _plan_and_uses(circuit: Circuit) -> tuple[_Plan, "_AngleMaps"]:
 
 @dataclass(frozen=True)
 class _AngleMaps:
-    """Rotation angles as theta = angles @ data + weights @ weight + offset, and the gradients' way back."""
+    """Rotation angles as theta = angles @ data + weights @ weight + offset, and the gradients' way back.
 
-    data: np.ndarray       # (n_data, R) scale where rotation r reads data column j
-    weight: np.ndarray     # (n_weights, R)
-    offset: np.ndarray     # (R,)
+    The plan numbers the rotations that read data first (``n_data_rows``, an angle per sample); the others
+    have one angle for the whole batch, whose cosine and sine are taken once."""
+
+    data: np.ndarray         # (n_data, R_data) scale where data rotation r reads data column j
+    data_offset: np.ndarray  # (R_data,)
+    weight: np.ndarray       # (n_weights, R - R_data) scale where shared rotation r reads weight k
+    shared_offset: np.ndarray  # (R - R_data,)
+    n_data_rows: int
 
 
 def _angle_maps(circuit: Circuit) -> _AngleMaps:
     uses = _uses(circuit)
-    data = np.zeros((circuit.n_data, len(uses)))
-    weight = np.zeros((circuit.n_weights, len(uses)))
-    offset = np.zeros(len(uses))
+    k = sum(a.source == "data" for a in uses)
+    data = np.zeros((circuit.n_data, k))
+    weight = np.zeros((circuit.n_weights, len(uses) - k))
     for r, a in enumerate(uses):
-        offset[r] = a.offset
         if a.source == "data":
             data[a.index, r] = a.scale
         elif a.source == "weight":
-            weight[a.index, r] = a.scale
-    return _AngleMaps(data, weight, offset)
+            weight[a.index, r - k] = a.scale
+    offset = np.array([a.offset for a in uses], dtype=float).reshape(-1)
+    return _AngleMaps(data, offset[:k], weight, offset[k:], k)
 
 
 @lru_cache(maxsize=64)
 def _plan(circuit: Circuit) -> _Plan:
     n = circuit.n_qubits
     d = 2**n
-    rotations_in_order = [g for g in circuit.gates if g.angle is not None]
-    rotation_index = {i: k for k, i in enumerate(i for i, g in enumerate(circuit.gates) if g.angle is not None)}
+    order = _rotation_order(circuit)
+    rotations_in_order = [circuit.gates[i] for i in order]
+    rotation_index = {i: k for k, i in enumerate(order)}
     r = len(rotations_in_order)
     kind, mask, signs = np.zeros(r, dtype=np.int64), np.zeros(r, dtype=np.int64), np.ones((r, d))
     for k, g in enumerate(rotations_in_order):
@@ -178,14 +184,26 @@ def fits(circuit: Circuit, n_samples: int) -> bool:
     return (steps + 1) * n_samples * 2**circuit.n_qubits <= DENSE_MAX_AMPLITUDES
 
 
+def _half_angles(maps: _AngleMaps, angles: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """cos and sin of theta / 2 (R, m), theta as ``resolve_angles`` gives it; a shared angle's taken once."""
+    k, m = maps.n_data_rows, angles.shape[0]
+    rotations = k + len(maps.shared_offset)
+    cos, sin = np.empty((rotations, m)), np.empty((rotations, m))
+    half = 0.5 * (angles @ maps.data + maps.data_offset).T
+    np.cos(half, out=cos[:k])
+    np.sin(half, out=sin[:k])
+    half = 0.5 * (weights @ maps.weight + maps.shared_offset)
+    cos[k:], sin[k:] = np.cos(half)[:, None], np.sin(half)[:, None]
+    return cos, sin
+
+
 def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray, cotangent,
                     data_angles: bool = True):
     """Values (n_samples, n_obs), the VJP to the weights and (``data_angles``) per sample to the data angles."""
     from qbench.backends import dense_sweeps
 
     plan, maps = _plan_and_uses(circuit)
-    half = 0.5 * (angles @ maps.data + (weights @ maps.weight + maps.offset)).T  # (R, m), as resolve_angles
-    cos, sin = np.cos(half), np.sin(half)
+    cos, sin = _half_angles(maps, angles, weights)
     phi, psi = dense_sweeps.forward(plan.psi0, plan.after, plan.after_is_identity, plan.members, plan.kind,
                                     plan.mask, plan.signs, cos, sin)  # psi (d, m)
     values = (psi.real**2 + psi.imag**2).T @ diagonals.T
@@ -193,14 +211,22 @@ def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, d
     lam = psi * (cot @ diagonals).T
     per = dense_sweeps.backward(plan.after, plan.after_is_identity, plan.members, plan.kind, plan.mask, plan.signs,
                                 cos, sin, phi, lam)  # (R, m): d f_s / d theta_r, cotangent-weighted
-    grad = maps.weight @ per.sum(axis=1)
-    grad_angles = per.T @ maps.data.T if data_angles else None
+    k = maps.n_data_rows
+    grad = maps.weight @ per[k:].sum(axis=1)
+    grad_angles = per[:k].T @ maps.data.T if data_angles else None
     return values, grad, grad_angles
 
 
 @lru_cache(maxsize=64)
+def _rotation_order(circuit: Circuit) -> tuple[int, ...]:
+    """Gate indices of the rotations as the plan numbers them: those that read data first, each group in gate order."""
+    rotations = [i for i, g in enumerate(circuit.gates) if g.angle is not None]
+    return tuple([i for i in rotations if circuit.gates[i].angle.source == "data"]
+                 + [i for i in rotations if circuit.gates[i].angle.source != "data"])
+
+
 def _uses(circuit: Circuit) -> tuple:
-    return tuple(g.angle for g in circuit.gates if g.angle is not None)
+    return tuple(circuit.gates[i].angle for i in _rotation_order(circuit))
 
 
 __all__ = ["DENSE_MAX_QUBITS", "DENSE_MAX_AMPLITUDES", "fits", "value_and_grads"]

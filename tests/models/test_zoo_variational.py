@@ -75,6 +75,18 @@ def test_loss_gradient_matches_finite_differences(kind, gradient):
     assert np.allclose(grad, fd, atol=1e-7)
 
 
+@pytest.mark.parametrize("kind", ["dressed_circuit", "dressed_circuit_separable"])
+def test_dressed_loss_is_the_cross_entropy_of_its_probabilities(kind):
+    """The two-class softmax cross-entropy the dressed circuit trains on is scikit-learn's log loss of the
+    probabilities it predicts (the loss is computed through the logit difference, not a softmax)."""
+    from sklearn.metrics import log_loss
+
+    X, y = _easy(16)
+    model = _make(kind, max_steps=3, random_state=0).fit(X, y)
+    loss, _ = model._loss_and_grad(model.params_, model._transform(X), y.astype(float))
+    assert np.isclose(loss, log_loss(y, model.predict_proba(X)[:, 1]), rtol=1e-12)
+
+
 @needs("pennylane", "pennylane")
 @pytest.mark.parametrize("kind", sorted(TINY))
 def test_numpy_and_pennylane_train_the_same_model(kind):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+from scipy.special import expit, log_expit
 
 from sklearn.utils._param_validation import Interval
 
@@ -67,17 +67,21 @@ class DressedQuantumCircuitClassifier(VariationalClassifier):
     def _loss(self, c, F, y):
         _, w_out = self._mats(c)
         logits = F @ w_out.T
-        onehot = np.column_stack([1 - y, y])
+        # two-class softmax cross-entropy through the logit difference z = l_1 - l_0 (p_1 = expit(z); scipy's
+        # ufuncs, a tenth of the time of its array-API log_softmax at a batch of 32)
+        z = logits[:, 1] - logits[:, 0]
         m = len(y)
-        loss = -float(np.sum(onehot * log_softmax(logits, axis=1))) / m
-        d_logits = (softmax(logits, axis=1) - onehot) / m
+        loss = -float(np.sum(y * log_expit(z) + (1 - y) * log_expit(-z))) / m
+        r = (expit(z) - y) / m
+        d_logits = np.column_stack([-r, r])
         dc = np.zeros(len(c))
         dc[-w_out.size:] = (d_logits.T @ F).ravel()
         return loss, d_logits @ w_out, dc
 
     def _proba(self, c, F):
         _, w_out = self._mats(c)
-        return softmax(F @ w_out.T, axis=1)[:, 1]
+        logits = F @ w_out.T
+        return expit(logits[:, 1] - logits[:, 0])
 
 
 class DressedQuantumCircuitSeparableClassifier(DressedQuantumCircuitClassifier):
