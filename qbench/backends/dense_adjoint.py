@@ -61,16 +61,25 @@ def _fixed_matrix(name: str, wires, n: int) -> np.ndarray:
     raise ValueError(name)
 
 
+#: Where a rotation's angle comes from (``Angle.source``), for the compiled sweeps.
+SOURCES = {"data": 0, "weight": 1, "const": 2}
+
+
 @dataclass(frozen=True)
 class _Plan:
     """A circuit as a start state and steps; a step is one layer of rotations on disjoint wires (they commute),
     followed by the fixed gates up to the next such layer (F_t).  Rotations are numbered in gate order and
-    encoded for :mod:`qbench.backends.dense_sweeps` (``kind``, ``mask``, ``signs``)."""
+    encoded for :mod:`qbench.backends.dense_sweeps`: the gate (``kind``, ``mask``, ``signs``) and its angle,
+    theta = offset + scale * (data angle ``index`` of the sample, weight ``index``, or nothing for a constant)."""
 
     psi0: np.ndarray             # (d,): the fixed gates before the first rotation layer, applied to |0...0>
     kind: np.ndarray             # (R,) RX, RY, ZPARITY or PHASE
     mask: np.ndarray             # (R,) the wire's bit for RX and RY
     signs: np.ndarray            # (R, d): the Z...Z diagonal of a diagonal rotation (ones for RX and RY)
+    source: np.ndarray           # (R,) SOURCES of the angle
+    index: np.ndarray            # (R,) the data column or weight it reads
+    scale: np.ndarray            # (R,)
+    offset: np.ndarray           # (R,)
     members: np.ndarray          # (T, K) rotations of each step, padded with -1
     after: np.ndarray            # (T, d, d): F_t
     after_is_identity: np.ndarray  # (T,) bool
@@ -90,63 +99,40 @@ def _layers(circuit: Circuit) -> list[list[int]]:
     return layers
 
 
-_PLANS: dict[int, tuple[Circuit, _Plan, tuple]] = {}
+_PLANS: dict[int, tuple[Circuit, _Plan]] = {}
 
 
-def _plan_and_uses(circuit: Circuit) -> tuple[_Plan, "_AngleMaps"]:
+def _cached_plan(circuit: Circuit) -> _Plan:
     """The plan, cached by identity (hashing a long frozen circuit costs more than a small training step)."""
     hit = _PLANS.get(id(circuit))
     if hit is None or hit[0] is not circuit:
         if len(_PLANS) >= 64:
             _PLANS.clear()
-        hit = _PLANS[id(circuit)] = (circuit, _plan(circuit), _angle_maps(circuit))
-    return hit[1], hit[2]
-
-
-@dataclass(frozen=True)
-class _AngleMaps:
-    """Rotation angles as theta = angles @ data + weights @ weight + offset, and the gradients' way back.
-
-    The plan numbers the rotations that read data first (``n_data_rows``, an angle per sample); the others
-    have one angle for the whole batch, whose cosine and sine are taken once."""
-
-    data: np.ndarray         # (n_data, R_data) scale where data rotation r reads data column j
-    data_offset: np.ndarray  # (R_data,)
-    weight: np.ndarray       # (n_weights, R - R_data) scale where shared rotation r reads weight k
-    shared_offset: np.ndarray  # (R - R_data,)
-    n_data_rows: int
-
-
-def _angle_maps(circuit: Circuit) -> _AngleMaps:
-    uses = _uses(circuit)
-    k = sum(a.source == "data" for a in uses)
-    data = np.zeros((circuit.n_data, k))
-    weight = np.zeros((circuit.n_weights, len(uses) - k))
-    for r, a in enumerate(uses):
-        if a.source == "data":
-            data[a.index, r] = a.scale
-        elif a.source == "weight":
-            weight[a.index, r - k] = a.scale
-    offset = np.array([a.offset for a in uses], dtype=float).reshape(-1)
-    return _AngleMaps(data, offset[:k], weight, offset[k:], k)
+        hit = _PLANS[id(circuit)] = (circuit, _plan(circuit))
+    return hit[1]
 
 
 @lru_cache(maxsize=64)
 def _plan(circuit: Circuit) -> _Plan:
     n = circuit.n_qubits
     d = 2**n
-    order = _rotation_order(circuit)
-    rotations_in_order = [circuit.gates[i] for i in order]
+    order = [i for i, g in enumerate(circuit.gates) if g.angle is not None]
     rotation_index = {i: k for k, i in enumerate(order)}
-    r = len(rotations_in_order)
+    r = len(order)
     kind, mask, signs = np.zeros(r, dtype=np.int64), np.zeros(r, dtype=np.int64), np.ones((r, d))
-    for k, g in enumerate(rotations_in_order):
+    for k, i in enumerate(order):
+        g = circuit.gates[i]
         if g.name in ("RX", "RY"):
             kind[k] = RX if g.name == "RX" else RY
             mask[k] = 1 << (n - 1 - g.wires[0])
         else:
             kind[k] = PHASE if g.name == "P" else ZPARITY
             signs[k] = _z_signs(n, g.wires)
+    angles = [circuit.gates[i].angle for i in order]
+    source = np.array([SOURCES[a.source] for a in angles], dtype=np.int64)
+    index = np.array([a.index for a in angles], dtype=np.int64)
+    scale = np.array([a.scale for a in angles], dtype=float)
+    offset = np.array([a.offset for a in angles], dtype=float)
     start = np.eye(d, dtype=complex)
     members: list[list[int]] = []
     after: list[np.ndarray] = []
@@ -171,30 +157,18 @@ def _plan(circuit: Circuit) -> _Plan:
     after_a = np.array(after, dtype=complex).reshape(len(members), d, d)
     identity = np.array([np.array_equal(f, np.eye(d)) for f in after_a], dtype=bool)
     psi0 = np.ascontiguousarray(start[:, 0])
-    for arr in (psi0, kind, mask, signs, members_a, after_a, identity):
+    plan = _Plan(psi0, kind, mask, signs, source, index, scale, offset, members_a, after_a, identity)
+    for arr in vars(plan).values():
         arr.setflags(write=False)
-    return _Plan(psi0, kind, mask, signs, members_a, after_a, identity)
+    return plan
 
 
 def fits(circuit: Circuit, n_samples: int) -> bool:
     """Whether the dense path takes this circuit and batch."""
     if circuit.n_qubits > DENSE_MAX_QUBITS:
         return False
-    steps = len(_plan_and_uses(circuit)[0].members)
+    steps = len(_cached_plan(circuit).members)
     return (steps + 1) * n_samples * 2**circuit.n_qubits <= DENSE_MAX_AMPLITUDES
-
-
-def _half_angles(maps: _AngleMaps, angles: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """cos and sin of theta / 2 (R, m), theta as ``resolve_angles`` gives it; a shared angle's taken once."""
-    k, m = maps.n_data_rows, angles.shape[0]
-    rotations = k + len(maps.shared_offset)
-    cos, sin = np.empty((rotations, m)), np.empty((rotations, m))
-    half = 0.5 * (angles @ maps.data + maps.data_offset).T
-    np.cos(half, out=cos[:k])
-    np.sin(half, out=sin[:k])
-    half = 0.5 * (weights @ maps.weight + maps.shared_offset)
-    cos[k:], sin[k:] = np.cos(half)[:, None], np.sin(half)[:, None]
-    return cos, sin
 
 
 def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray, cotangent,
@@ -202,31 +176,18 @@ def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, d
     """Values (n_samples, n_obs), the VJP to the weights and (``data_angles``) per sample to the data angles."""
     from qbench.backends import dense_sweeps
 
-    plan, maps = _plan_and_uses(circuit)
-    cos, sin = _half_angles(maps, angles, weights)
-    phi, psi = dense_sweeps.forward(plan.psi0, plan.after, plan.after_is_identity, plan.members, plan.kind,
-                                    plan.mask, plan.signs, cos, sin)  # psi (d, m)
+    p = _cached_plan(circuit)
+    angles = np.ascontiguousarray(angles, dtype=float)
+    weights = np.ascontiguousarray(weights, dtype=float)
+    cos, sin, phi, psi = dense_sweeps.forward(p.psi0, p.after, p.after_is_identity, p.members, p.kind, p.mask,
+                                              p.signs, p.source, p.index, p.scale, p.offset, angles, weights)
     values = (psi.real**2 + psi.imag**2).T @ diagonals.T
     cot = np.asarray(cotangent(values), dtype=float).reshape(values.shape)
     lam = psi * (cot @ diagonals).T
-    per = dense_sweeps.backward(plan.after, plan.after_is_identity, plan.members, plan.kind, plan.mask, plan.signs,
-                                cos, sin, phi, lam)  # (R, m): d f_s / d theta_r, cotangent-weighted
-    k = maps.n_data_rows
-    grad = maps.weight @ per[k:].sum(axis=1)
-    grad_angles = per[:k].T @ maps.data.T if data_angles else None
-    return values, grad, grad_angles
-
-
-@lru_cache(maxsize=64)
-def _rotation_order(circuit: Circuit) -> tuple[int, ...]:
-    """Gate indices of the rotations as the plan numbers them: those that read data first, each group in gate order."""
-    rotations = [i for i, g in enumerate(circuit.gates) if g.angle is not None]
-    return tuple([i for i in rotations if circuit.gates[i].angle.source == "data"]
-                 + [i for i in rotations if circuit.gates[i].angle.source != "data"])
-
-
-def _uses(circuit: Circuit) -> tuple:
-    return tuple(circuit.gates[i].angle for i in _rotation_order(circuit))
+    grad, grad_angles = dense_sweeps.backward(p.after, p.after_is_identity, p.members, p.kind, p.mask, p.signs,
+                                              p.source, p.index, p.scale, cos, sin, phi, lam, circuit.n_weights,
+                                              circuit.n_data if data_angles else 0)
+    return values, grad, grad_angles if data_angles else None
 
 
 __all__ = ["DENSE_MAX_QUBITS", "DENSE_MAX_AMPLITUDES", "fits", "value_and_grads"]

@@ -9,13 +9,13 @@ A circuit reaches them as steps (see :mod:`qbench.backends.dense_adjoint`): step
 rotations (on disjoint wires, so they commute), then the fixed gates F_t after them.  A rotation is
 ``kind`` 0 (RX) or 1 (RY) on the wire of bit ``mask``, 2 (exp(-i theta Z...Z / 2), ``signs`` its
 diagonal) or 3 (the phase gate diag(1, e^{i theta}), ``signs`` -1 where it applies e^{i theta}).
-Angles arrive as ``cos`` and ``sin`` of theta / 2, (R, m), one column per sample.
+A rotation's angle is offset + scale * (a data angle of the sample, a weight, or nothing).
 
-* :func:`forward` keeps ``phi[t]``, the states (d, m) after step t's rotations and before F_t, and
-  returns the final states.
+* :func:`forward` takes cos and sin of every half angle, keeps ``phi[t]``, the states (d, m) after
+  step t's rotations and before F_t, and returns the final states.
 * :func:`backward` sweeps the adjoint states lambda back: at step t, with mu = F_t^dagger lambda,
   d f_s / d theta_r = 2 Re <mu_s| Gamma_r |phi_t,s> for each rotation r of the step (dU_r/dtheta = Gamma_r U_r),
-  then lambda = prod_r U_r^dagger mu.
+  chained to the weight or data angle it reads; then lambda = prod_r U_r^dagger mu.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from qbench.backends.dense_adjoint import PHASE, RX, RY, ZPARITY
+from qbench.backends.dense_adjoint import PHASE, RX, RY, SOURCES, ZPARITY
+
+DATA, WEIGHT = SOURCES["data"], SOURCES["weight"]
 
 
 @njit(cache=True, nogil=True)
@@ -101,10 +103,33 @@ def _apply(matrix, psi, out, adjoint):
 
 
 @njit(cache=True, nogil=True)
-def forward(psi0, after, after_is_identity, members, kind, mask, signs, cos, sin):
-    """``(phi, final)``: phi (T, d, m) the states before each step's fixed gates, final (d, m)."""
+def _half_angles(source, index, scale, offset, angles, weights):
+    """cos and sin of theta / 2 (R, m): theta = offset + scale * (data angle, weight or 0); a shared angle's once."""
+    rotations, m = source.shape[0], angles.shape[0]
+    cos = np.empty((rotations, m))
+    sin = np.empty((rotations, m))
+    for r in range(rotations):
+        if source[r] == DATA:
+            for s in range(m):
+                half = 0.5 * (offset[r] + scale[r] * angles[s, index[r]])
+                cos[r, s] = np.cos(half)
+                sin[r, s] = np.sin(half)
+        else:
+            half = 0.5 * (offset[r] + (scale[r] * weights[index[r]] if source[r] == WEIGHT else 0.0))
+            c, n = np.cos(half), np.sin(half)
+            for s in range(m):
+                cos[r, s] = c
+                sin[r, s] = n
+    return cos, sin
+
+
+@njit(cache=True, nogil=True)
+def forward(psi0, after, after_is_identity, members, kind, mask, signs, source, index, scale, offset, angles, weights):
+    """``(cos, sin, phi, final)``: the half angles' cos and sin (R, m), phi (T, d, m) the states before each
+    step's fixed gates, final (d, m)."""
+    cos, sin = _half_angles(source, index, scale, offset, angles, weights)
     n_steps, width = members.shape
-    m, d = cos.shape[1], psi0.shape[0]
+    m, d = angles.shape[0], psi0.shape[0]
     phi = np.empty((n_steps, d, m), dtype=np.complex128)
     psi = np.empty((d, m), dtype=np.complex128)
     out = np.empty((d, m), dtype=np.complex128)
@@ -120,15 +145,19 @@ def forward(psi0, after, after_is_identity, members, kind, mask, signs, cos, sin
         if not after_is_identity[t]:
             _apply(after[t], psi, out, False)
             psi[:] = out
-    return phi, psi
+    return cos, sin, phi, psi
 
 
 @njit(cache=True, nogil=True)
-def backward(after, after_is_identity, members, kind, mask, signs, cos, sin, phi, lam):
-    """``per`` (R, m): d f_s / d theta_r for the cotangent-weighted values whose adjoint states are ``lam`` (d, m)."""
+def backward(after, after_is_identity, members, kind, mask, signs, source, index, scale, cos, sin, phi, lam,
+             n_weights, n_data):
+    """``(grad, grad_angles)`` for the cotangent-weighted values whose adjoint states are ``lam`` (d, m): the
+    gradient to the weights (n_weights,) and per sample to the data angles (m, n_data; n_data = 0 skips it)."""
     n_steps, width = members.shape
     d, m = lam.shape
-    per = np.zeros((cos.shape[0], m))
+    grad = np.zeros(n_weights)
+    grad_angles = np.zeros((m, n_data))
+    per = np.empty(m)  # d f_s / d theta_r
     mu = lam.copy()
     out = np.empty((d, m), dtype=np.complex128)
     for t in range(n_steps - 1, -1, -1):
@@ -139,13 +168,19 @@ def backward(after, after_is_identity, members, kind, mask, signs, cos, sin, phi
             r = members[t, j]
             if r < 0:
                 break
-            _generator_overlaps(mu, phi[t], kind[r], mask[r], signs[r], per[r])
+            if source[r] == WEIGHT:
+                _generator_overlaps(mu, phi[t], kind[r], mask[r], signs[r], per)
+                grad[index[r]] += scale[r] * per.sum()
+            elif source[r] == DATA and n_data:
+                _generator_overlaps(mu, phi[t], kind[r], mask[r], signs[r], per)
+                for s in range(m):
+                    grad_angles[s, index[r]] += scale[r] * per[s]
         for j in range(width):
             r = members[t, j]
             if r < 0:
                 break
             _rotate(mu, kind[r], mask[r], signs[r], cos[r], sin[r], -1.0)
-    return per
+    return grad, grad_angles
 
 
 __all__ = ["backward", "forward"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from functools import lru_cache
+
 import numpy as np
 
 from qbench.backends import dense_adjoint, density, shift, statevector
@@ -115,10 +117,19 @@ class NumpyBackend(Backend):
     def _value_and_grads(self, circuit, angles, weights, observables, cotangent, data_angles=True):
         if self.mode == "exact" and self.gradient == "adjoint":
             self.count(angles.shape[0])
-            diagonals = np.stack([obs.diagonal(circuit.n_qubits) for obs in observables])
+            diagonals = _stacked_diagonals(tuple(observables), circuit.n_qubits)
             if dense_adjoint.fits(circuit, angles.shape[0]):  # few qubits: per-gate overhead dominates
                 return dense_adjoint.value_and_grads(circuit, angles, weights, diagonals, cotangent, data_angles)
             values, grad, grad_angles = statevector.adjoint_value_and_grads(
                 circuit, angles, weights, diagonals, cotangent, memory_budget=self.memory_budget)
             return values, grad, grad_angles if data_angles else None
         return super()._value_and_grads(circuit, angles, weights, observables, cotangent, data_angles)
+
+
+@lru_cache(maxsize=64)
+def _stacked_diagonals(observables: tuple, n_qubits: int) -> np.ndarray:
+    """The observables' diagonals as one read-only (n_obs, 2**n) array (a training step asks for it every step)."""
+    out = np.stack([obs.diagonal(n_qubits) for obs in observables])
+    out.setflags(write=False)
+    return out
+
