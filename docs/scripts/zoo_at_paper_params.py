@@ -3,7 +3,7 @@
 Running every variational model's full grid with 5-fold CV is hours on 2 cores, so this compares at one point:
 each model of ``suites/bowles2024.toml`` is fitted with the hyperparameters qml-benchmarks' GridSearchCV chose at
 d = 2 (``best_params`` in ``docs/data/bowles2024_published.json``, translated to qbench's names by
-:data:`TRANSLATE`) and the suite's other settings (its ``params``: batch size, qbench's epoch caps), on the suite's
+:data:`TRANSLATE`) and the suite's other settings (its ``params``: batch size, step caps and stop rule), on the suite's
 ``linearly_separable`` data (300 samples, 240/60 split, d = 2) for seeds 0-4, numpy backend, exact, with no CV.
 Each job runs through :func:`qbench.run.evaluate.evaluate`, the function ``qbench run`` calls, so data, split and
 preprocessing are the suite's.  The data are draws of qbench's generator, not the paper's files.

@@ -5,9 +5,9 @@ H(x) = sum_i (theta^Z_i . x) Z_i + sum_i (theta^X_i . x) X_i + sum_{i<j} (theta^
 on one qubit per feature, and O the mean (``observable_type="sum"``) or product of Z on the
 first ``visible_qubits`` qubits ("single": 1, "half": n // 2, "full": n).  P(class 1) =
 (1 + f) / 2, trained on the log loss by the core trainer (Adam over shuffled minibatches, ``max_iter``
-passes: :func:`qbench.models.training.train_epochs`).  The separable
-version is a product of one-qubit Gibbs states, H_i = (theta_2i . x) Z + (theta_2i+1 . x) X,
-one per visible qubit.
+passes, or with ``max_steps`` the paper's schedule and stop rule:
+:func:`qbench.models.training.train_schedule`).  The separable version is a product of one-qubit Gibbs
+states, H_i = (theta_2i . x) Z + (theta_2i+1 . x) X, one per visible qubit.
 
 A Gibbs state is not the output of a unitary circuit, and the IR has no way to prepare
 one; like the paper (which also assumes the exact Gibbs state rather than the variational
@@ -38,10 +38,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from qbench.errors import CapabilityError, DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, check_params
+from qbench.models.cnn import MAX_STEPS_CONSTRAINT, TRAINING_CONSTRAINTS, check_params
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
-from qbench.models.training import train_epochs
+from qbench.models.training import PassesOrSteps, record_training, train_schedule
 
 
 #: The backends and modes these models run on (an exact classical simulation; see the module docstring).
@@ -167,13 +167,14 @@ def one_qubit_gibbs_z(a: np.ndarray, b: np.ndarray, temperature: float):
     return -a * g, -(g + a * a * h), -a * b * h
 
 
-class QuantumBoltzmannMachine(QuantumModelMixin, ClassifierMixin, BaseEstimator):
+class QuantumBoltzmannMachine(QuantumModelMixin, PassesOrSteps, ClassifierMixin, BaseEstimator):
     """<O> in the exact Gibbs state of a data-dependent Hamiltonian; numpy backend, exact mode only."""
 
     supported_backends = SUPPORTED_BACKENDS
     supported_modes = SUPPORTED_MODES
     _parameter_constraints = {
         **TRAINING_CONSTRAINTS,
+        **MAX_STEPS_CONSTRAINT,
         "visible_qubits": [StrOptions(set(VISIBLE))],
         "observable_type": [StrOptions(set(OBSERVABLES))],
         "temperature": [Interval(Real, 0, None, closed="neither")],
@@ -181,13 +182,16 @@ class QuantumBoltzmannMachine(QuantumModelMixin, ClassifierMixin, BaseEstimator)
 
     def __init__(self, visible_qubits="single", observable_type="sum", temperature=1.0, learning_rate=0.001,
                  max_iter=100, batch_size=32, n_qubits=None, reduction=None, scaling="standard", backend="numpy",
-                 mode="exact", shots=None, backend_options=None, random_state=None):
+                 mode="exact", shots=None, backend_options=None, max_steps=None, convergence_interval=None,
+                 random_state=None):
         self.visible_qubits = visible_qubits
         self.observable_type = observable_type
         self.temperature = temperature
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.max_steps = max_steps
+        self.convergence_interval = convergence_interval
         self.n_qubits = n_qubits
         self.reduction = reduction
         self.scaling = scaling
@@ -246,12 +250,12 @@ class QuantumBoltzmannMachine(QuantumModelMixin, ClassifierMixin, BaseEstimator)
             dldf = (p - t) / (p * (1 - p)) * 0.5 / len(batch)
             return loss, ((dldf[:, None] * dfdc).T @ Z[batch]).ravel()
 
-        result = train_epochs(loss_and_grad, rng.normal(0.0, 1.0, rows * d), rng=rng, n_samples=len(target),
-                              learning_rate=float(self.learning_rate), batch_size=int(self.batch_size),
-                              max_epochs=int(self.max_iter))
+        result = train_schedule(loss_and_grad, rng.normal(0.0, 1.0, rows * d), rng=rng, n_samples=len(target),
+                                learning_rate=float(self.learning_rate), batch_size=int(self.batch_size),
+                                max_iter=int(self.max_iter), max_steps=self.max_steps,
+                                convergence_interval=self.convergence_interval)
         self.theta_ = result.params.reshape(rows, d)
-        self.loss_curve_ = result.epoch_losses
-        self.n_iter_ = len(result.epoch_losses)
+        record_training(self, result)
         return self
 
     def _expectation(self, X) -> np.ndarray:

@@ -8,8 +8,9 @@ im2col products on larger ones (:class:`ConvLayer`), and the backward pass is wr
 (tests check it against finite differences), so no deep-learning framework is needed.
 Pooling pads odd sizes (SAME), so 3x3 and 4x4 images stay valid.
 
-Training is the core's (:func:`qbench.models.training.train`): Adam on a flat parameter vector and
-shuffled minibatches, as :class:`~qbench.models.qnn.QNNClassifier` trains, so a seed gives one model.
+Training is the core's (:func:`qbench.models.training.train_schedule`): Adam on a flat parameter vector over
+``max_iter`` passes of shuffled minibatches, or, with ``max_steps``, the paper's schedule (batches drawn with
+replacement, the stop rule every ``convergence_interval`` steps); a seed gives one model.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from qbench.errors import DataError
-from qbench.models.training import epoch_losses, train
+from qbench.models.training import PassesOrSteps, record_training, train_schedule
 
 
 #: Training hyperparameters every zoo-more estimator shares (scikit-learn's declared constraints).
@@ -38,8 +39,11 @@ TRAINING_CONSTRAINTS = {
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "convergence_interval": [Interval(Integral, 1, None, closed="left"), None],
     "random_state": ["random_state"],
 }
+#: ``max_steps`` of the models whose ``max_iter`` counts passes (:func:`qbench.models.training.train_schedule`).
+MAX_STEPS_CONSTRAINT = {"max_steps": [Interval(Integral, 1, None, closed="left"), None]}
 
 
 def check_params(estimator) -> None:
@@ -263,19 +267,7 @@ class ConvNet:
         return loss, self.backward((expit(logits) - y) / len(y), cache)
 
 
-def train_adam(loss_and_grad, params: np.ndarray, n: int, rng, learning_rate: float, max_iter: int,
-               batch_size: int):
-    """The core trainer (:func:`qbench.models.training.train`) over ``max_iter`` epochs of shuffled minibatches.
-
-    Returns (params, mean loss per epoch).  No stop rule: every epoch runs, as the paper's image models train here.
-    """
-    steps_per_epoch = -(-int(n) // int(batch_size))
-    result = train(loss_and_grad, params, rng=rng, n_samples=int(n), learning_rate=float(learning_rate),
-                   batch_size=int(batch_size), max_steps=int(max_iter) * steps_per_epoch, sampling="epochs")
-    return result.params, epoch_losses(result, int(n))
-
-
-class ImageClassifierBase(ClassifierMixin, BaseEstimator):
+class ImageClassifierBase(PassesOrSteps, ClassifierMixin, BaseEstimator):
     """Shared fit/predict of the CNN-headed image classifiers; subclasses define ``_images`` (features -> NHWC)."""
 
     @classmethod
@@ -301,11 +293,12 @@ class ImageClassifierBase(ClassifierMixin, BaseEstimator):
         target = (y == self.classes_[1]).astype(float)
         params = self.net_.init(rng)
         with threadpool_limits(limits=1, user_api="blas"):  # products this small only lose time to BLAS threads
-            params, self.loss_curve_ = train_adam(
-                lambda w, batch: self.net_.loss_and_grad(w, images[batch], target[batch]), params, len(target), rng,
-                float(self.learning_rate), int(self.max_iter), int(self.batch_size))
-        self.params_ = params
-        self.n_iter_ = int(self.max_iter)
+            result = train_schedule(lambda w, batch: self.net_.loss_and_grad(w, images[batch], target[batch]), params,
+                                    rng=rng, n_samples=len(target), learning_rate=float(self.learning_rate),
+                                    batch_size=int(self.batch_size), max_iter=int(self.max_iter),
+                                    max_steps=self.max_steps, convergence_interval=self.convergence_interval)
+        self.params_ = result.params
+        record_training(self, result)
 
     def decision_function(self, X):
         check_is_fitted(self, "params_")
@@ -333,18 +326,21 @@ class ConvolutionalNeuralNetwork(ImageClassifierBase):
 
     _parameter_constraints = {
         **TRAINING_CONSTRAINTS,
+        **MAX_STEPS_CONSTRAINT,
         "kernel_shape": [Interval(Integral, 1, None, closed="left")],
         "output_channels": ["array-like"],
         "scaling": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(self, kernel_shape=3, output_channels=(32, 64), learning_rate=0.001, max_iter=100, batch_size=32,
-                 scaling=1.0, random_state=None):
+                 scaling=1.0, max_steps=None, convergence_interval=None, random_state=None):
         self.kernel_shape = kernel_shape
         self.output_channels = output_channels
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.max_steps = max_steps
+        self.convergence_interval = convergence_interval
         self.scaling = scaling
         self.random_state = random_state
 
@@ -378,5 +374,15 @@ def cnn(random_state=None, cv=5, learning_rate=None, kernel_shape=None, **params
     return _search(model, grid, cv, random_state) if grid else model
 
 
-#: The CNN baseline takes flattened square images only (read by suites before running).
+def _cnn_check_params(params: dict) -> None:
+    """A one-line error for values the CNN refuses (its declared constraints, the schedule), lists left to the search."""
+    model = ConvolutionalNeuralNetwork(**{k: v for k, v in params.items() if not isinstance(v, (list, tuple))
+                                          or k == "output_channels"})
+    check_params(model)
+    model.check_schedule()
+
+
+#: The CNN baseline takes flattened square images only, and its parameters' values are checked (both read by
+#: suites before running).
 cnn.check_width = _cnn_check
+cnn.check_params = _cnn_check_params

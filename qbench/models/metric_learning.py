@@ -17,8 +17,9 @@ Differences from qml-benchmarks' implementation (its loss pairs a batch with its
 which makes tr rho_A^2 the constant 1): here each step estimates the paper's traces from distinct
 random pairs, 3 * batch_size fidelities (unbiased for D_hs; ``_loss_and_grad(all_pairs=True)``
 gives the batch's exact D_hs), and the prediction examples are drawn once at fit time.
-``max_iter`` counts optimiser steps.  ``n_qubits`` (with ``reduction="pca"``) sets the number of
-encoded features d, as for the other models; the circuit then has d + 1 qubits.
+``max_iter`` counts optimiser steps (at most, with the paper's stop rule every ``convergence_interval``).
+``n_qubits`` (with ``reduction="pca"``) sets the number of encoded features d, as for the other models; the
+circuit then has d + 1 qubits.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from qbench.errors import DataError
 from qbench.models.cnn import TRAINING_CONSTRAINTS, check_params
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
-from qbench.models.training import train
+from qbench.models.training import record_training, train
 
 
 class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
@@ -52,7 +53,7 @@ class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(self, n_layers=3, n_examples_predict=32, learning_rate=0.01, max_iter=100, batch_size=16, n_qubits=None,
                  reduction=None, scaling="minmax", backend="numpy", mode="exact", shots=None, backend_options=None,
-                 random_state=None):
+                 convergence_interval=None, random_state=None):
         self.n_layers = n_layers
         self.n_examples_predict = n_examples_predict
         self.learning_rate = learning_rate
@@ -65,6 +66,7 @@ class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.mode = mode
         self.shots = shots
         self.backend_options = backend_options
+        self.convergence_interval = convergence_interval
         self.random_state = random_state
 
     def _angles(self, X) -> np.ndarray:
@@ -93,13 +95,14 @@ class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         A, B = Z[in_a], Z[in_b]
         size = min(int(self.batch_size), len(A), len(B))
         weights = rng.normal(0.0, 0.1, n_weights)
-        # the core trainer: each step a batch of `size` distinct samples of each class, Adam, max_iter steps
+        # the core trainer: each step a batch of `size` distinct samples of each class, Adam, at most max_iter
+        # steps, the paper's stop rule with a convergence_interval
         result = train(lambda w, batch: self._loss_and_grad(w, Z[batch[:size]], Z[batch[size:]]), weights, rng=rng,
                        n_samples=len(Z), learning_rate=float(self.learning_rate), batch_size=size,
-                       max_steps=int(self.max_iter), sampling="per_group", groups=(in_a, in_b))
+                       max_steps=int(self.max_iter), convergence_interval=self.convergence_interval,
+                       sampling="per_group", groups=(in_a, in_b))
         self.weights_ = weights = result.params
-        self.loss_curve_ = result.step_losses
-        self.n_iter_ = result.n_steps
+        record_training(self, result)
         k = min(int(self.n_examples_predict), len(A), len(B))
         self.examples_ = (A[rng.choice(len(A), k, replace=False)], B[rng.choice(len(B), k, replace=False)])
         self.bound_embedding_ = bind_weights(self.embedding_, weights)

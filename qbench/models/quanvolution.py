@@ -27,7 +27,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from qbench.circuits.diagonal import projector
 from qbench.circuits.embeddings import random_filter
 from qbench.errors import DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, image_side
+from qbench.models.cnn import MAX_STEPS_CONSTRAINT, TRAINING_CONSTRAINTS, ImageClassifierBase, image_side
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
 
@@ -47,6 +47,7 @@ class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
 
     _parameter_constraints = {
         **TRAINING_CONSTRAINTS,
+        **MAX_STEPS_CONSTRAINT,
         "qkernel_shape": [Interval(Integral, 1, None, closed="left")],
         "n_qchannels": [Interval(Integral, 1, None, closed="left")],
         "rand_depth": [Interval(Integral, 0, None, closed="left")],
@@ -61,7 +62,7 @@ class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
     def __init__(self, qkernel_shape=2, n_qchannels=1, rand_depth=10, rand_rot=20, threshold=0.0, kernel_shape=3,
                  output_channels=(32, 64), learning_rate=0.001, max_iter=100, batch_size=32, n_qubits=None,
                  reduction=None, scaling="minmax", backend="numpy", mode="exact", shots=None, backend_options=None,
-                 random_state=None):
+                 max_steps=None, convergence_interval=None, random_state=None):
         self.qkernel_shape = qkernel_shape
         self.n_qchannels = n_qchannels
         self.rand_depth = rand_depth
@@ -72,6 +73,8 @@ class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.max_steps = max_steps
+        self.convergence_interval = convergence_interval
         self.n_qubits = n_qubits
         self.reduction = reduction
         self.scaling = scaling

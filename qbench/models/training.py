@@ -79,10 +79,17 @@ class TrainResult:
     converged: bool = False
     #: Mean loss per completed pass over the data (:func:`train_epochs` only).
     epoch_losses: list[float] = field(default_factory=list)
+    #: Whether training counted passes (:func:`train_epochs`) rather than steps.
+    by_pass: bool = False
 
     @property
     def n_steps(self) -> int:
         return len(self.step_losses)
+
+    @property
+    def loss_curve(self) -> list[float]:
+        """The loss per pass for :func:`train_epochs`, else per step (a model's ``loss_curve_``; its length ``n_iter_``)."""
+        return self.epoch_losses if self.by_pass else self.step_losses
 
 
 def check_schedule(learning_rate: float, batch_size: int, max_steps: int, convergence_interval: int | None = None) -> None:
@@ -174,7 +181,47 @@ def train_epochs(loss_and_grad: Callable[[np.ndarray, np.ndarray], tuple[float, 
     result = train(loss_and_grad, params, rng=rng, n_samples=n_samples, learning_rate=learning_rate,
                    batch_size=int(batch_size), max_steps=int(max_epochs) * steps_per_pass, sampling="epochs")
     result.epoch_losses = epoch_losses(result, n_samples)
+    result.by_pass = True
     return result
+
+
+def train_schedule(loss_and_grad: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]], params: np.ndarray, *,
+                   rng: np.random.RandomState, n_samples: int, learning_rate: float, batch_size: int, max_iter: int,
+                   max_steps: int | None = None, convergence_interval: int | None = None) -> TrainResult:
+    """The two schedules of the models whose ``max_iter`` counts passes (WeiNet, the Boltzmann machines, the CNN-headed
+    image models): ``max_steps=None`` trains ``max_iter`` shuffled passes, no stop rule (:func:`train_epochs`); a
+    ``max_steps`` trains the paper's way instead (:func:`train`: batches drawn with replacement, at most
+    ``max_steps`` steps, the stop rule every ``convergence_interval`` steps), and ``max_iter`` is not read.
+    """
+    check_passes_or_steps(max_steps, convergence_interval)
+    if max_steps is None:
+        return train_epochs(loss_and_grad, params, rng=rng, n_samples=n_samples, learning_rate=learning_rate,
+                            batch_size=batch_size, max_epochs=max_iter)
+    return train(loss_and_grad, params, rng=rng, n_samples=n_samples, learning_rate=learning_rate,
+                 batch_size=int(batch_size), max_steps=max_steps, convergence_interval=convergence_interval,
+                 sampling="replacement", warn=True)
+
+
+def check_passes_or_steps(max_steps: int | None, convergence_interval: int | None) -> None:
+    """One-line error for a stop rule on the pass schedule of :func:`train_schedule` (it has none)."""
+    if max_steps is None and convergence_interval is not None:
+        raise DataError("convergence_interval needs max_steps (the paper's schedule); max_iter passes run without "
+                        "a stop rule")
+
+
+class PassesOrSteps:
+    """Mixin of the estimators trained by :func:`train_schedule`: the suite parser asks ``check_schedule()``."""
+
+    def check_schedule(self) -> None:
+        check_passes_or_steps(self.max_steps, self.convergence_interval)
+
+
+def record_training(estimator, result: TrainResult) -> None:
+    """A fitted model's training record: ``loss_curve_`` (per pass or per step), ``n_iter_`` (its length) and
+    ``converged_`` (whether the stop rule ended training)."""
+    estimator.loss_curve_ = result.loss_curve
+    estimator.n_iter_ = len(result.loss_curve)
+    estimator.converged_ = result.converged
 
 
 def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
@@ -189,5 +236,6 @@ def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
     return out
 
 
-__all__ = ["Adam", "SAMPLINGS", "TrainResult", "check_schedule", "epoch_batches", "epoch_losses", "group_batches",
-           "loss_is_flat", "replacement_batches", "train", "train_epochs"]
+__all__ = ["Adam", "PassesOrSteps", "SAMPLINGS", "check_passes_or_steps", "TrainResult", "check_schedule", "epoch_batches", "epoch_losses", "group_batches",
+           "loss_is_flat", "record_training", "replacement_batches", "train", "train_epochs",
+           "train_schedule"]

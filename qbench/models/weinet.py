@@ -21,7 +21,8 @@ S_a (x) S_a for every b (three distinct unitaries); here the nine are the S_a (x
 paper's convolution needs; (3) the filter values cancel in qml-benchmarks' unitaries
 (V / filter), so ``filter_name`` has no effect there; it is validated and kept here for the
 grid, and likewise does not change the model.  Training is the core trainer's (Adam over shuffled
-minibatches, ``max_iter`` passes: :func:`qbench.models.training.train_epochs`).
+minibatches, ``max_iter`` passes, or with ``max_steps`` the paper's schedule and stop rule:
+:func:`qbench.models.training.train_schedule`).
 Exact mode takes all states in one ``states`` call; shots mode estimates each outcome's
 probability as the expectation of its projector from sampled counts (2**n ``expval`` calls)
 and measures the shifted observables on those.
@@ -42,10 +43,10 @@ from qbench.circuits.diagonal import diagonal_observable, projector
 from qbench.circuits.observables import Observable
 from qbench.circuits.variational import amplitude_angles, amplitude_circuit, normalised
 from qbench.errors import DataError
-from qbench.models.cnn import TRAINING_CONSTRAINTS, ImageClassifierBase, check_params, image_side
+from qbench.models.cnn import MAX_STEPS_CONSTRAINT, TRAINING_CONSTRAINTS, ImageClassifierBase, check_params, image_side
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor
-from qbench.models.training import train_epochs
+from qbench.models.training import record_training, train_schedule
 
 
 FILTERS = ("edge_detect", "smooth", "sharpen")
@@ -60,6 +61,7 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
 
     _parameter_constraints = {
         **TRAINING_CONSTRAINTS,
+        **MAX_STEPS_CONSTRAINT,
         "filter_name": [StrOptions(set(FILTERS))],
         "reduction": [None],
         "scaling": [StrOptions({"minmax", "standard"}), None],
@@ -67,11 +69,13 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
 
     def __init__(self, filter_name="edge_detect", learning_rate=0.1, max_iter=100, batch_size=32, n_qubits=None,
                  reduction=None, scaling=None, backend="numpy", mode="exact", shots=None, backend_options=None,
-                 random_state=None):
+                 max_steps=None, convergence_interval=None, random_state=None):
         self.filter_name = filter_name
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.batch_size = batch_size
+        self.max_steps = max_steps
+        self.convergence_interval = convergence_interval
         self.n_qubits = n_qubits
         self.reduction = reduction
         self.scaling = scaling
@@ -152,12 +156,12 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         t = (y == self.classes_[1]).astype(float)
         n_w = self.n_correlators_ + 1
         params = np.concatenate([rng.normal(0.0, 1.0, len(SHIFTS)), rng.normal(0.0, 1.0, n_w) / n_w])
-        result = train_epochs(lambda w, batch: self._loss_and_grad(w, F[batch], t[batch]), params, rng=rng,
-                              n_samples=len(t), learning_rate=float(self.learning_rate), batch_size=int(self.batch_size),
-                              max_epochs=int(self.max_iter))
+        result = train_schedule(lambda w, batch: self._loss_and_grad(w, F[batch], t[batch]), params, rng=rng,
+                                n_samples=len(t), learning_rate=float(self.learning_rate),
+                                batch_size=int(self.batch_size), max_iter=int(self.max_iter),
+                                max_steps=self.max_steps, convergence_interval=self.convergence_interval)
         self.params_ = result.params
-        self.loss_curve_ = result.epoch_losses
-        self.n_iter_ = len(result.epoch_losses)
+        record_training(self, result)
         return self
 
     def decision_function(self, X):

@@ -299,6 +299,12 @@ def _model(t: Table) -> ModelSpec:
                            f"valid: {', '.join(accepted) or '(none)'}")
         for key in set(params) & set(grid):
             t.fail(f"{t.key('grid')}.{key}", "set both in params and grid; give it in one place")
+        check = getattr(P.baseline_entry(baseline).obj, "check_params", None)  # a baseline's optional value check
+        if check is not None:
+            try:
+                check(params)
+            except QBenchError as exc:
+                t.fail(t.key("params"), str(exc))
         return ModelSpec(name=name, kind=kind, params=params, grid=grid, baseline=baseline)
     if baseline is not None:
         t.fail(t.key("baseline"), f'only a model with kind = "baseline" names a baseline (this one is {kind!r})')
@@ -368,6 +374,11 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
                 validate_parameter_constraints({key: constraints[key]}, {key: value}, cls.__name__)
             except (ValueError, TypeError) as exc:
                 t.fail(where(key, point), f"expected {constraint_phrase(str(exc))}, got {describe(value)}")
+        if hasattr(est, "check_schedule"):  # parameters that only go together (qbench.models.training.PassesOrSteps)
+            try:
+                est.check_schedule()
+            except QBenchError as exc:
+                t.fail(where("convergence_interval", point), str(exc))
         if hasattr(est, "_feature_map") and hasattr(est, "feature_map_params"):  # feature_range / bandwidth given on the estimator and in the map
             try:
                 est._feature_map()

@@ -118,6 +118,56 @@ def test_models_counting_passes_train_in_the_core_trainer(monkeypatch, index):
     assert model.loss_curve_ == result.epoch_losses and model.n_iter_ == 2
 
 
+def _step_models():
+    """The models whose max_iter counts passes, on the paper's schedule instead (max_steps, convergence_interval)."""
+    from qbench.models.cnn import ConvolutionalNeuralNetwork
+
+    paper = dict(max_steps=7, convergence_interval=2, batch_size=5, random_state=0)
+    images = np.random.default_rng(0).uniform(0, 1, (12, 16))
+    return [(m.set_params(**paper), X, learned) for m, X, learned in _epoch_models()[:3]] + [
+        (ConvolutionalNeuralNetwork(output_channels=(2, 2), kernel_shape=2, **paper), images, "params_")]
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # 7 steps rarely converge
+@pytest.mark.parametrize("index", range(4), ids=["weinet", "boltzmann", "boltzmann_separable", "cnn"])
+def test_models_counting_passes_take_the_papers_schedule_with_max_steps(monkeypatch, index):
+    """With max_steps: batches with replacement, at most max_steps steps, the stop rule; the curve is per step."""
+    model, X, learned = _step_models()[index]
+    calls = []
+
+    def recording(*args, **kwargs):
+        calls.append((kwargs, train(*args, **kwargs)))
+        return calls[-1][1]
+
+    monkeypatch.setattr(training, "train", recording)
+    model.fit(X, np.arange(len(X)) % 2)
+    assert len(calls) == 1
+    kwargs, result = calls[0]
+    assert kwargs["sampling"] == "replacement" and kwargs["max_steps"] == 7 and kwargs["convergence_interval"] == 2
+    assert np.array_equal(np.ravel(getattr(model, learned)), result.params[:np.size(getattr(model, learned))])
+    assert model.loss_curve_ == result.step_losses and model.n_iter_ == result.n_steps
+    assert model.converged_ == result.converged
+
+
+def test_the_papers_stop_rule_ends_a_boltzmann_fit_early():
+    """On an easy problem the loss flattens and training stops long before max_steps."""
+    from qbench.datasets.generators import linearly_separable
+    from qbench.models.boltzmann import SeparableQuantumBoltzmannMachine
+
+    X, y = linearly_separable(60, 2, seed=0)
+    model = SeparableQuantumBoltzmannMachine(learning_rate=0.1, max_steps=5000, convergence_interval=20,
+                                             batch_size=16, random_state=0).fit(X, y)
+    assert model.converged_ and 40 < model.n_iter_ < 5000 and len(model.loss_curve_) == model.n_iter_
+
+
+def test_convergence_interval_without_max_steps_is_one_line():
+    from qbench.models.weinet import WeiNet
+
+    with pytest.raises(DataError, match="convergence_interval needs max_steps"):
+        WeiNet(max_iter=1, convergence_interval=5, random_state=0).fit(np.random.default_rng(0).uniform(0, 1, (6, 16)),
+                                                                       np.arange(6) % 2)
+
+
 def test_per_group_sampling_draws_distinct_samples_of_each_group_in_order():
     groups = (np.array([0, 2, 4, 6, 8]), np.array([1, 3, 5, 7]))
     seen = []

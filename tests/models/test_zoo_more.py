@@ -395,6 +395,10 @@ params = {params}
     ("baseline\"\nbaseline = \"cnn", "{ max_iter = 1 }", "not a square"),
     ("boltzmann", "{ visible_qubits = \"most\" }", "visible_qubits"),
     ("metric_learner", "{ n_layers = 0 }", "n_layers"),
+    ("boltzmann_separable", "{ convergence_interval = 5 }", "convergence_interval needs max_steps"),
+    ("boltzmann", "{ max_steps = 0 }", "max_steps"),
+    ("metric_learner", "{ convergence_interval = 0 }", "convergence_interval"),
+    ("baseline\"\nbaseline = \"cnn", "{ convergence_interval = 200 }", "convergence_interval needs max_steps"),
 ])
 def test_bad_suite_exits_2_before_anything_is_written(cli, tmp_path, kind, params, fragment):
     path = tmp_path / "bad.toml"

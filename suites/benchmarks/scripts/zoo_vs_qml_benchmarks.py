@@ -14,8 +14,8 @@ way, since they take images only.
 exactly ``--steps`` optimiser steps of the suite's batch size on both sides: qml-benchmarks with
 ``max_steps = steps`` and its convergence stop off (``convergence_interval=None``; ``convergence_threshold=0``
 for VanillaQNN; the Boltzmann machines hard-code the stop, so their ConvergenceWarning is caught), qbench with
-``max_steps = steps`` and ``convergence_interval=None``, or ``max_iter`` epochs/steps giving the same count
-(:data:`MAX_ITER_UNIT`).  The default, 400 steps, is the fewest any fit of the paper takes (its stop rule looks
+``max_steps = steps`` and ``convergence_interval=None`` (batches drawn with replacement, as qml-benchmarks
+draws them), or ``max_iter`` steps for the metric learner (:data:`MAX_ITER_STEPS`).  The default, 400 steps, is the fewest any fit of the paper takes (its stop rule looks
 at two intervals of 200 steps); the paper's fits run up to 10,000-100,000 steps, where qml-benchmarks' jit
 compilation weighs less, so the ratio at 400 steps is an upper estimate of the per-step ratio.
 
@@ -48,7 +48,6 @@ os.environ.update(THREADS)
 
 import argparse
 import json
-import math
 import platform
 import re
 import subprocess
@@ -80,9 +79,8 @@ NOT_COMPARED = {
     "perceptron": "both sides run scikit-learn's Perceptron",
     "mlp": "both sides run scikit-learn's MLPClassifier",
 }
-#: Models whose training length is ``max_iter``: in epochs (of ceil(240 / batch) steps) or in steps.
-MAX_ITER_UNIT = {"metric_learner": "step", "boltzmann": "epoch", "boltzmann_separable": "epoch",
-                 "image_cnn": "epoch", "image_quanvolutional": "epoch", "image_weinet": "epoch"}
+#: Models whose training length is ``max_iter`` steps (every other trained model takes ``max_steps``).
+MAX_ITER_STEPS = {"metric_learner"}
 #: qml-benchmarks parameters that make a trained model take exactly max_steps steps (dropped where a class
 #: does not take them; see _qml_benchmarks_fit.py).
 PEER_FIXED_STEPS = {"convergence_interval": None, "convergence_threshold": 0.0}
@@ -128,20 +126,18 @@ def is_trained(model) -> bool:
     """Whether the model has a training loop (so both sides run a fixed number of steps)."""
     from qbench.models.kinds import estimator_class
 
-    if model.name in MAX_ITER_UNIT:
+    if model.name in MAX_ITER_STEPS:
         return True
-    return model.kind != "baseline" and "max_steps" in estimator_class(model.kind)().get_params()
+    if model.kind == "baseline":
+        return model.baseline == "cnn"
+    return "max_steps" in estimator_class(model.kind)().get_params()
 
 
 def qbench_length(model, steps: int) -> dict:
     """qbench parameters that make one fit take ``steps`` optimiser steps."""
-    unit = MAX_ITER_UNIT.get(model.name)
-    if unit is None:
-        return {"max_steps": steps, "convergence_interval": None}
-    if unit == "step":
+    if model.name in MAX_ITER_STEPS:
         return {"max_iter": steps}
-    per_epoch = math.ceil(N_TRAIN / int(model.params.get("batch_size", 32)))
-    return {"max_iter": max(1, round(steps / per_epoch))}
+    return {"max_steps": steps, "convergence_interval": None}
 
 
 def make_qbench(model, point: dict, extra: dict):
