@@ -62,12 +62,6 @@ TRANSLATE = {
 
 #: Training budgets that differ from the suite's, to match the paper's, and notes where qbench's rule differs.
 TRAINING = {
-    "boltzmann": ({}, "the suite's 1250 epochs of 8 batches = the paper's max_steps 10000; qbench has no plateau "
-                      "stop for it, so it always runs all of them"),
-    "boltzmann_separable": ({}, "the suite's 1250 epochs of 8 batches = the paper's max_steps 10000; qbench has no "
-                                "plateau stop for it"),
-    "metric_learner": ({}, "the suite's 1000 steps, batch 16, no plateau stop; the paper stops at a plateau or "
-                           "50000 steps"),
     "mlp": ({}, "qbench's baseline: scikit-learn's MLPClassifier, max_iter = 2000, on qbench's min-max scaled inputs"),
 }
 
