@@ -179,14 +179,14 @@ def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, d
     p = _cached_plan(circuit)
     angles = np.ascontiguousarray(angles, dtype=float)
     weights = np.ascontiguousarray(weights, dtype=float)
-    cos, sin, phi, psi = dense_sweeps.forward(p.psi0, p.after, p.after_is_identity, p.members, p.kind, p.mask,
-                                              p.signs, p.source, p.index, p.scale, p.offset, angles, weights)
-    values = (psi.real**2 + psi.imag**2).T @ diagonals.T
-    cot = np.asarray(cotangent(values), dtype=float).reshape(values.shape)
-    lam = psi * (cot @ diagonals).T
+    diagonals = np.ascontiguousarray(diagonals, dtype=float)
+    cos, sin, phi, psi, values = dense_sweeps.forward(p.psi0, p.after, p.after_is_identity, p.members, p.kind, p.mask,
+                                                      p.signs, p.source, p.index, p.scale, p.offset, angles, weights,
+                                                      diagonals)
+    cot = np.ascontiguousarray(np.asarray(cotangent(values), dtype=float).reshape(values.shape))
     grad, grad_angles = dense_sweeps.backward(p.after, p.after_is_identity, p.members, p.kind, p.mask, p.signs,
-                                              p.source, p.index, p.scale, cos, sin, phi, lam, circuit.n_weights,
-                                              circuit.n_data if data_angles else 0)
+                                              p.source, p.index, p.scale, cos, sin, phi, psi, cot, diagonals,
+                                              circuit.n_weights, circuit.n_data if data_angles else 0)
     return values, grad, grad_angles if data_angles else None
 
 

@@ -124,9 +124,10 @@ def _half_angles(source, index, scale, offset, angles, weights):
 
 
 @njit(cache=True, nogil=True)
-def forward(psi0, after, after_is_identity, members, kind, mask, signs, source, index, scale, offset, angles, weights):
-    """``(cos, sin, phi, final)``: the half angles' cos and sin (R, m), phi (T, d, m) the states before each
-    step's fixed gates, final (d, m)."""
+def forward(psi0, after, after_is_identity, members, kind, mask, signs, source, index, scale, offset, angles, weights,
+            diagonals):
+    """``(cos, sin, phi, final, values)``: the half angles' cos and sin (R, m), phi (T, d, m) the states before each
+    step's fixed gates, final (d, m), and the values (m, n_obs) of the observables whose diagonals are given."""
     cos, sin = _half_angles(source, index, scale, offset, angles, weights)
     n_steps, width = members.shape
     m, d = angles.shape[0], psi0.shape[0]
@@ -145,20 +146,31 @@ def forward(psi0, after, after_is_identity, members, kind, mask, signs, source, 
         if not after_is_identity[t]:
             _apply(after[t], psi, out, False)
             psi[:] = out
-    return cos, sin, phi, psi
+    values = np.zeros((m, diagonals.shape[0]))
+    for o in range(diagonals.shape[0]):
+        for i in range(d):
+            for s in range(m):
+                values[s, o] += diagonals[o, i] * (psi[i, s].real ** 2 + psi[i, s].imag ** 2)
+    return cos, sin, phi, psi, values
 
 
 @njit(cache=True, nogil=True)
-def backward(after, after_is_identity, members, kind, mask, signs, source, index, scale, cos, sin, phi, lam,
-             n_weights, n_data):
-    """``(grad, grad_angles)`` for the cotangent-weighted values whose adjoint states are ``lam`` (d, m): the
-    gradient to the weights (n_weights,) and per sample to the data angles (m, n_data; n_data = 0 skips it)."""
+def backward(after, after_is_identity, members, kind, mask, signs, source, index, scale, cos, sin, phi, final, cot,
+             diagonals, n_weights, n_data):
+    """``(grad, grad_angles)`` of sum_{s,o} cot[s, o] values[s, o]: the gradient to the weights (n_weights,) and per
+    sample to the data angles (m, n_data; n_data = 0 skips it).  The adjoint state starts as
+    lambda_s = (sum_o cot[s, o] diag(O_o)) |final_s>."""
     n_steps, width = members.shape
-    d, m = lam.shape
+    d, m = final.shape
+    lam = np.zeros((d, m), dtype=np.complex128)
+    for o in range(diagonals.shape[0]):
+        for i in range(d):
+            for s in range(m):
+                lam[i, s] += cot[s, o] * diagonals[o, i] * final[i, s]
     grad = np.zeros(n_weights)
     grad_angles = np.zeros((m, n_data))
     per = np.empty(m)  # d f_s / d theta_r
-    mu = lam.copy()
+    mu = lam
     out = np.empty((d, m), dtype=np.complex128)
     for t in range(n_steps - 1, -1, -1):
         if not after_is_identity[t]:

@@ -151,8 +151,10 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
 
         _, gw, ga = self.backend_.value_and_grads(layout.circuit, angles, w, layout.observables, cotangent,
                                                   data_angles=layout.trainable_angles)
-        gc = held["dc"] + (self._angles_vjp(c, feats, ga) if layout.trainable_angles else 0.0)
-        return held["loss"], np.concatenate([gw, np.broadcast_to(gc, c.shape)])
+        grad = np.empty(len(params))
+        grad[:len(w)] = gw
+        grad[len(w):] = held["dc"] + (self._angles_vjp(c, feats, ga) if layout.trainable_angles else 0.0)
+        return held["loss"], grad
 
     def fit(self, X, y):
         """Train on (X, y) with the core trainer; returns self."""
