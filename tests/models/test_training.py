@@ -98,10 +98,8 @@ def _epoch_models():
             (QNNClassifier(max_iter=2, batch_size=5, random_state=0), features, "weights_")]
 
 
-@pytest.mark.parametrize("index", range(4), ids=["weinet", "boltzmann", "boltzmann_separable", "qnn"])
-def test_models_counting_passes_train_in_the_core_trainer(monkeypatch, index):
-    """max_iter passes of shuffled batches, through training.train (no training loop of the model's own)."""
-    model, X, learned = _epoch_models()[index]
+def _record_training(monkeypatch) -> list:
+    """Every call of training.train from here on, as (its keyword arguments, its result)."""
     calls = []
 
     def recording(*args, **kwargs):
@@ -109,6 +107,14 @@ def test_models_counting_passes_train_in_the_core_trainer(monkeypatch, index):
         return calls[-1][1]
 
     monkeypatch.setattr(training, "train", recording)
+    return calls
+
+
+@pytest.mark.parametrize("index", range(4), ids=["weinet", "boltzmann", "boltzmann_separable", "qnn"])
+def test_models_counting_passes_train_in_the_core_trainer(monkeypatch, index):
+    """max_iter passes of shuffled batches, through training.train (no training loop of the model's own)."""
+    model, X, learned = _epoch_models()[index]
+    calls = _record_training(monkeypatch)
     y = np.arange(len(X)) % 2
     model.fit(X, y)
     assert len(calls) == 1
@@ -133,13 +139,7 @@ def _step_models():
 def test_models_counting_passes_take_the_papers_schedule_with_max_steps(monkeypatch, index):
     """With max_steps: batches with replacement, at most max_steps steps, the stop rule; the curve is per step."""
     model, X, learned = _step_models()[index]
-    calls = []
-
-    def recording(*args, **kwargs):
-        calls.append((kwargs, train(*args, **kwargs)))
-        return calls[-1][1]
-
-    monkeypatch.setattr(training, "train", recording)
+    calls = _record_training(monkeypatch)
     model.fit(X, np.arange(len(X)) % 2)
     assert len(calls) == 1
     kwargs, result = calls[0]
