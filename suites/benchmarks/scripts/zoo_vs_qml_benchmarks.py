@@ -136,7 +136,7 @@ def is_trained(model) -> bool:
 def qbench_length(model, steps: int) -> dict:
     """qbench parameters that make one fit take ``steps`` optimiser steps."""
     if model.name in MAX_ITER_STEPS:
-        return {"max_iter": steps}
+        return {"max_iter": steps, "convergence_interval": None}
     return {"max_steps": steps, "convergence_interval": None}
 
 
