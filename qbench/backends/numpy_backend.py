@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from functools import lru_cache
 
 import numpy as np
@@ -132,4 +131,3 @@ def _stacked_diagonals(observables: tuple, n_qubits: int) -> np.ndarray:
     out = np.stack([obs.diagonal(n_qubits) for obs in observables])
     out.setflags(write=False)
     return out
-

@@ -236,6 +236,6 @@ def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
     return out
 
 
-__all__ = ["Adam", "PassesOrSteps", "SAMPLINGS", "check_passes_or_steps", "TrainResult", "check_schedule", "epoch_batches", "epoch_losses", "group_batches",
-           "loss_is_flat", "record_training", "replacement_batches", "train", "train_epochs",
-           "train_schedule"]
+__all__ = ["Adam", "PassesOrSteps", "SAMPLINGS", "TrainResult", "check_passes_or_steps", "check_schedule",
+           "epoch_batches", "epoch_losses", "group_batches", "loss_is_flat", "record_training", "replacement_batches",
+           "train", "train_epochs", "train_schedule"]
