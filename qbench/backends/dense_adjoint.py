@@ -171,6 +171,15 @@ def fits(circuit: Circuit, n_samples: int) -> bool:
     return (steps + 1) * n_samples * 2**circuit.n_qubits <= DENSE_MAX_AMPLITUDES
 
 
+def sweep_arrays(circuit: Circuit) -> tuple:
+    """The circuit as the compiled sweeps' leading arguments: ``(psi0, after, after_is_identity, members, kind, mask,
+    signs, source, index, scale, offset)`` (read-only), for callers that run the sweeps inside their own compiled
+    loop (:mod:`qbench.models.variational.compiled`)."""
+    p = _cached_plan(circuit)
+    return (p.psi0, p.after, p.after_is_identity, p.members, p.kind, p.mask, p.signs, p.source, p.index, p.scale,
+            p.offset)
+
+
 def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, diagonals: np.ndarray, cotangent,
                     data_angles: bool = True):
     """Values (n_samples, n_obs), the VJP to the weights and (``data_angles``) per sample to the data angles."""
@@ -190,4 +199,4 @@ def value_and_grads(circuit: Circuit, angles: np.ndarray, weights: np.ndarray, d
     return values, grad, grad_angles if data_angles else None
 
 
-__all__ = ["DENSE_MAX_QUBITS", "DENSE_MAX_AMPLITUDES", "fits", "value_and_grads"]
+__all__ = ["DENSE_MAX_QUBITS", "DENSE_MAX_AMPLITUDES", "fits", "sweep_arrays", "value_and_grads"]

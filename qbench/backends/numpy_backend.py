@@ -113,6 +113,28 @@ class NumpyBackend(Backend):
                                                      memory_budget=self.memory_budget)
         return super()._value_and_vjp(circuit, angles, weights, observable, cotangent)
 
+    def dense_training(self, circuit, observables, batch_size: int):
+        """``(sweep arrays, diagonals)`` when this backend runs a training step of ``circuit`` on the dense sweeps
+        (exact mode, adjoint gradient, no mitigation, circuit and batch within :func:`dense_adjoint.fits`), else None.
+
+        A model may then run its whole training loop in compiled code on the same sweeps
+        (:mod:`qbench.models.variational.compiled`), reporting the circuits it ran through :meth:`count_compiled`.
+        """
+        if (self.mode != "exact" or self.gradient != "adjoint" or self.mitigation
+                or type(self)._value_and_grads is not NumpyBackend._value_and_grads
+                or not dense_adjoint.fits(circuit, int(batch_size))):
+            return None
+        observables = tuple(observables)
+        self._validate(circuit, np.zeros((1, circuit.n_data)), np.zeros(circuit.n_weights))
+        for obs in observables:
+            obs.check(circuit.n_qubits)
+        return dense_adjoint.sweep_arrays(circuit), _stacked_diagonals(observables, circuit.n_qubits)
+
+    def count_compiled(self, executions: int, seconds: float) -> None:
+        """Account circuits a compiled training loop ran on :meth:`dense_training`'s arrays (and its time)."""
+        self.count(int(executions))
+        self.usage.circuit_time += float(seconds)
+
     def _value_and_grads(self, circuit, angles, weights, observables, cotangent, data_angles=True):
         if self.mode == "exact" and self.gradient == "adjoint":
             self.count(angles.shape[0])

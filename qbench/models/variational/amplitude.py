@@ -60,6 +60,7 @@ class TreeTensorClassifier(AmplitudeModel):
     """
 
     paper_class = "TreeTensorClassifier"
+    compiled_head = "square"
 
     def __init__(self, learning_rate=0.01, batch_size=32, max_steps=10000, convergence_interval=200, bandwidth=None,
                  n_qubits=None, reduction=None, scaling="minmax", backend="numpy", mode="exact", shots=None,
@@ -105,6 +106,7 @@ class CircuitCentricClassifier(AmplitudeModel):
     """
 
     paper_class = "CircuitCentricClassifier"
+    compiled_head = "square_half"
 
     _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_input_copies": [Interval(Integral, 1, None, closed="left")], "n_layers": [Interval(Integral, 1, None, closed="left")]}
 

@@ -11,6 +11,7 @@ angles come from ``Backend.value_and_grads`` (every backend, every mode).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -63,6 +64,9 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         "bandwidth": [Interval(Real, 0, None, closed="neither"), None],
         "gradient": [StrOptions({"adjoint", "parameter-shift", "finite-diff", "backprop"}), None],
     }
+    #: The compiled twin of ``_angles`` and ``_loss`` (a name in :data:`qbench.models.variational.compiled.HEADS`), or
+    #: None: with one, training on the numpy backend's dense sweeps runs compiled (same schedule, same model).
+    compiled_head: str | None = None
     #: The interval ``scaling="minmax"`` maps features to; ``bandwidth`` multiplies after it (the paper's ``scaling``).
     input_range: tuple[float, float] = HALF_PI_RANGE
 
@@ -156,6 +160,28 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         grad[len(w):] = held["dc"] + (self._angles_vjp(c, feats, ga) if layout.trainable_angles else 0.0)
         return held["loss"], grad
 
+    def _train(self, params: np.ndarray, feats: np.ndarray, target: np.ndarray, rng):
+        """The core trainer's run: compiled when the backend trains this circuit on its dense sweeps and the model has
+        a :attr:`compiled_head` (:mod:`qbench.models.variational.compiled`), else step by step through the backend."""
+        schedule = dict(rng=rng, n_samples=len(target), learning_rate=self.learning_rate, batch_size=self.batch_size,
+                        max_steps=self.max_steps, convergence_interval=self.convergence_interval)
+        layout = self.layout_
+        dense = (self.compiled_head is not None and getattr(self.backend_, "dense_training", None)
+                 and self.backend_.dense_training(layout.circuit, layout.observables, int(self.batch_size)))
+        if not dense:
+            return train(lambda p, batch: self._loss_and_grad(p, feats[batch], target[batch]), params,
+                         sampling="replacement", **schedule)
+        from qbench.models.compiled_training import train_compiled
+        from qbench.models.variational.compiled import chunk_runner
+
+        n_weights = layout.circuit.n_weights
+        inputs = feats if layout.trainable_angles else self._angles(params[n_weights:], feats)
+        run = chunk_runner(*dense, self.compiled_head, n_weights, inputs, target)
+        t0 = time.perf_counter()
+        result = train_compiled(run, params, **schedule)
+        self.backend_.count_compiled(result.n_steps * int(self.batch_size), time.perf_counter() - t0)
+        return result
+
     def fit(self, X, y):
         """Train on (X, y) with the core trainer; returns self."""
         if "gradient" in (self.backend_options or {}):
@@ -172,10 +198,7 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.backend_ = self._open_backend(rng, gradient=self.gradient)
         w, c = self._init(rng, self.layout_)
         target = (y == self.classes_[1]).astype(float)
-        result = train(lambda p, batch: self._loss_and_grad(p, feats[batch], target[batch]),
-                       np.concatenate([w, c]), rng=rng, n_samples=len(target), learning_rate=self.learning_rate,
-                       batch_size=self.batch_size, max_steps=self.max_steps,
-                       convergence_interval=self.convergence_interval, sampling="replacement")
+        result = self._train(np.concatenate([w, c]), feats, target, rng)
         self.params_ = result.params
         self.loss_curve_ = result.step_losses
         self.n_iter_ = result.n_steps

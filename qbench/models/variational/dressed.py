@@ -25,6 +25,7 @@ class DressedQuantumCircuitClassifier(VariationalClassifier):
     """
 
     paper_class = "DressedQuantumCircuitClassifier"
+    compiled_head = "dressed"
     _entangling = True
 
     _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": [Interval(Integral, 1, None, closed="left")]}

@@ -29,6 +29,7 @@ class IQPVariationalClassifier(VariationalClassifier):
     """
 
     paper_class = "IQPVariationalClassifier"
+    compiled_head = "error_probability"
 
     _parameter_constraints = {**VariationalClassifier._parameter_constraints, "repeats": [Interval(Integral, 1, None, closed="left")], "n_layers": [Interval(Integral, 1, None, closed="left")]}
 

@@ -21,6 +21,7 @@ class QCNNClassifier(VariationalClassifier):
     """
 
     paper_class = ""
+    compiled_head = "sigmoid6"
 
     def __init__(self, learning_rate=0.01, batch_size=32, max_steps=10000, convergence_interval=200, bandwidth=None,
                  n_qubits=None, reduction=None, scaling="minmax", backend="numpy", mode="exact", shots=None,

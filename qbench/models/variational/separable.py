@@ -23,6 +23,7 @@ class SeparableVariationalClassifier(VariationalClassifier):
     """
 
     paper_class = "SeparableVariationalClassifier"
+    compiled_head = "sigmoid6"
 
     _parameter_constraints = {**VariationalClassifier._parameter_constraints, "encoding_layers": [Interval(Integral, 1, None, closed="left")]}
 

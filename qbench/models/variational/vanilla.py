@@ -30,6 +30,7 @@ class VanillaQNNClassifier(VariationalClassifier):
     """
 
     paper_class = "VanillaQNN"
+    compiled_head = "sigmoid6"
 
     _parameter_constraints = {**VariationalClassifier._parameter_constraints, "embedding_layers": [Interval(Integral, 1, None, closed="left")], "variational_layers": [Interval(Integral, 1, None, closed="left")]}
 
