@@ -176,7 +176,7 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
 
         n_weights = layout.circuit.n_weights
         inputs = feats if layout.trainable_angles else self._angles(params[n_weights:], feats)
-        run = chunk_runner(*dense, self.compiled_head, n_weights, inputs, target)
+        run = chunk_runner(*dense, self.compiled_head, n_weights, layout.circuit.n_data, inputs, target)
         t0 = time.perf_counter()
         result = train_compiled(run, params, **schedule)
         self.backend_.count_compiled(result.n_steps * int(self.batch_size), time.perf_counter() - t0)

@@ -14,7 +14,9 @@ hold each pair equal):
 * :data:`ERROR_PROBABILITY`: the mean probability of the wrong class (1 - <O_0> s) / 2, s = +-1 (IQP variational);
 * :data:`SQUARE` / :data:`SQUARE_HALF`: (<O_0> + b - s)^2, halved for the latter (tree tensor, circuit-centric);
 * :data:`DRESSED`: data angles tanh(W_in x) pi / 2, logits W_out <O>, two-class softmax cross-entropy
-  (the dressed circuits); its input layer is trained through the data angles.
+  (the dressed circuits); its input layer is trained through the data angles;
+* :data:`REUPLOADING`: data angles x_(j mod d) omega_j, the paper's weighted fidelity cost with trainable alphas
+  (the data re-uploading classifiers); omega is trained through the data angles.
 
 Every other head has fixed data angles, computed once for the whole training set.
 """
@@ -27,9 +29,9 @@ from numba import njit
 from qbench.backends.dense_sweeps import backward, forward
 from qbench.models.compiled_training import RUNNING, finish_step
 
-SIGMOID6, ERROR_PROBABILITY, SQUARE, SQUARE_HALF, DRESSED = range(5)
+SIGMOID6, ERROR_PROBABILITY, SQUARE, SQUARE_HALF, DRESSED, REUPLOADING = range(6)
 HEADS = {"sigmoid6": SIGMOID6, "error_probability": ERROR_PROBABILITY, "square": SQUARE,
-         "square_half": SQUARE_HALF, "dressed": DRESSED}
+         "square_half": SQUARE_HALF, "dressed": DRESSED, "reuploading": REUPLOADING}
 
 
 @njit(cache=True, nogil=True)
@@ -64,6 +66,18 @@ def head_loss(head, c, F, y, dF, dc):
             dc[0] += k * r / m
         if head == SQUARE_HALF:
             loss *= 0.5
+    elif head == REUPLOADING:  # c = (omega, alpha_0 (k), alpha_1 (k)) for k observables
+        k = F.shape[1]
+        a0, a1 = c.shape[0] - 2 * k, c.shape[0] - k
+        for s in range(m):
+            for o in range(k):
+                p0, p1 = (1.0 - F[s, o]) / 2.0, (1.0 + F[s, o]) / 2.0
+                r0, r1 = c[a0 + o] * p0 - (1.0 - y[s]), c[a1 + o] * p1 - y[s]
+                loss += r0 * r0 + r1 * r1
+                dF[s, o] = (-0.5 * r0 * c[a0 + o] + 0.5 * r1 * c[a1 + o]) / m
+                dc[a0 + o] += r0 * p0 / m
+                dc[a1 + o] += r1 * p1 / m
+        loss *= 0.5
     else:  # DRESSED: c = (W_in (n x n), W_out (2 x n)), both row-major
         n = F.shape[1]
         out = c[n * n:]
@@ -95,18 +109,19 @@ def dressed_angles(c, X, angles, t):
 
 @njit(cache=True, nogil=True)
 def run_chunk(psi0, after, identity, members, kind, mask, signs, source, index, scale, offset, diagonals, head,
-              n_weights, inputs, targets, params, m, v, first, lr, batches, losses, interval):
+              n_weights, n_angles, inputs, targets, params, m, v, first, lr, batches, losses, interval):
     """:func:`qbench.models.compiled_training.train_compiled`'s chunk of steps for a head; ``inputs`` are the data
-    angles of every training sample (the features, for :data:`DRESSED`), ``params`` the weights then ``c``."""
+    angles (``n_angles`` of them) of every training sample, or its features for the heads with trainable angles;
+    ``params`` the weights, then ``c``."""
     size, width = batches.shape[1], inputs.shape[1]
     X = np.empty((size, width))
-    angles = np.empty((size, width))
-    t = np.empty((size, width))
+    angles = np.empty((size, n_angles))
+    t = np.empty((size, n_angles))
     y = np.empty(size)
     dF = np.empty((size, diagonals.shape[0]))
     dc = np.empty(params.shape[0] - n_weights)
     grad = np.empty(params.shape[0])
-    n_data = width if head == DRESSED else 0
+    n_data = n_angles if head == DRESSED or head == REUPLOADING else 0
     for k in range(batches.shape[0]):
         for s in range(size):
             y[s] = targets[batches[k, s]]
@@ -114,6 +129,10 @@ def run_chunk(psi0, after, identity, members, kind, mask, signs, source, index, 
         c = params[n_weights:]
         if head == DRESSED:
             dressed_angles(c, X, angles, t)
+        elif head == REUPLOADING:
+            for s in range(size):
+                for j in range(n_angles):
+                    angles[s, j] = X[s, j % width] * c[j]
         else:
             angles[:, :] = X
         cos, sin, phi, final, values = forward(psi0, after, identity, members, kind, mask, signs, source, index,
@@ -129,21 +148,25 @@ def run_chunk(psi0, after, identity, members, kind, mask, signs, source, index, 
                     pre = ga[s, i] * (np.pi / 2) * (1.0 - t[s, i] ** 2)
                     for j in range(width):
                         grad[n_weights + i * width + j] += pre * X[s, j]
+        elif head == REUPLOADING:  # omega, through the data angles
+            for s in range(size):
+                for j in range(n_angles):
+                    grad[n_weights + j] += ga[s, j] * X[s, j % width]
         status = finish_step(params, grad, m, v, lr, losses, first + k, loss, interval)
         if status != RUNNING:
             return first + k + 1, status
     return first + batches.shape[0], RUNNING
 
 
-def chunk_runner(sweeps: tuple, diagonals: np.ndarray, head: str, n_weights: int, inputs: np.ndarray,
+def chunk_runner(sweeps: tuple, diagonals: np.ndarray, head: str, n_weights: int, n_angles: int, inputs: np.ndarray,
                  targets: np.ndarray):
     """``run_chunk`` for :func:`~qbench.models.compiled_training.train_compiled`, bound to a circuit, a head and the
-    training set (``inputs``: data angles, or features for :data:`DRESSED`; ``targets``: 0/1 labels)."""
+    training set (``inputs``: data angles, or features for the heads with trainable angles; ``targets``: 0/1)."""
     code = HEADS[head]
     inputs = np.ascontiguousarray(inputs, dtype=float)
     targets = np.ascontiguousarray(targets, dtype=float)
-    return lambda *state: run_chunk(*sweeps, diagonals, code, int(n_weights), inputs, targets, *state)
+    return lambda *state: run_chunk(*sweeps, diagonals, code, int(n_weights), int(n_angles), inputs, targets, *state)
 
 
-__all__ = ["DRESSED", "ERROR_PROBABILITY", "HEADS", "SIGMOID6", "SQUARE", "SQUARE_HALF", "chunk_runner",
+__all__ = ["DRESSED", "ERROR_PROBABILITY", "HEADS", "REUPLOADING", "SIGMOID6", "SQUARE", "SQUARE_HALF", "chunk_runner",
            "dressed_angles", "head_loss", "run_chunk"]

@@ -34,6 +34,7 @@ class DataReuploadingClassifier(VariationalClassifier):
     """
 
     paper_class = "DataReuploadingClassifier"
+    compiled_head = "reuploading"
     _entangling = True
 
     _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": [Interval(Integral, 1, None, closed="left")], "observable_type": [StrOptions(set(OBSERVABLE_TYPES))]}
