@@ -187,16 +187,25 @@ def train_epochs(loss_and_grad: Callable[[np.ndarray, np.ndarray], tuple[float, 
 
 def train_schedule(loss_and_grad: Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]], params: np.ndarray, *,
                    rng: np.random.RandomState, n_samples: int, learning_rate: float, batch_size: int, max_iter: int,
-                   max_steps: int | None = None, convergence_interval: int | None = None) -> TrainResult:
+                   max_steps: int | None = None, convergence_interval: int | None = None,
+                   run_chunk=None) -> TrainResult:
     """The two schedules of the models whose ``max_iter`` counts passes (WeiNet, the Boltzmann machines, the CNN-headed
     image models): ``max_steps=None`` trains ``max_iter`` shuffled passes, no stop rule (:func:`train_epochs`); a
     ``max_steps`` trains the paper's way instead (:func:`train`: batches drawn with replacement, at most
     ``max_steps`` steps, the stop rule every ``convergence_interval`` steps), and ``max_iter`` is not read.
+    ``run_chunk``, the same step compiled, runs the paper's schedule in compiled code
+    (:func:`qbench.models.compiled_training.train_compiled`: same batches, same model up to rounding).
     """
     check_passes_or_steps(max_steps, convergence_interval)
     if max_steps is None:
         return train_epochs(loss_and_grad, params, rng=rng, n_samples=n_samples, learning_rate=learning_rate,
                             batch_size=batch_size, max_epochs=max_iter)
+    if run_chunk is not None:
+        from qbench.models.compiled_training import train_compiled
+
+        return train_compiled(run_chunk, params, rng=rng, n_samples=n_samples, learning_rate=learning_rate,
+                              batch_size=int(batch_size), max_steps=max_steps,
+                              convergence_interval=convergence_interval)
     return train(loss_and_grad, params, rng=rng, n_samples=n_samples, learning_rate=learning_rate,
                  batch_size=int(batch_size), max_steps=max_steps, convergence_interval=convergence_interval,
                  sampling="replacement", warn=True)

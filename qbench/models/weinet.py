@@ -139,6 +139,15 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         v = np.einsum("s,sqo,o->q", g, F, w[:-1])  # d loss / d p
         return loss, np.concatenate([p * (v - p @ v), E.T @ g, [g.sum()]])
 
+    def _compiled_steps(self, F: np.ndarray, t: np.ndarray):
+        """The paper's schedule's steps compiled (:mod:`qbench.models.weinet_steps`), or None for the pass schedule."""
+        if self.max_steps is None:
+            return None
+        from qbench.models import weinet_steps
+
+        F, t = np.ascontiguousarray(F, dtype=float), np.ascontiguousarray(t, dtype=float)
+        return lambda *state: weinet_steps.run_chunk(F, t, *state)
+
     def fit(self, X, y):
         X, y, self.classes_ = self._check_training(X, y)
         self.check_width(X.shape[1])
@@ -159,7 +168,8 @@ class WeiNet(QuantumModelMixin, ImageClassifierBase):
         result = train_schedule(lambda w, batch: self._loss_and_grad(w, F[batch], t[batch]), params, rng=rng,
                                 n_samples=len(t), learning_rate=float(self.learning_rate),
                                 batch_size=int(self.batch_size), max_iter=int(self.max_iter),
-                                max_steps=self.max_steps, convergence_interval=self.convergence_interval)
+                                max_steps=self.max_steps, convergence_interval=self.convergence_interval,
+                                run_chunk=self._compiled_steps(F, t))
         self.params_ = result.params
         record_training(self, result)
         return self
