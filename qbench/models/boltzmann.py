@@ -14,8 +14,12 @@ one; like the paper (which also assumes the exact Gibbs state rather than the va
 imaginary-time preparation of Zoufal et al.), qbench computes it exactly in the core by
 diagonalising H(x) for every sample, with the exact gradient from the eigenbasis (divided
 differences of exp(-lambda/T)); the separable version's one-qubit states have a closed form
-(:func:`one_qubit_gibbs_z`), which it uses instead.  That is a classical simulation: the models therefore run
-on the ``numpy`` backend in exact mode only, and a suite's other backends and modes show as
+(:func:`one_qubit_gibbs_z`), which it uses instead.  On the paper's schedule the training steps run compiled
+(:mod:`qbench.models.boltzmann_steps`, one sample at a time, by
+:func:`~qbench.models.compiled_training.train_compiled`: the same batches and, up to rounding, the same model) at up
+to :data:`COMPILED_MAX_QUBITS` qubits, the separable version at any width; these NumPy functions stay the definition
+(prediction, the pass schedule and wider Hamiltonians use them).  That is a classical simulation: the models
+therefore run on the ``numpy`` backend in exact mode only, and a suite's other backends and modes show as
 skipped with the reason (:data:`SUPPORTED_BACKENDS`, read by the runner).
 
 Inputs: the paper standardises features (``scaling="standard"``, the estimator's default); a suite's
@@ -53,6 +57,12 @@ OBSERVABLES = ("sum", "product")
 #: Matrix entries diagonalised at once (samples x 2**n x 2**n): bounds the working memory to a few
 #: hundred MB at 10 qubits (two samples per chunk) while small Hamiltonians go 64 at a time.
 CHUNK_ENTRIES = 2**21
+#: Eigenvalue gaps below this take the derivative of exp(-lambda/T) in place of the divided difference.
+CLOSE_EIGENVALUES = 1e-10
+#: Up to this many qubits a fit on the paper's schedule runs its steps compiled, one sample's 2**n x 2**n
+#: matrices at a time (:mod:`qbench.models.boltzmann_steps`); above, and on the pass schedule, the NumPy steps
+#: (at 7 qubits their batched BLAS products beat the compiled loops; the eigh dominates from 4 qubits on).
+COMPILED_MAX_QUBITS = 6
 
 
 @dataclass(frozen=True)
@@ -130,7 +140,7 @@ def _gibbs_chunk(coeffs, terms: PauliTerms, observable, temperature):
     f = np.einsum("sii,si->s", O, w) / Z
     dl = lam[:, :, None] - lam[:, None, :]
     dw = w[:, :, None] - w[:, None, :]
-    close = np.abs(dl) < 1e-10
+    close = np.abs(dl) < CLOSE_EIGENVALUES
     mid = -beta * 0.5 * (w[:, :, None] + w[:, None, :])
     G = O * np.where(close, mid, dw / np.where(close, 1.0, dl))
     G[:, idx, idx] -= f[:, None] * (-beta * w)
@@ -219,6 +229,18 @@ class QuantumBoltzmannMachine(QuantumModelMixin, PassesOrSteps, ClassifierMixin,
         """f for each sample and d f / d coeffs (coeffs = Z @ theta.T)."""
         return gibbs_expectation(Z @ theta.T, self.terms_, self.observable_, self.temperature)
 
+    def _compiled_chunk(self, Z: np.ndarray, target: np.ndarray):
+        """The paper's schedule's steps compiled, as ``run_chunk`` of
+        :func:`~qbench.models.compiled_training.train_compiled` (the steps of ``fit``'s ``loss_and_grad``), or None
+        above :data:`COMPILED_MAX_QUBITS` qubits (the NumPy steps then)."""
+        if self.n_qubits_ > COMPILED_MAX_QUBITS:
+            return None
+        from qbench.models.boltzmann_steps import gibbs_chunk
+
+        Z, target = np.ascontiguousarray(Z, dtype=float), np.ascontiguousarray(target, dtype=float)
+        terms, observable, beta = self.terms_, self.observable_, 1.0 / float(self.temperature)
+        return lambda *step: gibbs_chunk(Z, target, terms.diagonals, terms.flips, observable, beta, *step)
+
     # ------------------------------------------------------------- estimator
     def _check_params(self) -> None:
         if self.backend not in self.supported_backends or self.mode not in self.supported_modes:
@@ -253,7 +275,8 @@ class QuantumBoltzmannMachine(QuantumModelMixin, PassesOrSteps, ClassifierMixin,
         result = train_schedule(loss_and_grad, rng.normal(0.0, 1.0, rows * d), rng=rng, n_samples=len(target),
                                 learning_rate=float(self.learning_rate), batch_size=int(self.batch_size),
                                 max_iter=int(self.max_iter), max_steps=self.max_steps,
-                                convergence_interval=self.convergence_interval)
+                                convergence_interval=self.convergence_interval,
+                                run_chunk=None if self.max_steps is None else self._compiled_chunk(Z, target))
         self.theta_ = result.params.reshape(rows, d)
         record_training(self, result)
         return self
@@ -299,3 +322,11 @@ class SeparableQuantumBoltzmannMachine(QuantumBoltzmannMachine):
             f = m.prod(axis=1)
             dfdm = np.stack([np.prod(np.delete(m, i, axis=1), axis=1) for i in range(nv)], axis=1)
         return f, (dfdm[:, :, None] * dm).reshape(len(Z), 2 * nv)
+
+    def _compiled_chunk(self, Z: np.ndarray, target: np.ndarray):
+        """Compiled steps at every width (a sample's state is ``n_visible_`` pairs of numbers)."""
+        from qbench.models.boltzmann_steps import separable_chunk
+
+        Z, target = np.ascontiguousarray(Z, dtype=float), np.ascontiguousarray(target, dtype=float)
+        nv, beta, product = self.n_visible_, 1.0 / float(self.temperature), self.observable_type == "product"
+        return lambda *step: separable_chunk(Z, target, nv, beta, product, *step)

@@ -99,14 +99,21 @@ def _epoch_models():
 
 
 def _record_training(monkeypatch) -> list:
-    """Every call of training.train from here on, as (its keyword arguments, its result)."""
+    """Every call of training.train or of the compiled trainer (compiled_training.train_compiled: the paper's schedule,
+    ``sampling="replacement"``) from here on, as (its keyword arguments, its result)."""
+    from qbench.models import compiled_training
+
     calls = []
 
-    def recording(*args, **kwargs):
-        calls.append((kwargs, train(*args, **kwargs)))
-        return calls[-1][1]
+    def recording(trainer, sampling=None):
+        def record(*args, **kwargs):
+            result = trainer(*args, **kwargs)
+            calls.append(({"sampling": sampling, **kwargs}, result))
+            return result
+        return record
 
-    monkeypatch.setattr(training, "train", recording)
+    monkeypatch.setattr(training, "train", recording(train))
+    monkeypatch.setattr(compiled_training, "train_compiled", recording(compiled_training.train_compiled, "replacement"))
     return calls
 
 
