@@ -10,13 +10,17 @@ Pooling pads odd sizes (SAME), so 3x3 and 4x4 images stay valid.
 
 Training is the core's (:func:`qbench.models.training.train_schedule`): Adam on a flat parameter vector over
 ``max_iter`` passes of shuffled minibatches, or, with ``max_steps``, the paper's schedule (batches drawn with
-replacement, the stop rule every ``convergence_interval`` steps); a seed gives one model.
+replacement, the stop rule every ``convergence_interval`` steps); a seed gives one model.  The paper's schedule
+runs its steps compiled (:mod:`qbench.models.cnn_steps`, :meth:`ConvNet.compiled_steps`): the same arithmetic
+without NumPy's per-call overhead, which on 4x4 images was most of a step; the NumPy passes here train the pass
+schedule and predict.
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from contextlib import nullcontext
+from functools import lru_cache, partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -201,6 +205,7 @@ class ConvNet:
         half = -(-side // 2)  # the side after one SAME pool
         pooled = -(-half // 2)  # ... and after two
         hidden = 2 * c2
+        self.kernel, self.channels, self.hidden = k, (c1, c2), hidden
         self.shapes = {"w1": (k, k, channels_in, c1), "b1": (c1,), "w2": (k, k, c1, c2), "b2": (c2,),
                        "w3": (pooled * pooled * c2, hidden), "b3": (hidden,), "w4": (hidden, 1), "b4": (1,)}
         self.size = sum(int(np.prod(s)) for s in self.shapes.values())
@@ -266,6 +271,15 @@ class ConvNet:
         loss = float(np.mean(np.logaddexp(0.0, logits) - y * logits))
         return loss, self.backward((expit(logits) - y) / len(y), cache)
 
+    def compiled_steps(self, images: np.ndarray, target: np.ndarray):
+        """The paper's schedule's steps compiled, for :func:`qbench.models.training.train_schedule`'s ``run_chunk``:
+        :func:`qbench.models.cnn_steps.loss_and_grad` is :meth:`loss_and_grad` in loops."""
+        from qbench.models import cnn_steps  # numba loads here, not with this module (a quarter of a second)
+
+        images = np.ascontiguousarray(images, dtype=float)  # one compiled signature
+        target = np.ascontiguousarray(target, dtype=float)
+        return partial(cnn_steps.run_chunk, images, target, self.kernel, self.channels, self.hidden)
+
 
 class ImageClassifierBase(PassesOrSteps, ClassifierMixin, BaseEstimator):
     """Shared fit/predict of the CNN-headed image classifiers; subclasses define ``_images`` (features -> NHWC)."""
@@ -292,11 +306,15 @@ class ImageClassifierBase(PassesOrSteps, ClassifierMixin, BaseEstimator):
         self.net_ = ConvNet(images.shape[1], images.shape[3], self.kernel_shape, self.output_channels)
         target = (y == self.classes_[1]).astype(float)
         params = self.net_.init(rng)
-        with threadpool_limits(limits=1, user_api="blas"):  # products this small only lose time to BLAS threads
+        steps = self.net_.compiled_steps(images, target) if self.max_steps is not None else None
+        # NumPy products this small only lose time to BLAS threads; compiled steps call no BLAS (and threadpoolctl's
+        # scan of the loaded libraries takes milliseconds)
+        with threadpool_limits(limits=1, user_api="blas") if steps is None else nullcontext():
             result = train_schedule(lambda w, batch: self.net_.loss_and_grad(w, images[batch], target[batch]), params,
                                     rng=rng, n_samples=len(target), learning_rate=float(self.learning_rate),
                                     batch_size=int(self.batch_size), max_iter=int(self.max_iter),
-                                    max_steps=self.max_steps, convergence_interval=self.convergence_interval)
+                                    max_steps=self.max_steps, convergence_interval=self.convergence_interval,
+                                    run_chunk=steps)
         self.params_ = result.params
         record_training(self, result)
 

@@ -1,0 +1,343 @@
+"""The CNN's training step in compiled code (numba), for :func:`qbench.models.training.train_schedule`'s ``run_chunk``.
+
+:meth:`qbench.models.cnn.ConvNet.loss_and_grad` on the paper's 4x4 images is a few dozen small NumPy calls a
+step, and their overhead, not the arithmetic, was most of its time.  Here is the same arithmetic as loops: SAME
+convolutions, SAME 2x2 max-pools (ties to the first maximum in the order (0, 0), (0, 1), (1, 0), (1, 1), as
+``_pool``), the dense ReLU layer (no gradient at 0), one logit, the mean sigmoid log loss; the parameters are
+``ConvNet``'s flat vector in its order.
+
+Convolutions and the dense layers are sums of "taps" (:func:`taps`): an output pixel's channels are its bias plus
+input entries times kernel rows, the rows contiguous along the output channels.  :func:`tap_products` and
+:func:`tap_weight_grads` take four samples and four taps at a time, so each load of a row or an output feeds
+several multiply-adds (a batch is padded to a multiple of :data:`TILE` with zero images that carry no loss).  A
+max-pool's gradient reaches one cell of each window, so the second convolution's backward pass visits only those
+cells (:func:`pooled_conv_backward`).  Sums run in a fixed order (``contract`` only: multiply-adds may fuse,
+nothing is reordered), so a step is deterministic and differs from NumPy's BLAS products by rounding alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from qbench.models.compiled_training import RUNNING, finish_step
+
+#: Samples per block of the tap kernels; a batch is padded to a multiple of it.
+TILE = 4
+#: The kernels' floating-point licence: a multiply and an add may fuse (FMA); no reordering, NaN and infinity kept.
+FAST = {"contract"}
+
+
+@njit(cache=True, nogil=True)
+def taps(side, k, lo, channels):
+    """A SAME convolution's structure on a ``side`` x ``side`` image: for each output pixel (row-major), the flat
+    input entries (pixel * channels + channel) it reads and the kernel rows ((i * k + j) * channels + channel)
+    that weigh them, as ``starts`` (pixels + 1), ``inputs`` and ``rows`` (compressed rows).  ``lo`` is the
+    padding before the image (SAME: (k - 1) // 2)."""
+    pixels = side * side
+    starts = np.zeros(pixels + 1, dtype=np.int64)
+    inputs = np.empty(pixels * k * k * channels, dtype=np.int64)
+    rows = np.empty(pixels * k * k * channels, dtype=np.int64)
+    t = 0
+    for r in range(side):
+        for c in range(side):
+            for i in range(k):
+                rr = r + i - lo
+                if rr < 0 or rr >= side:
+                    continue
+                for j in range(k):
+                    cc = c + j - lo
+                    if cc < 0 or cc >= side:
+                        continue
+                    for ch in range(channels):
+                        inputs[t] = (rr * side + cc) * channels + ch
+                        rows[t] = (i * k + j) * channels + ch
+                        t += 1
+            starts[r * side + c + 1] = t
+    return starts, inputs[:t], rows[:t]
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def tap_products(x, w, b, starts, inputs, rows, out):
+    """``out[n, p] = b + sum over p's taps t of x[n, inputs[t]] * w[rows[t]]``: x (N, entries), w (rows, F),
+    out (N, pixels, F), N a multiple of :data:`TILE`.  (Plain indexing, no row views: a view costs a reference
+    count, dear in loops this short.)"""
+    filters = w.shape[1]
+    for n in range(0, x.shape[0], TILE):
+        for p in range(starts.shape[0] - 1):
+            for f in range(filters):
+                out[n, p, f] = out[n + 1, p, f] = out[n + 2, p, f] = out[n + 3, p, f] = b[f]
+            t, end = starts[p], starts[p + 1]
+            while t + 4 <= end:
+                i0, i1, i2, i3 = inputs[t], inputs[t + 1], inputs[t + 2], inputs[t + 3]
+                r0, r1, r2, r3 = rows[t], rows[t + 1], rows[t + 2], rows[t + 3]
+                a00, a01, a02, a03 = x[n, i0], x[n, i1], x[n, i2], x[n, i3]
+                a10, a11, a12, a13 = x[n + 1, i0], x[n + 1, i1], x[n + 1, i2], x[n + 1, i3]
+                a20, a21, a22, a23 = x[n + 2, i0], x[n + 2, i1], x[n + 2, i2], x[n + 2, i3]
+                a30, a31, a32, a33 = x[n + 3, i0], x[n + 3, i1], x[n + 3, i2], x[n + 3, i3]
+                for f in range(filters):
+                    v0, v1, v2, v3 = w[r0, f], w[r1, f], w[r2, f], w[r3, f]
+                    out[n, p, f] = out[n, p, f] + a00 * v0 + a01 * v1 + a02 * v2 + a03 * v3
+                    out[n + 1, p, f] = out[n + 1, p, f] + a10 * v0 + a11 * v1 + a12 * v2 + a13 * v3
+                    out[n + 2, p, f] = out[n + 2, p, f] + a20 * v0 + a21 * v1 + a22 * v2 + a23 * v3
+                    out[n + 3, p, f] = out[n + 3, p, f] + a30 * v0 + a31 * v1 + a32 * v2 + a33 * v3
+                t += 4
+            for t in range(t, end):
+                i0, r0 = inputs[t], rows[t]
+                a0, a1, a2, a3 = x[n, i0], x[n + 1, i0], x[n + 2, i0], x[n + 3, i0]
+                for f in range(filters):
+                    v0 = w[r0, f]
+                    out[n, p, f] += a0 * v0
+                    out[n + 1, p, f] += a1 * v0
+                    out[n + 2, p, f] += a2 * v0
+                    out[n + 3, p, f] += a3 * v0
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def tap_weight_grads(x, d, starts, inputs, rows, dw):
+    """The kernel's gradient of :func:`tap_products`: ``dw[rows[t]] += sum_n x[n, inputs[t]] * d[n, p]`` over every
+    pixel p and its taps t; x (N, entries), d (N, pixels, F), N a multiple of :data:`TILE`."""
+    filters = dw.shape[1]
+    for n in range(0, x.shape[0], TILE):
+        for p in range(starts.shape[0] - 1):
+            t, end = starts[p], starts[p + 1]
+            while t + 4 <= end:  # a pixel's taps have distinct rows
+                i0, i1, i2, i3 = inputs[t], inputs[t + 1], inputs[t + 2], inputs[t + 3]
+                r0, r1, r2, r3 = rows[t], rows[t + 1], rows[t + 2], rows[t + 3]
+                a00, a01, a02, a03 = x[n, i0], x[n, i1], x[n, i2], x[n, i3]
+                a10, a11, a12, a13 = x[n + 1, i0], x[n + 1, i1], x[n + 1, i2], x[n + 1, i3]
+                a20, a21, a22, a23 = x[n + 2, i0], x[n + 2, i1], x[n + 2, i2], x[n + 2, i3]
+                a30, a31, a32, a33 = x[n + 3, i0], x[n + 3, i1], x[n + 3, i2], x[n + 3, i3]
+                for f in range(filters):
+                    e0, e1, e2, e3 = d[n, p, f], d[n + 1, p, f], d[n + 2, p, f], d[n + 3, p, f]
+                    dw[r0, f] = dw[r0, f] + a00 * e0 + a10 * e1 + a20 * e2 + a30 * e3
+                    dw[r1, f] = dw[r1, f] + a01 * e0 + a11 * e1 + a21 * e2 + a31 * e3
+                    dw[r2, f] = dw[r2, f] + a02 * e0 + a12 * e1 + a22 * e2 + a32 * e3
+                    dw[r3, f] = dw[r3, f] + a03 * e0 + a13 * e1 + a23 * e2 + a33 * e3
+                t += 4
+            for t in range(t, end):
+                i0, r0 = inputs[t], rows[t]
+                a0, a1, a2, a3 = x[n, i0], x[n + 1, i0], x[n + 2, i0], x[n + 3, i0]
+                for f in range(filters):
+                    dw[r0, f] = (dw[r0, f] + a0 * d[n, p, f] + a1 * d[n + 1, p, f] + a2 * d[n + 2, p, f]
+                                 + a3 * d[n + 3, p, f])
+
+
+@njit(cache=True, nogil=True)
+def conv_forward(x, w, b):
+    """SAME convolution, stride 1, of ``x`` (N, S, S, C) with ``w`` (k, k, C, F) plus ``b``: (N, S, S, F)."""
+    n_samples, side, _, channels = x.shape
+    k, filters = w.shape[0], w.shape[3]
+    starts, inputs, rows = taps(side, k, (k - 1) // 2, channels)
+    out = np.empty((n_samples, side * side, filters))
+    tap_products(x.reshape((n_samples, -1)), w.reshape((k * k * channels, filters)), b, starts, inputs, rows, out)
+    return out.reshape((n_samples, side, side, filters))
+
+
+@njit(cache=True, nogil=True)
+def pool_forward(a):
+    """SAME 2x2 max-pool, stride 2, of ``a`` (N, S, S, F): the maxima and the flat pixel (row * S + col) of each.
+
+    Cells past an odd edge are left out (``_pool`` pads them with -inf); the first maximum wins a tie.
+    """
+    n_samples, side, _, filters = a.shape
+    half = (side + 1) // 2
+    out = np.empty((n_samples, half, half, filters))
+    arg = np.empty((n_samples, half, half, filters), dtype=np.int64)
+    for n in range(n_samples):
+        for r2 in range(half):
+            for c2 in range(half):
+                r, c = 2 * r2, 2 * c2
+                for f in range(filters):
+                    best, where = a[n, r, c, f], r * side + c
+                    if c + 1 < side and a[n, r, c + 1, f] > best:
+                        best, where = a[n, r, c + 1, f], r * side + c + 1
+                    if r + 1 < side:
+                        if a[n, r + 1, c, f] > best:
+                            best, where = a[n, r + 1, c, f], (r + 1) * side + c
+                        if c + 1 < side and a[n, r + 1, c + 1, f] > best:
+                            best, where = a[n, r + 1, c + 1, f], (r + 1) * side + c + 1
+                    out[n, r2, c2, f] = best
+                    arg[n, r2, c2, f] = where
+    return out, arg
+
+
+@njit(cache=True, nogil=True)
+def pool_backward(dpooled, arg, side):
+    """The pooled gradient sent back to each window's maximum cell, zero elsewhere: (N, side * side, F)."""
+    n_samples, half, _, filters = dpooled.shape
+    da = np.zeros((n_samples, side * side, filters))
+    for n in range(n_samples):
+        for r2 in range(half):
+            for c2 in range(half):
+                for f in range(filters):
+                    da[n, arg[n, r2, c2, f], f] = dpooled[n, r2, c2, f]
+    return da
+
+
+@njit(cache=True, nogil=True)
+def group_by_cell(cells, pixels, order, ends):
+    """Indices 0..F-1 ordered by ``cells`` (a counting sort) into ``order``; ``ends[p]`` is where cell p's run ends."""
+    ends[:] = 0
+    for f in range(cells.shape[0]):
+        ends[cells[f] + 1] += 1
+    for p in range(pixels):
+        ends[p + 1] += ends[p]
+    for f in range(cells.shape[0]):
+        order[ends[cells[f]]] = f
+        ends[cells[f]] += 1
+
+
+@njit(cache=True, nogil=True, fastmath=FAST)
+def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
+    """Backward through a SAME convolution and the max-pool after it, from the pooled output's gradient.
+
+    ``arg`` is :func:`pool_forward`'s, ``x`` the convolution's input, ``w`` (k, k, C, F) its kernel.  Only a
+    window's maximum cell has a gradient, so each window's filters are grouped by that cell and only the cell's
+    taps are visited, four filters at a time along the input channels (the kernel transposed to make those rows),
+    one kernel offset at a time (its rows stay in the first-level cache).  Writes the kernel's gradient into
+    ``grad_w`` (flat, ``w``'s order) and the bias's into ``grad_b``; returns the gradient of ``x``.
+    """
+    n_samples, side, _, channels = x.shape
+    k, filters = w.shape[0], w.shape[3]
+    pixels, windows = side * side, dpooled.shape[1] * dpooled.shape[2]
+    entries = n_samples * windows
+    starts, sources, offsets = taps(side, k, (k - 1) // 2, 1)  # per output pixel: (input pixel, kernel offset)
+    used = np.unique(offsets)  # the offsets that reach into the image (few for a large kernel on a small image)
+    source = np.full((used.shape[0], pixels), -1)  # source[o, p]: the input pixel that p reads at offset used[o]
+    for p in range(pixels):
+        for t in range(starts[p], starts[p + 1]):
+            source[np.searchsorted(used, offsets[t]), p] = sources[t]
+    g = dpooled.reshape((entries, filters))
+    cells = arg.reshape((entries, filters))
+    order = np.empty((entries, filters), dtype=np.int64)
+    ends = np.empty((entries, pixels + 1), dtype=np.int64)
+    for e in range(entries):
+        group_by_cell(cells[e], pixels, order[e], ends[e])
+    grad_b[:] = g.sum(axis=0)
+    x_flat = x.reshape((n_samples, pixels, channels))
+    w_flat, grad_w_flat = w.reshape((k * k, channels, filters)), grad_w.reshape((k * k, channels, filters))
+    grad_w_flat[:] = 0.0
+    dx = np.zeros((n_samples, pixels, channels))
+    w_t, dw_t = np.empty((filters, channels)), np.empty((filters, channels))
+    for o in range(used.shape[0]):
+        w_t[:] = w_flat[used[o]].T
+        dw_t[:] = 0.0
+        for e in range(entries):
+            n, begin = e // windows, 0
+            for p in range(pixels):
+                s, end = source[o, p], ends[e, p]
+                u = begin if s >= 0 else end
+                while u + 4 <= end:
+                    f0, f1, f2, f3 = order[e, u], order[e, u + 1], order[e, u + 2], order[e, u + 3]
+                    g0, g1, g2, g3 = g[e, f0], g[e, f1], g[e, f2], g[e, f3]
+                    for ch in range(channels):
+                        v = x_flat[n, s, ch]
+                        dw_t[f0, ch] += g0 * v
+                        dw_t[f1, ch] += g1 * v
+                        dw_t[f2, ch] += g2 * v
+                        dw_t[f3, ch] += g3 * v
+                    for ch in range(channels):
+                        dx[n, s, ch] = (dx[n, s, ch] + g0 * w_t[f0, ch] + g1 * w_t[f1, ch] + g2 * w_t[f2, ch]
+                                        + g3 * w_t[f3, ch])
+                    u += 4
+                for u in range(u, end):
+                    f0 = order[e, u]
+                    for ch in range(channels):
+                        dw_t[f0, ch] += g[e, f0] * x_flat[n, s, ch]
+                        dx[n, s, ch] += g[e, f0] * w_t[f0, ch]
+                begin = end
+        grad_w_flat[used[o]] = dw_t.T
+    return dx.reshape(x.shape)
+
+
+@njit(cache=True, nogil=True)
+def loss_and_grad(params, x, y, kernel, channels, hidden, grad):
+    """Mean log loss of the CNN on images ``x`` (N, S, S, C) against 0/1 targets ``y``; its gradient into ``grad``.
+
+    ``channels`` is ``(c1, c2)``, ``hidden`` the dense layer's width: ``ConvNet.loss_and_grad``'s arithmetic.
+    """
+    n_real, side, _, c_in = x.shape
+    n_samples = -(-n_real // TILE) * TILE
+    if n_samples != n_real:
+        padded = np.zeros((n_samples, side, side, c_in))
+        padded[:n_real] = x
+        x = padded
+    c1, c2 = channels
+    half = (side + 1) // 2
+    pooled = (half + 1) // 2
+    n_flat = pooled * pooled * c2
+    sizes = np.array([kernel * kernel * c_in * c1, c1, kernel * kernel * c1 * c2, c2, n_flat * hidden, hidden,
+                      hidden, 1])
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    w1 = params[starts[0]:ends[0]].reshape((kernel, kernel, c_in, c1))
+    b1 = params[starts[1]:ends[1]]
+    w2 = params[starts[2]:ends[2]].reshape((kernel, kernel, c1, c2))
+    b2 = params[starts[3]:ends[3]]
+    w3 = params[starts[4]:ends[4]].reshape((n_flat, hidden))
+    b3 = params[starts[5]:ends[5]]
+    w4 = params[starts[6]:ends[6]]
+    b4 = params[starts[7]]
+
+    m1, arg1 = pool_forward(conv_forward(x, w1, b1))
+    m2, arg2 = pool_forward(conv_forward(m1, w2, b2))
+    flat = m2.reshape((n_samples, n_flat))
+    dense_starts, dense_inputs, dense_rows = taps(1, 1, 0, n_flat)  # a dense layer: one pixel, every input a tap
+    z3 = np.empty((n_samples, 1, hidden))
+    tap_products(flat, w3, b3, dense_starts, dense_inputs, dense_rows, z3)
+    z3 = z3.reshape((n_samples, hidden))
+    dz = np.zeros((n_samples, 1, hidden))
+    grad_w4 = grad[starts[6]:ends[6]]
+    grad_w4[:] = 0.0
+    loss, grad_b4 = 0.0, 0.0
+    for n in range(n_real):
+        logit = 0.0
+        for h in range(hidden):
+            logit += max(z3[n, h], 0.0) * w4[h]
+        logit += b4
+        loss += np.logaddexp(0.0, logit) - y[n] * logit
+        d = (1.0 / (1.0 + np.exp(-logit)) - y[n]) / n_real
+        grad_b4 += d
+        for h in range(hidden):
+            grad_w4[h] += max(z3[n, h], 0.0) * d
+            dz[n, 0, h] = d * w4[h] * (1.0 if z3[n, h] > 0.0 else 0.0)
+    grad[starts[7]] = grad_b4
+    grad_b3 = grad[starts[5]:ends[5]]
+    grad_b3[:] = dz[:n_real].sum(axis=0)[0]
+    grad_w3 = grad[starts[4]:ends[4]].reshape((n_flat, hidden))
+    grad_w3[:] = 0.0
+    tap_weight_grads(flat, dz, dense_starts, dense_inputs, dense_rows, grad_w3)
+    dflat = np.empty((n_samples, 1, n_flat))  # the dense layer's input gradient: dz times w3 transposed
+    back_starts, back_inputs, back_rows = taps(1, 1, 0, hidden)
+    tap_products(dz.reshape((n_samples, hidden)), w3.T.copy(), np.zeros(n_flat), back_starts, back_inputs,
+                 back_rows, dflat)
+
+    dm1 = pooled_conv_backward(dflat.reshape(m2.shape), arg2, m1, w2, grad[starts[2]:ends[2]],
+                               grad[starts[3]:ends[3]])
+    # the first convolution reads few channels (one, in the CNN), too few rows for pooled_conv_backward's loops:
+    # its kernel's gradient is the tap kernel's, on the pooled gradient spread back over the pixels
+    da1 = pool_backward(dm1, arg1, side)
+    grad[starts[1]:ends[1]] = da1.reshape((-1, c1)).sum(axis=0)
+    grad_w1 = grad[starts[0]:ends[0]].reshape((kernel * kernel * c_in, c1))
+    grad_w1[:] = 0.0
+    conv_starts, conv_inputs, conv_rows = taps(side, kernel, (kernel - 1) // 2, c_in)
+    tap_weight_grads(x.reshape((n_samples, -1)), da1, conv_starts, conv_inputs, conv_rows, grad_w1)
+    return loss / n_real
+
+
+@njit(cache=True, nogil=True)
+def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr, batches, losses, interval):
+    """``train_compiled``'s chunk for the CNN on ``images`` (N, S, S, C) and 0/1 ``targets``: one Adam step a batch."""
+    grad = np.empty(params.shape[0])
+    for k in range(batches.shape[0]):
+        batch = batches[k]
+        loss = loss_and_grad(params, images[batch], targets[batch], kernel, channels, hidden, grad)
+        status = finish_step(params, grad, m, v, lr, losses, first + k, loss, interval)
+        if status != RUNNING:
+            return first + k + 1, status
+    return first + batches.shape[0], RUNNING
+
+
+__all__ = ["FAST", "TILE", "conv_forward", "group_by_cell", "loss_and_grad", "pool_backward", "pool_forward",
+           "pooled_conv_backward", "run_chunk", "tap_products", "tap_weight_grads", "taps"]
