@@ -35,13 +35,19 @@ CHUNK_STEPS = 1024
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath={"arcp"})
 def adam_step(params, grad, m, v, t, lr):
-    """Adam step ``t`` (1-based) in place, operation for operation :class:`qbench.models.training.Adam`."""
+    """Adam step ``t`` (1-based) in place: :class:`qbench.models.training.Adam`'s operations, its divisions allowed to
+    become products with a reciprocal (``arcp``: half the time on 10^4-10^5 parameters, a last-bit difference).
+
+    A parameter whose gradient and moments are all zero is skipped: its update would be exactly zero (a CNN's
+    kernel taps that never meet the image have such parameters in thousands)."""
     c1 = 1.0 - BETA1 ** float(t)
     c2 = 1.0 - BETA2 ** float(t)
     for i in range(params.shape[0]):
         g = grad[i]
+        if g == 0.0 and m[i] == 0.0 and v[i] == 0.0:
+            continue
         m[i] = m[i] * BETA1 + (1.0 - BETA1) * g
         v[i] = v[i] * BETA2 + (g * g) * (1.0 - BETA2)
         denom = np.sqrt(v[i] / c2) + EPS
