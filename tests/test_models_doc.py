@@ -25,6 +25,15 @@ def test_performance_doc_zoo_section_is_regenerated_from_the_timings():
         "docs/performance.md's zoo section is stale: run python docs/scripts/models_table.py"
 
 
+def test_performance_doc_longer_runs_are_regenerated_from_their_timings():
+    script = _script()
+    section = script.render_long()
+    assert section in (ROOT / "docs" / "performance.md").read_text(), \
+        "docs/performance.md's longer-runs table is stale: run python docs/scripts/models_table.py"
+    if script.LONG.exists():
+        assert section.count("\n| `") >= 1
+
+
 def test_models_doc_has_one_row_per_registered_model():
     from qbench.plugin.manager import host
 

@@ -77,3 +77,15 @@ def test_image_models_are_timed_on_images_and_the_rest_on_two_features():
     assert X.shape == (SCRIPT.N_TRAIN, 16)
     X, _ = SCRIPT.data(models["metric_learner"])
     assert X.shape == (SCRIPT.N_TRAIN, 2)
+
+
+def test_fit_lengths_script_reports_the_steps_each_fit_took():
+    """docs/performance.md quotes zoo_fit_lengths.py: its lengths are the fits' own, capped by the suite's max_steps."""
+    spec = importlib.util.spec_from_file_location("zoo_fit_lengths",
+                                                  ROOT / "suites" / "benchmarks" / "scripts" / "zoo_fit_lengths.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    lengths = module.fit_lengths({"vanilla_qnn", "image_weinet"}, points=2,
+                                 overrides={"max_steps": 450, "convergence_interval": 200})
+    assert sorted(lengths) == ["image_weinet", "vanilla_qnn"]
+    assert all(len(steps) == 2 and all(400 < n <= 450 for n in steps) for steps in lengths.values())
