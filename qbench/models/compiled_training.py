@@ -30,8 +30,10 @@ from qbench.models.training import TrainResult, check_schedule
 
 #: :func:`finish_step`'s verdicts.
 RUNNING, CONVERGED, NOT_FINITE = 0, 1, 2
-#: Steps drawn and run per compiled call (bounds the batch array; the stop rule is checked every step).
+#: Steps drawn and run per compiled call (the stop rule is checked every step) ...
 CHUNK_STEPS = 1024
+#: ... and at most this many batch entries per call, so a huge ``batch_size`` draws one step at a time.
+CHUNK_ENTRIES = 2**20
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
 
@@ -91,7 +93,7 @@ def train_compiled(run_chunk, params: np.ndarray, *, rng: np.random.RandomState,
     losses = np.empty(0)
     done, status = 0, RUNNING
     while done < max_steps and status == RUNNING:
-        k = min(CHUNK_STEPS, int(max_steps) - done)
+        k = min(CHUNK_STEPS, max(1, CHUNK_ENTRIES // int(batch_size)), int(max_steps) - done)
         batches = rng.randint(0, n_samples, size=(k, int(batch_size)))
         if len(losses) < done + k:  # grows with the steps run, never with max_steps
             losses = np.concatenate([losses, np.empty(max(done + k, 2 * len(losses)) - len(losses))])
@@ -105,5 +107,5 @@ def train_compiled(run_chunk, params: np.ndarray, *, rng: np.random.RandomState,
     return result
 
 
-__all__ = ["CHUNK_STEPS", "CONVERGED", "NOT_FINITE", "RUNNING", "adam_step", "finish_step", "loss_is_flat_at",
+__all__ = ["CHUNK_ENTRIES", "CHUNK_STEPS", "CONVERGED", "NOT_FINITE", "RUNNING", "adam_step", "finish_step", "loss_is_flat_at",
            "train_compiled"]

@@ -110,3 +110,21 @@ def test_a_bad_schedule_is_one_line():
     with pytest.raises(DataError, match="batch_size"):
         ct.train_compiled(None, np.zeros(2), rng=np.random.RandomState(0), n_samples=4, learning_rate=0.1,
                           batch_size=0, max_steps=3)
+
+
+def test_a_large_batch_draws_fewer_steps_at_a_time(monkeypatch):
+    """The batches of a chunk hold at most CHUNK_ENTRIES indices, so batch_size cannot multiply the draw by 1,024."""
+    monkeypatch.setattr(ct, "CHUNK_ENTRIES", 40)
+    seen = []
+    X, y = _problem()
+
+    def run(*state):
+        seen.append(state[5].shape)
+        return _logistic_chunk(X, y, *state)
+
+    fast = ct.train_compiled(run, np.zeros(4), rng=np.random.RandomState(0), n_samples=len(y), learning_rate=0.1,
+                             batch_size=16, max_steps=7)
+    slow = train(lambda p, b: _loss_and_grad(p, X[b], y[b]), np.zeros(4), rng=np.random.RandomState(0),
+                 n_samples=len(y), learning_rate=0.1, batch_size=16, max_steps=7)
+    assert seen == [(2, 16), (2, 16), (2, 16), (1, 16)]
+    np.testing.assert_allclose(fast.params, slow.params, rtol=1e-12)
