@@ -23,24 +23,23 @@ def loss_and_grad(params, F, t, batch, grad):
     p = e / e.sum()
     grad[:] = 0.0
     dp = np.zeros(n_shifts)
+    mix = np.empty(n_corr)  # the sample's correlators mixed over the shifts
     loss = 0.0
     size = batch.shape[0]
     for i in range(size):
         j = batch[i]
         z = params[-1]
         for o in range(n_corr):
-            mix = 0.0
+            mix[o] = 0.0
             for q in range(n_shifts):
-                mix += p[q] * F[j, q, o]
-            z += mix * params[n_shifts + o]
+                mix[o] += p[q] * F[j, q, o]
+            z += mix[o] * params[n_shifts + o]
         loss += np.logaddexp(0.0, z) - t[j] * z
         g = (1.0 / (1.0 + np.exp(-z)) - t[j]) / size
         for o in range(n_corr):
-            mix = 0.0
             for q in range(n_shifts):
-                mix += p[q] * F[j, q, o]
                 dp[q] += g * F[j, q, o] * params[n_shifts + o]
-            grad[n_shifts + o] += mix * g
+            grad[n_shifts + o] += mix[o] * g
         grad[-1] += g
     mean_dp = 0.0
     for q in range(n_shifts):
