@@ -203,12 +203,14 @@ def render_long() -> str:
     """The trained models timed again with more steps (``LONG``), and the cost of one more step on each side: the
     difference of the two runs' times per fit over the difference of their steps (same grid points), the ratio
     the speed-up tends to over the paper's longer runs, once qml-benchmarks' jit compilation has been paid."""
-    short = json.loads(TIMINGS.read_text())["models"] if TIMINGS.exists() else {}
+    short_payload = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {"models": {}}
+    short, short_machine = short_payload["models"], short_payload.get("machine")
     payload = json.loads(LONG.read_text()) if LONG.exists() else {"models": {}}
     lines = [LONG_BEGIN, "", "### Longer runs: the speed-up per step", "",
              f"`{payload.get('command', 'not measured')}`, one run (machine: {payload.get('machine', '–')}).  "
              "*Per extra step*: (time per fit here − time per fit in the table above) / (steps here − steps there), "
-             "the same grid points on both sides; its ratio is the speed-up a fit tends to as it runs longer.", "",
+             "the same grid points on both sides, measured on the same machine; its ratio is the speed-up a fit tends "
+             "to as it runs longer.", "",
              "| model | steps | qbench s/fit | qml-benchmarks s/fit | speed-up | per extra step: qbench ms | "
              "qml-benchmarks ms | ratio |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name, t in payload["models"].items():
@@ -216,7 +218,8 @@ def render_long() -> str:
             continue
         base = short.get(name, {})
         per = "– | – | –"
-        if base.get("points") == t["points"] and base.get("steps") and t["steps"] > base["steps"]:
+        same_machine = base.get("machine", short_machine) == t.get("machine", payload.get("machine"))
+        if same_machine and base.get("points") == t["points"] and base.get("steps") and t["steps"] > base["steps"]:
             extra = t["steps"] - base["steps"]
             ours = (t["qbench_per_fit_s"] - base["qbench_per_fit_s"]) / extra * 1e3
             theirs = (t["qml_benchmarks_per_fit_s"] - base["qml_benchmarks_per_fit_s"]) / extra * 1e3

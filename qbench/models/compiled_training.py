@@ -37,23 +37,22 @@ CHUNK_ENTRIES = 2**20
 BETA1, BETA2, EPS = 0.9, 0.999, 1e-8
 
 
-@njit(cache=True, nogil=True, fastmath={"arcp"})
+@njit(cache=True, nogil=True, fastmath={"arcp"}, error_model="numpy")
 def adam_step(params, grad, m, v, t, lr):
     """Adam step ``t`` (1-based) in place: :class:`qbench.models.training.Adam`'s operations, its divisions allowed to
     become products with a reciprocal (``arcp``: half the time on 10^4-10^5 parameters, a last-bit difference).
 
-    A parameter whose gradient and moments are all zero is skipped: its update would be exactly zero (a CNN's
-    kernel taps that never meet the image have such parameters in thousands)."""
+    One branch-free loop, so the compiler vectorises it (``error_model="numpy"``: a division by zero is IEEE's, no
+    Python exception to check for): on a CNN's 60,000 parameters a quarter of the time that skipping the
+    all-zero ones (kernel taps that never meet the image) took."""
     c1 = 1.0 - BETA1 ** float(t)
     c2 = 1.0 - BETA2 ** float(t)
     for i in range(params.shape[0]):
         g = grad[i]
-        if g == 0.0 and m[i] == 0.0 and v[i] == 0.0:
-            continue
-        m[i] = m[i] * BETA1 + (1.0 - BETA1) * g
-        v[i] = v[i] * BETA2 + (g * g) * (1.0 - BETA2)
-        denom = np.sqrt(v[i] / c2) + EPS
-        params[i] = params[i] - (m[i] / c1) * lr / denom
+        mi = m[i] * BETA1 + (1.0 - BETA1) * g
+        vi = v[i] * BETA2 + (g * g) * (1.0 - BETA2)
+        m[i], v[i] = mi, vi
+        params[i] = params[i] - (mi / c1) * lr / (np.sqrt(vi / c2) + EPS)
 
 
 @njit(cache=True, nogil=True)

@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             "qbench_times_s": [round(t, 5) for t in ours], "qml_benchmarks_times_s": [round(t, 5) for t in theirs],
             "qbench_per_fit_s": round(per_ours, 5), "qml_benchmarks_per_fit_s": round(per_theirs, 5),
             "qbench_grid_s": round(per_ours * size, 4), "qml_benchmarks_grid_s": round(per_theirs * size, 3),
-            "speedup": round(per_theirs / per_ours, 1),
+            "speedup": round(per_theirs / per_ours, 1), "machine": machine_name(),
         }
         print(f"{model.name:<28} {job['cls']:<36} {len(points):>3}/{size:<3} points  qbench {per_ours:8.3f} s/fit  "
               f"qml-benchmarks {per_theirs:9.3f} s/fit  x{per_theirs / per_ours:.0f}", flush=True)
@@ -241,12 +241,24 @@ def main(argv: list[str] | None = None) -> int:
                     f"bars_and_stripes), seed {SEED}; trained models take exactly --steps steps on both sides; "
                     "qbench on the numpy backend, exact; one BLAS thread on both sides",
         "command": "python suites/benchmarks/scripts/zoo_vs_qml_benchmarks.py " + " ".join(argv or sys.argv[1:]),
-        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": machine_name(),
         "models": dict(sorted(results.items())),
     }
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(payload, indent=1) + "\n")
     return 0
+
+
+def machine_name() -> str:
+    """The CPU model (Linux's /proc/cpuinfo), the cores and Python: a ratio holds for the machine that measured it,
+    and two CPUs of one architecture give different ones (each entry records its own, since a run keeps the others)."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                 if line.startswith("model name")]
+    except OSError:
+        names = []
+    return f"{names[0] if names else cpu} ({platform.machine()}), {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def data_name(model) -> str:
