@@ -89,3 +89,17 @@ def test_fit_lengths_script_reports_the_steps_each_fit_took():
                                  overrides={"max_steps": 450, "convergence_interval": 200})
     assert sorted(lengths) == ["image_weinet", "vanilla_qnn"]
     assert all(len(steps) == 2 and all(400 < n <= 450 for n in steps) for steps in lengths.values())
+
+
+def test_the_cnn_step_script_times_each_kernel_of_the_grid_and_its_parts():
+    spec = importlib.util.spec_from_file_location("cnn_step", ROOT / "suites" / "benchmarks" / "scripts" / "cnn_step.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from qbench.models.cnn import ConvNet
+
+    times = module.step_times(steps=2, repeat=1)
+    grid = next(m for m in SUITE.models if m.name == "image_cnn").grid["kernel_shape"]
+    assert sorted(times) == sorted(grid)
+    for kernel, t in times.items():
+        assert t["parameters"] == ConvNet(4, 1, kernel, (32, 64)).size
+        assert t["step_us"] > 0 and t["loss_and_grad_us"] > 0 and t["adam_us"] > 0
