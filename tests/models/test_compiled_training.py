@@ -128,3 +128,25 @@ def test_a_large_batch_draws_fewer_steps_at_a_time(monkeypatch):
                  n_samples=len(y), learning_rate=0.1, batch_size=16, max_steps=7)
     assert seen == [(2, 16), (2, 16), (2, 16), (1, 16)]
     np.testing.assert_allclose(fast.params, slow.params, rtol=1e-12)
+
+
+def test_the_compiled_adam_is_the_python_adam_and_leaves_dead_parameters_exactly():
+    """Many steps of ``adam_step`` against :class:`~qbench.models.training.Adam` (a last-bit difference: ``arcp``);
+    parameters whose gradient is always zero (a CNN's kernel taps that never meet the image) stay bit for bit."""
+    from qbench.models.training import Adam
+
+    rng = np.random.RandomState(4)
+    size = 1000
+    params = rng.normal(size=size)
+    dead = rng.uniform(size=size) < 0.4
+    python, compiled = Adam(size, 0.01), params.copy()
+    expected = params.copy()
+    m, v = np.zeros(size), np.zeros(size)
+    for t in range(1, 301):
+        grad = rng.normal(size=size) * np.where(dead, 0.0, 1.0)
+        expected = python.step(expected, grad)
+        ct.adam_step(compiled, grad, m, v, t, 0.01)
+    np.testing.assert_allclose(compiled, expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(m, python.m, rtol=1e-13, atol=0)
+    np.testing.assert_array_equal(compiled[dead], params[dead])
+    assert not m[dead].any() and not v[dead].any()
