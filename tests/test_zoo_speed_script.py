@@ -103,3 +103,6 @@ def test_the_cnn_step_script_times_each_kernel_of_the_grid_and_its_parts():
     for kernel, t in times.items():
         assert t["parameters"] == ConvNet(4, 1, kernel, (32, 64)).size
         assert t["step_us"] > 0 and t["loss_and_grad_us"] > 0 and t["adam_us"] > 0
+    with pytest.raises(SystemExit) as refused:
+        module.main(["--steps", "0"])
+    assert refused.value.code == 2

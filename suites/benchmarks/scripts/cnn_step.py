@@ -82,10 +82,17 @@ def _best(f, repeat: int) -> float:
     return min(times)
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=400, help="steps per timed run")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs per figure (the best is kept)")
+    parser.add_argument("--steps", type=_positive, default=400, help="steps per timed run")
+    parser.add_argument("--repeat", type=_positive, default=3, help="timed runs per figure (the best is kept)")
     args = parser.parse_args(argv)
     for kernel, t in step_times(args.steps, args.repeat).items():
         print(f"kernel {kernel}: {t['parameters']:>6} parameters  step {t['step_us']:6.0f} us  "
