@@ -30,7 +30,10 @@ def make_estimator(cls: type, **params):
                           f"valid: {', '.join(sorted(valid))}")
     est = cls(**params)
     est._check_params()
-    est._feature_map()  # the template and its parameters (repetitions bounded)
+    if hasattr(est, "check_schedule"):  # parameters that only go together (qbench.models.training.PassesOrSteps)
+        est.check_schedule()
+    if hasattr(est, "feature_map_params"):  # models built on a feature map (WeiNet, the image models are not)
+        est._feature_map()  # the template and its parameters (repetitions bounded)
     return est
 
 

@@ -62,3 +62,14 @@ def test_evaluate_compares_with_the_baseline():
     out = qbench("evaluate", "--dataset", "iris", "--n-qubits", "2", "--pca")
     assert out.returncode == 0, out.stderr
     assert "kernel[numpy/exact]" in out.stdout and "svc_rbf" in out.stdout
+
+
+@pytest.mark.parametrize("model", ["weinet", "quanvolutional"])
+def test_evaluate_runs_the_models_built_without_a_feature_map(model):
+    """Image models have no feature map to check before the data is read; they used to fail with a traceback."""
+    out = qbench("evaluate", "--model", model, "--dataset", "bars_and_stripes", "--features", "16", "--samples", "40",
+                 "--param", "max_iter=2")
+    assert out.returncode == 0, out.stderr
+    assert f"{model}[numpy/exact]" in out.stdout
+    assert_one_line_error(qbench("evaluate", "--model", model, "--dataset", "linearly_separable", "--features", "15"),
+                          "not a square")
