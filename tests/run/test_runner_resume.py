@@ -13,7 +13,7 @@ import time
 import psutil
 from runner_helpers import TINY_DATA, suite_text
 
-N_JOBS = 10
+N_JOBS = 40  # jobs of a fraction of a second: enough that neither interruption lands after the last
 SLOW_SUITE = suite_text("resume", f"""
     backends = ["numpy"]
     seeds = {list(range(N_JOBS))}
