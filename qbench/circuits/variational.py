@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qbench.circuits.bounds import check_gates, repetitions
 from qbench.circuits.feature_maps import IQP_RANGE, FeatureMap
 from qbench.circuits.ir import Angle, Circuit, Gate, data, weight
 from qbench.errors import TemplateError
@@ -53,12 +54,18 @@ def _uniformly_controlled_ry(target: int, controls: list[int], first_column: int
 def amplitude_circuit(n_qubits: int, offset: int = 0, width: int | None = None) -> Circuit:
     """Amplitude-encoding state preparation on qubits ``offset .. offset + n_qubits - 1`` (2**n - 1 data angles)."""
     width = offset + n_qubits if width is None else width
+    check_gates(amplitude_gate_count(n_qubits), "amplitude", n_qubits)
     gates: list[Gate] = []
     column = 0
     for k in range(n_qubits):
         gates += _uniformly_controlled_ry(offset + k, [offset + c for c in range(k)], column)
         column += 2**k
     return Circuit(width, tuple(gates), column, 0, "amplitude")
+
+
+def amplitude_gate_count(n_qubits: int) -> int:
+    """Gates of :func:`amplitude_circuit` on n qubits: one RY, then 2**k RY and 2**k CNOT for k = 1 .. n - 1."""
+    return 2 ** (n_qubits + 1) - 3 if n_qubits >= 1 else 0
 
 
 def _gray_transform(k: int) -> np.ndarray:
@@ -116,6 +123,8 @@ class AmplitudeFeatureMap(FeatureMap):
     feature_range: tuple[float, float] = (-1.0, 1.0)
     bandwidth: float = 1.0
     name = "amplitude"
+    #: 2**n features on n qubits: not a map for the kernel and QNN models, which give each feature a qubit
+    one_qubit_per_feature = False
 
     def __post_init__(self) -> None:
         self._check_scaling()
@@ -139,11 +148,11 @@ class RingEmbedding(FeatureMap):
     name = "ring"
 
     def __post_init__(self) -> None:
-        if self.layers < 1:
-            raise TemplateError(f"ring: layers must be >= 1, got {self.layers}")
+        object.__setattr__(self, "layers", repetitions(self.layers, self.name, "layers"))
         self._check_scaling()
 
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates(self.layers * (2 * n_qubits if n_qubits > 1 else 1), self.name, n_qubits)
         gates: list[Gate] = []
         for _ in range(self.layers):
             gates += [Gate("RX", (q,), data(q)) for q in range(n_qubits)]
@@ -231,6 +240,9 @@ def reuploading_circuit(n_qubits: int, layers: int, entangling: bool = True) -> 
     Rot(x w + theta), written as same-axis rotations in a row (they add).  ``entangling=False``: the
     paper's separable ablation, every layer Rot(x w + theta) and no CZs.
     """
+    # even layers: n // 2 CZs, odd layers: (n - 1) // 2
+    cz = ((layers + 1) // 2) * (n_qubits // 2) + (layers // 2) * ((n_qubits - 1) // 2) if entangling else 0
+    check_gates((layers + 1) * 6 * n_qubits + cz, "reuploading", n_qubits)
     gates: list[Gate] = []
 
     def theta(i: int, layer: int, k: int) -> Angle:
@@ -258,6 +270,7 @@ def reuploading_circuit(n_qubits: int, layers: int, entangling: bool = True) -> 
 
 def separable_circuit(n_qubits: int, layers: int) -> Circuit:
     """Separable variational circuit: per qubit, ``layers`` x (Rot(w), RY(x_i)), then Rot(w); no two-qubit gates."""
+    check_gates(n_qubits * (4 * layers + 3), "separable", n_qubits)
     gates: list[Gate] = []
     per_qubit = 3 * (layers + 1)
     for i in range(n_qubits):
@@ -283,6 +296,7 @@ def dressed_circuit(n_qubits: int, layers: int, entangling: bool = True) -> Circ
 
     ``entangling=False``: the paper's separable ablation, without the CNOT rings.
     """
+    check_gates(2 * n_qubits + layers * (n_qubits + (len(_ring(n_qubits)) if entangling else 0)), "dressed", n_qubits)
     gates: list[Gate] = []
     for i in range(n_qubits):
         gates += [Gate("H", (i,)), Gate("RY", (i,), data(i))]

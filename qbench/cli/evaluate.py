@@ -29,7 +29,7 @@ def make_estimator(cls: type, **params):
         raise QBenchError(f"--param {unknown[0]}: {cls.__name__} has no parameter {unknown[0]!r}; "
                           f"valid: {', '.join(sorted(valid))}")
     est = cls(**params)
-    est._check_params()
+    getattr(est, "_validated", est._check_params)()  # the declared constraints too, where _check_params is not all
     if hasattr(est, "check_schedule"):  # parameters that only go together (qbench.models.training.PassesOrSteps)
         est.check_schedule()
     if hasattr(est, "feature_map_params"):  # models built on a feature map (WeiNet, the image models are not)

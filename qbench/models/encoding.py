@@ -63,7 +63,19 @@ class QuantumModelMixin:
                 raise DataError(f"{key} is set twice, {_plain(value)!r} on the estimator and "
                                 f"{_plain(params[key])!r} in feature_map_params; give it in one place")
             params[key] = value
-        return make_template("feature_map", self.feature_map, **params)
+        fm = make_template("feature_map", self.feature_map, **params)
+        if not getattr(fm, "one_qubit_per_feature", True):
+            raise DataError(f"feature map {self.feature_map!r} puts 2**n features on n qubits; {type(self).__name__} "
+                            f"gives each feature a qubit (amplitude encoding is the tree tensor, circuit-centric and "
+                            f"WeiNet models' own)")
+        return fm
+
+    def _check_backend_qubits(self, width: int, why: str) -> None:
+        """Refuse a circuit wider than the backend declares for the mode, before any state or angle is allocated."""
+        caps = backend_spec(self.backend).declared()
+        if caps is not None and self.mode in caps.modes and width > caps.qubit_limit(self.mode):
+            raise CapabilityError(f"backend {self.backend!r} supports at most {caps.qubit_limit(self.mode)} qubits in "
+                                  f"{self.mode} mode; the model needs {width} ({why})")
 
     def _fit_encoding(self, X: np.ndarray, build, task: str):
         """Fit the preprocessor on X and return (feature map, circuit, data angles).
@@ -74,11 +86,7 @@ class QuantumModelMixin:
         """
         fm = self._feature_map()
         width = resolve_width(X.shape[1], X.shape[0], self.n_qubits, self.reduction)
-        caps = backend_spec(self.backend).declared()
-        if caps is not None and self.mode in caps.modes and width > caps.qubit_limit(self.mode):
-            raise CapabilityError(f"backend {self.backend!r} supports at most {caps.qubit_limit(self.mode)} qubits in "
-                                  f"{self.mode} mode; the model needs {width} (one per feature unless n_qubits and "
-                                  f"reduction='pca' say otherwise)")
+        self._check_backend_qubits(width, "one per feature unless n_qubits and reduction='pca' say otherwise")
         circuit = build(fm, width)
         columns = getattr(self, "n_components", None) if getattr(self, "approximation", None) else None
         check_fits(circuit, X.shape[0], self.mode, task, columns)

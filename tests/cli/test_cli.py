@@ -73,3 +73,11 @@ def test_evaluate_runs_the_models_built_without_a_feature_map(model):
     assert f"{model}[numpy/exact]" in out.stdout
     assert_one_line_error(qbench("evaluate", "--model", model, "--dataset", "linearly_separable", "--features", "15"),
                           "not a square")
+
+
+@pytest.mark.parametrize("model", ["kernel", "qnn"])
+def test_the_amplitude_map_is_refused_by_the_models_that_give_each_feature_a_qubit(model):
+    """Amplitude encoding puts 2**n features on n qubits; the kernel and QNN would build a circuit of one qubit per
+    feature and fail on the angles' shape (as they did)."""
+    assert_one_line_error(qbench("evaluate", "--model", model, "--feature-map", "amplitude", "--dataset",
+                                 "linearly_separable", "--features", "4", "--samples", "40"), "2**n features on n qubits")
