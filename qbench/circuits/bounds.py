@@ -29,3 +29,11 @@ def check_gates(count: int, who: str, n_qubits: int) -> None:
     if count > MAX_GATES:
         raise TemplateError(f"{who} on {n_qubits} qubits would have {count:,} gates; the limit is {MAX_GATES:,} "
                             f"(use fewer repetitions or qubits)")
+
+
+def repetition_constraint(minimum: int = 1) -> list:
+    """A model's repetition count (layers, copies, channels) as a scikit-learn ``_parameter_constraints`` entry: an
+    integer from ``minimum`` to :data:`MAX_REPETITIONS`, refused when parameters are checked (before any data)."""
+    from sklearn.utils._param_validation import Interval
+
+    return [Interval(numbers.Integral, minimum, MAX_REPETITIONS, closed="both")]

@@ -11,15 +11,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qbench.circuits.bounds import check_gates, repetitions
 from qbench.circuits.ir import Angle, Circuit, Gate, const, data
-from qbench.errors import TemplateError
 
 #: Probability of a CNOT before each random rotation (PennyLane RandomLayers' ``ratio_imprim``).
 CNOT_RATIO = 0.3
 
 
 def random_filter(n_qubits: int, depth: int, rotations: int, rng) -> Circuit:
-    """RY(pi * bit) on each qubit, then ``depth`` layers of ``rotations`` random rotations and random CNOTs."""
+    """RY(pi * bit) on each qubit, then ``depth`` layers of ``rotations`` random rotations and random CNOTs.
+
+    ``depth`` and ``rotations`` are template repetitions (at most 1,000 each); the gates, about
+    ``rotations / (1 - CNOT_RATIO)`` a layer, are bounded by twice the rotations before any is drawn."""
+    depth = repetitions(depth, "quanv_filter", "depth", minimum=0)
+    rotations = repetitions(rotations, "quanv_filter", "rotations", minimum=0)
+    check_gates(n_qubits + 2 * depth * rotations, "quanv_filter", n_qubits)
     gates = [Gate("RY", (q,), data(q, np.pi)) for q in range(n_qubits)]
     for _ in range(int(depth)):
         placed = 0
@@ -88,8 +94,8 @@ class QuanvFilterMap:
     name = "quanv_filter"
 
     def __post_init__(self) -> None:
-        if int(self.depth) < 0 or int(self.rotations) < 0:
-            raise TemplateError(f"quanv_filter: depth and rotations must be >= 0, got {self.depth}, {self.rotations}")
+        object.__setattr__(self, "depth", repetitions(self.depth, self.name, "depth", minimum=0))
+        object.__setattr__(self, "rotations", repetitions(self.rotations, self.name, "rotations", minimum=0))
 
     def circuit(self, n_qubits: int) -> Circuit:
         return random_filter(n_qubits, self.depth, self.rotations, np.random.RandomState(int(self.seed)))

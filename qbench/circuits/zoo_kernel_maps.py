@@ -14,18 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qbench.circuits.bounds import check_gates, repetitions
 from qbench.circuits.feature_maps import IQP_RANGE, FeatureMap
 from qbench.circuits.ir import Circuit, Gate, const, data
-from qbench.errors import TemplateError
 
 #: qml-benchmarks' QuantumKitchenSinks: MinMaxScaler to [-1, 1] before the random affine map.
 KITCHEN_SINK_RANGE = (-1.0, 1.0)
-
-
-def _positive_int(value, who: str, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise TemplateError(f"{who}: {what} must be an integer >= 1, got {value!r}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -38,10 +32,11 @@ class SeparableFeatureMap(FeatureMap):
     name = "separable"
 
     def __post_init__(self) -> None:
-        _positive_int(self.layers, self.name, "layers")
+        object.__setattr__(self, "layers", repetitions(self.layers, self.name, "layers"))
         self._check_scaling()
 
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates(2 * self.layers * n_qubits, self.name, n_qubits)
         gates: list[Gate] = []
         for _ in range(self.layers):
             for q in range(n_qubits):
@@ -64,6 +59,7 @@ class KitchenSinkCircuit(FeatureMap):
         self._check_scaling()
 
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates(n_qubits + n_qubits // 2 + max(n_qubits - 2, 0), self.name, n_qubits)
         gates = [Gate("RX", (q,), data(q)) for q in range(n_qubits)]
         gates += [Gate("CNOT", (q, q + 1)) for q in range(0, n_qubits - 1, 2)]
         gates += [Gate("CNOT", (q, q + 2)) for q in range(n_qubits - 2)]

@@ -98,9 +98,13 @@ def _conv_back(dout: np.ndarray, cols: np.ndarray, w: np.ndarray, x_shape: tuple
     return dpad[:, lo:lo + h, lo:lo + wd, :], dw, db
 
 
-#: A convolution whose dense matrix (input pixels x channels by output pixels x filters) has at most this many
-#: entries runs as that one matrix product; larger ones (wide images) run as im2col products.
+#: A convolution whose dense matrix (input pixels x channels by output pixels x filters) and spreading matrix
+#: (pixel pairs by kernel offsets) have at most this many entries runs as that one matrix product; larger ones
+#: (wide images) run as im2col products.
 DENSE_CONV_ENTRIES = 2**18
+#: The most parameters a CNN head may have (the paper's largest, kernel 5 and channels (32, 64) on 16x16 images,
+#: has about 2x10^5), checked before anything is allocated.
+MAX_PARAMETERS = 10**7
 
 
 class ConvLayer:
@@ -115,7 +119,7 @@ class ConvLayer:
     def __init__(self, side: int, k: int, c_in: int, c_out: int) -> None:
         self.side, self.k, self.c_in, self.c_out = side, k, c_in, c_out
         pixels = side * side
-        self.dense = pixels * pixels * c_in * c_out <= DENSE_CONV_ENTRIES
+        self.dense = pixels * pixels * (c_in * c_out + k * k) <= DENSE_CONV_ENTRIES
         if self.dense:
             lo = (k - 1) // 2
             r, c, i, j = np.meshgrid(*(np.arange(side),) * 2, *(np.arange(k),) * 2, indexing="ij")
@@ -202,13 +206,18 @@ class ConvNet:
             raise DataError(f"kernel_shape must be >= 1 and output_channels two positive integers; "
                             f"got {kernel_shape}, {list(output_channels)}")
         k, (c1, c2) = int(kernel_shape), (int(output_channels[0]), int(output_channels[1]))
+        if k > 2 * side + 1:  # a wider kernel only adds taps outside the padded image (and pads it to k)
+            raise DataError(f"kernel_shape must be at most 2 * side + 1 = {2 * side + 1} on {side}x{side} images; got {k}")
         half = -(-side // 2)  # the side after one SAME pool
         pooled = -(-half // 2)  # ... and after two
         hidden = 2 * c2
         self.kernel, self.channels, self.hidden = k, (c1, c2), hidden
         self.shapes = {"w1": (k, k, channels_in, c1), "b1": (c1,), "w2": (k, k, c1, c2), "b2": (c2,),
                        "w3": (pooled * pooled * c2, hidden), "b3": (hidden,), "w4": (hidden, 1), "b4": (1,)}
-        self.size = sum(int(np.prod(s)) for s in self.shapes.values())
+        self.size = sum(math.prod(s) for s in self.shapes.values())  # Python integers: no overflow
+        if self.size > MAX_PARAMETERS:
+            raise DataError(f"a CNN of kernel {k} and output_channels {[c1, c2]} on {side}x{side} images has "
+                            f"{self.size:,} parameters; the limit is {MAX_PARAMETERS:,}")
         self.conv1 = ConvLayer(side, k, channels_in, c1)
         self.conv2 = ConvLayer(half, k, c1, c2)
         self._slices, start = {}, 0

@@ -28,6 +28,8 @@ from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
 
 QFEATURES = ("full", "half")
+#: The most episodes a fit draws (the paper's grid goes to 2,000): each is a random map and a circuit per sample.
+MAX_EPISODES = 100_000
 #: Rows of (sample, episode) simulated at once: bounds the state-vector memory of one call, and keeps a
 #: chunk's states (1 MiB) in cache between the simulator's steps, which is faster than larger chunks.
 CHUNK_AMPLITUDES = 2**16
@@ -93,8 +95,9 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
 
     def _check_params(self) -> None:
         circuit_width(self.n_qfeatures, 1)
-        if isinstance(self.n_episodes, bool) or not isinstance(self.n_episodes, (int, np.integer)) or self.n_episodes < 1:
-            raise DataError(f"n_episodes must be an integer >= 1, got {self.n_episodes!r}")
+        if (isinstance(self.n_episodes, bool) or not isinstance(self.n_episodes, (int, np.integer))
+                or not 1 <= self.n_episodes <= MAX_EPISODES):
+            raise DataError(f"n_episodes must be an integer from 1 to {MAX_EPISODES:,}, got {self.n_episodes!r}")
         if not (isinstance(self.var, (int, float, np.number)) and np.isfinite(self.var) and self.var > 0):
             raise DataError(f"var must be a number > 0, got {self.var!r}")
 
@@ -104,13 +107,14 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         width = resolve_width(X.shape[1], X.shape[0], self.n_qubits, self.reduction)
         self.n_features_in_model_ = width
         self.n_qubits_ = circuit_width(self.n_qfeatures, width)
+        self._check_backend_qubits(self.n_qubits_, "n_qfeatures, the episode circuit's qubits")
+        self.circuit_ = template.circuit(self.n_qubits_)  # its gates bounded before the episodes are drawn
         self.preprocessor_ = make_preprocessor(width if self.reduction == "pca" else None, KITCHEN_SINK_RANGE,
                                                self.scaling)
         Z = self.preprocessor_.fit_transform(X)
         rng = check_random_state(self.random_state)
         self.omegas_ = rng.normal(size=(self.n_episodes, self.n_qubits_, width)) * np.sqrt(float(self.var))
         self.betas_ = rng.uniform(0.0, 2 * np.pi, size=(self.n_episodes, self.n_qubits_))
-        self.circuit_ = template.circuit(self.n_qubits_)
         self.backend_ = self._open_backend(rng)
         t0 = time.perf_counter()
         features = self._features_of(Z)

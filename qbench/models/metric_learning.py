@@ -32,6 +32,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from qbench.circuits.bounds import repetition_constraint
 from qbench.circuits.diagonal import projector
 from qbench.circuits.embeddings import bind_weights, inverse_gates, qaoa_embedding_gates
 from qbench.circuits.ir import Circuit
@@ -47,7 +48,7 @@ class QuantumMetricLearner(QuantumModelMixin, ClassifierMixin, BaseEstimator):
 
     _parameter_constraints = {
         **TRAINING_CONSTRAINTS,
-        "n_layers": [Interval(Integral, 1, None, closed="left")],
+        "n_layers": repetition_constraint(),
         "n_examples_predict": [Interval(Integral, 1, None, closed="left")],
     }
 

@@ -24,6 +24,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from qbench.circuits.bounds import repetition_constraint
 from qbench.circuits.diagonal import projector
 from qbench.circuits.embeddings import random_filter
 from qbench.errors import DataError
@@ -49,9 +50,9 @@ class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
         **TRAINING_CONSTRAINTS,
         **MAX_STEPS_CONSTRAINT,
         "qkernel_shape": [Interval(Integral, 1, None, closed="left")],
-        "n_qchannels": [Interval(Integral, 1, None, closed="left")],
-        "rand_depth": [Interval(Integral, 0, None, closed="left")],
-        "rand_rot": [Interval(Integral, 0, None, closed="left")],
+        "n_qchannels": repetition_constraint(),
+        "rand_depth": repetition_constraint(0),
+        "rand_rot": repetition_constraint(0),
         "threshold": [Real],
         "kernel_shape": [Interval(Integral, 1, None, closed="left")],
         "output_channels": ["array-like"],
@@ -123,6 +124,7 @@ class QuanvolutionalNeuralNetwork(QuantumModelMixin, ImageClassifierBase):
         q = self._check_shape(self.side_)
         rng = check_random_state(self.random_state)
         self.n_qubits_ = q * q
+        self._check_backend_qubits(q * q, "qkernel_shape**2, the filter's qubits")
         self.preprocessor_ = make_preprocessor(None, feature_range=(-np.pi / 2, np.pi / 2), scaling=self.scaling)
         self.preprocessor_.fit(X)
         self.filters_ = [random_filter(q * q, self.rand_depth, self.rand_rot, rng) for _ in range(int(self.n_qchannels))]

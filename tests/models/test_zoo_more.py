@@ -417,5 +417,5 @@ def test_quanv_filter_template_draws_the_models_filter():
     fm = make_template("feature_map", "quanv_filter", depth=2, rotations=4, seed=3)
     assert fm.circuit(4) == random_filter(4, 2, 4, np.random.RandomState(3))
     np.testing.assert_array_equal(fm.angles(np.array([[0.2, 0.7, 0.5, 0.9]])), [[0, 1, 0, 1]])
-    with pytest.raises(QBenchError, match="depth and rotations"):
+    with pytest.raises(QBenchError, match="depth must be an integer from 0 to 1000"):
         make_template("feature_map", "quanv_filter", depth=-1)

@@ -159,3 +159,84 @@ def test_the_worker_limit_is_what_a_fit_is_checked_against():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "refused: a kernel fit of 2000 samples" in out.stdout and "the job's memory limit leaves" in out.stdout
+
+
+# ------------------------------------------------------------------ the model zoo's templates and parameters
+def _zoo_templates():
+    from qbench.circuits.embeddings import QuanvFilterMap
+    from qbench.circuits.variational import RingEmbedding
+    from qbench.circuits.zoo_kernel_maps import SeparableFeatureMap
+
+    return [lambda n: RingEmbedding(layers=n), lambda n: SeparableFeatureMap(layers=n),
+            lambda n: QuanvFilterMap(depth=n), lambda n: QuanvFilterMap(rotations=n)]
+
+
+@pytest.mark.parametrize("make", _zoo_templates())
+def test_zoo_template_repetitions_are_bounded(make):
+    make(MAX_REPETITIONS)
+    for bad in (MAX_REPETITIONS + 1, 10**9, 2.5, True):
+        with pytest.raises(TemplateError, match=f"must be an integer from [01] to {MAX_REPETITIONS}"):
+            make(bad)
+
+
+def test_zoo_circuits_count_their_gates_before_building(monkeypatch):
+    """Each zoo circuit's closed-form count is what it builds, and one over the limit is refused before a gate is
+    made (a 30-qubit amplitude encoding would be 2**31 gates)."""
+    from qbench.circuits import variational, zoo_kernel_maps
+    from qbench.circuits.variational import (RingEmbedding, amplitude_circuit, dressed_circuit, reuploading_circuit,
+                                             separable_circuit)
+    from qbench.circuits.zoo_kernel_maps import KitchenSinkCircuit, SeparableFeatureMap
+
+    counted = {}
+    for module in (variational, zoo_kernel_maps):
+        monkeypatch.setattr(module, "check_gates", lambda count, who, n: counted.__setitem__(who, count))
+    for n in range(1, 8):
+        for layers in range(4):
+            for entangling in (True, False):
+                assert len(reuploading_circuit(n, layers, entangling).gates) == counted["reuploading"]
+                assert len(dressed_circuit(n, layers, entangling).gates) == counted["dressed"]
+            assert len(separable_circuit(n, layers).gates) == counted["separable"]
+        assert len(amplitude_circuit(n).gates) == counted["amplitude"]
+        assert len(RingEmbedding(layers=3).circuit(n).gates) == counted["ring"]
+        assert len(SeparableFeatureMap(layers=2).circuit(n).gates) == counted["separable"]
+        assert len(KitchenSinkCircuit().circuit(n).gates) == counted["kitchen_sink"]
+    monkeypatch.undo()
+    for build in (lambda: amplitude_circuit(30), lambda: reuploading_circuit(20, 1000),
+                  lambda: RingEmbedding(layers=1000).circuit(60), lambda: dressed_circuit(20, 10**6)):
+        with pytest.raises(TemplateError, match=f"the limit is {MAX_GATES:,}"):
+            build()
+
+
+@pytest.mark.parametrize("kind, param", [("data_reuploading", "n_layers"), ("dressed_circuit", "n_layers"),
+                                         ("separable_variational", "encoding_layers"),
+                                         ("vanilla_qnn", "variational_layers"), ("iqp_variational", "n_layers"),
+                                         ("circuit_centric", "n_input_copies"), ("metric_learner", "n_layers"),
+                                         ("quanvolutional", "rand_rot"), ("quanvolutional", "n_qchannels")])
+def test_zoo_repetition_parameters_are_refused_before_any_data(kind, param):
+    from qbench.models.kinds import estimator_class
+
+    """The declared constraint (what a suite file is checked against when it is read) bounds the count."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    estimator_class(kind)(**{param: MAX_REPETITIONS})._validate_params()
+    with pytest.raises(InvalidParameterError, match=rf"{param}.*\[[01], {MAX_REPETITIONS}\]"):
+        estimator_class(kind)(**{param: 10**8})._validate_params()
+
+
+def test_zoo_models_check_their_qubits_and_sizes_before_allocating():
+    from qbench.models.cnn import MAX_PARAMETERS, ConvolutionalNeuralNetwork
+    from qbench.models.kitchen_sinks import MAX_EPISODES, QuantumKitchenSinks
+    from qbench.models.quanvolution import QuanvolutionalNeuralNetwork
+
+    rng = np.random.default_rng(0)
+    X, y = rng.uniform(size=(24, 64)), np.arange(24) % 2
+    with pytest.raises(CapabilityError, match="at most 20 qubits .* needs 30 \\(n_qfeatures"):
+        QuantumKitchenSinks(n_qfeatures=30).fit(X[:, :2], y)
+    with pytest.raises(QBenchError, match=f"n_episodes must be an integer from 1 to {MAX_EPISODES:,}"):
+        QuantumKitchenSinks(n_episodes=MAX_EPISODES + 1).fit(X[:, :2], y)
+    with pytest.raises(CapabilityError, match="needs 25 \\(qkernel_shape"):
+        QuanvolutionalNeuralNetwork(qkernel_shape=5).fit(X, y)
+    with pytest.raises(QBenchError, match="kernel_shape must be at most 2 \\* side \\+ 1 = 17"):
+        ConvolutionalNeuralNetwork(kernel_shape=18).fit(X, y)
+    with pytest.raises(QBenchError, match=f"the limit is {MAX_PARAMETERS:,}"):
+        ConvolutionalNeuralNetwork(output_channels=(10**5, 10**5)).fit(X, y)

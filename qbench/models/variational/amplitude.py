@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
 from qbench.circuits.ansatze import StronglyEntanglingAnsatz
+from qbench.circuits.bounds import repetition_constraint
 from qbench.circuits.observables import z_observable
 from qbench.circuits.variational import (TreeTensorAnsatz, amplitude_angles, amplitude_circuit, amplitude_qubits,
                                          is_power_of_two, pad_and_normalise)
@@ -108,7 +106,7 @@ class CircuitCentricClassifier(AmplitudeModel):
     paper_class = "CircuitCentricClassifier"
     compiled_head = "square_half"
 
-    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_input_copies": [Interval(Integral, 1, None, closed="left")], "n_layers": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_input_copies": repetition_constraint(), "n_layers": repetition_constraint()}
 
     def __init__(self, n_input_copies=2, n_layers=4, learning_rate=0.001, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",

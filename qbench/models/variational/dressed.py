@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 from scipy.special import expit, log_expit
 
-from sklearn.utils._param_validation import Interval
 
+from qbench.circuits.bounds import repetition_constraint
 from qbench.circuits.observables import z_observable
 from qbench.circuits.variational import dressed_circuit
 from qbench.errors import DataError
@@ -28,7 +26,7 @@ class DressedQuantumCircuitClassifier(VariationalClassifier):
     compiled_head = "dressed"
     _entangling = True
 
-    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": repetition_constraint()}
 
     def __init__(self, n_layers=3, learning_rate=0.001, batch_size=32, max_steps=100000, convergence_interval=200,
                  bandwidth=None, n_qubits=None, reduction=None, scaling="standard", backend="numpy", mode="exact",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
 from qbench.circuits.ansatze import StronglyEntanglingAnsatz
+from qbench.circuits.bounds import repetition_constraint
 from qbench.circuits.feature_maps import IQPFeatureMap
 from qbench.circuits.observables import Observable
 from qbench.errors import DataError
@@ -31,7 +29,7 @@ class IQPVariationalClassifier(VariationalClassifier):
     paper_class = "IQPVariationalClassifier"
     compiled_head = "error_probability"
 
-    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "repeats": [Interval(Integral, 1, None, closed="left")], "n_layers": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "repeats": repetition_constraint(), "n_layers": repetition_constraint()}
 
     def __init__(self, repeats=1, n_layers=10, learning_rate=0.001, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",

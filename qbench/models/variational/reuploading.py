@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
+from qbench.circuits.bounds import repetition_constraint
 from qbench.circuits.observables import z_observable
 from qbench.circuits.variational import reuploading_circuit
 from qbench.errors import DataError
@@ -37,7 +36,7 @@ class DataReuploadingClassifier(VariationalClassifier):
     compiled_head = "reuploading"
     _entangling = True
 
-    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": [Interval(Integral, 1, None, closed="left")], "observable_type": [StrOptions(set(OBSERVABLE_TYPES))]}
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "n_layers": repetition_constraint(), "observable_type": [StrOptions(set(OBSERVABLE_TYPES))]}
 
     def __init__(self, n_layers=4, observable_type="single", learning_rate=0.05, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",

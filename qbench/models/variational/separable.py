@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
+from qbench.circuits.bounds import repetition_constraint
 from qbench.circuits.observables import mean_z_observable
 from qbench.circuits.variational import separable_circuit
 from qbench.errors import DataError
@@ -25,7 +23,7 @@ class SeparableVariationalClassifier(VariationalClassifier):
     paper_class = "SeparableVariationalClassifier"
     compiled_head = "sigmoid6"
 
-    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "encoding_layers": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "encoding_layers": repetition_constraint()}
 
     def __init__(self, encoding_layers=1, learning_rate=0.001, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
 from qbench.circuits.ansatze import StronglyEntanglingAnsatz
+from qbench.circuits.bounds import repetition_constraint
 from qbench.circuits.observables import z_observable
 from qbench.circuits.variational import RingEmbedding
 from qbench.errors import DataError
@@ -32,7 +30,7 @@ class VanillaQNNClassifier(VariationalClassifier):
     paper_class = "VanillaQNN"
     compiled_head = "sigmoid6"
 
-    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "embedding_layers": [Interval(Integral, 1, None, closed="left")], "variational_layers": [Interval(Integral, 1, None, closed="left")]}
+    _parameter_constraints = {**VariationalClassifier._parameter_constraints, "embedding_layers": repetition_constraint(), "variational_layers": repetition_constraint()}
 
     def __init__(self, embedding_layers=2, variational_layers=3, learning_rate=0.01, batch_size=32, max_steps=10000,
                  convergence_interval=200, bandwidth=None, n_qubits=None, reduction=None, scaling="minmax",
