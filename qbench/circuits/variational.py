@@ -68,10 +68,18 @@ def amplitude_gate_count(n_qubits: int) -> int:
     return 2 ** (n_qubits + 1) - 3 if n_qubits >= 1 else 0
 
 
-def _gray_transform(k: int) -> np.ndarray:
-    """M with theta = M alpha for k controls: M[j, i] = (-1)^popcount(gray(i) & j)."""
-    size = 2**k
-    return np.array([[(-1) ** bin(_gray(i) & j).count("1") for i in range(size)] for j in range(size)], dtype=float)
+def _gray_transform(theta: np.ndarray) -> np.ndarray:
+    """``theta @ M`` for M[j, i] = (-1)^popcount(gray(i) & j), the rotation angles' transform for k controls
+    (theta: (m, 2**k)): the Walsh-Hadamard transform of each row (Sylvester order, O(k 2**k), no 4**k matrix),
+    its columns read at gray(i)."""
+    m, size = theta.shape
+    t, h = np.array(theta, dtype=float), 1
+    while h < size:  # butterflies on pairs h apart: (a, b) -> (a + b, a - b)
+        blocks = t.reshape(m, -1, 2, h)
+        t = np.stack((blocks[:, :, 0] + blocks[:, :, 1], blocks[:, :, 0] - blocks[:, :, 1]), axis=2).reshape(m, size)
+        h *= 2
+    i = np.arange(size)
+    return t[:, i ^ (i >> 1)]
 
 
 def amplitude_angles(vectors: np.ndarray) -> np.ndarray:
@@ -89,7 +97,7 @@ def amplitude_angles(vectors: np.ndarray) -> np.ndarray:
         else:
             theta = 2 * np.arctan2(np.linalg.norm(blocks[:, :, 1, :], axis=-1),
                                    np.linalg.norm(blocks[:, :, 0, :], axis=-1))
-        cols.append(theta @ _gray_transform(k) / 2**k)  # alpha = M^T theta / 2^k (M symmetric up to order)
+        cols.append(_gray_transform(theta) / 2**k)  # alpha = M^T theta / 2^k (M symmetric up to order)
     return np.hstack(cols)
 
 

@@ -114,7 +114,7 @@ def test_paper_stop_rule_ends_training_early():
     assert model.converged_ and model.n_iter_ < 3000
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 4])
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 6, 8])
 def test_amplitude_encoding_prepares_the_normalised_vector(n, rng):
     from qbench.backends import statevector
 
@@ -122,6 +122,18 @@ def test_amplitude_encoding_prepares_the_normalised_vector(n, rng):
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     state = statevector.simulate(amplitude_circuit(n), amplitude_angles(v), np.zeros(0))
     assert np.allclose(state, v, atol=1e-12)
+
+
+def test_the_angle_transform_is_its_matrix_definition_without_the_matrix(rng):
+    """theta @ M, M[j, i] = (-1)^popcount(gray(i) & j), by the fast Walsh-Hadamard transform (no 4**k matrix: 14
+    qubits took a 2 GiB matrix built in Python before)."""
+    from qbench.circuits.variational import _gray, _gray_transform
+
+    for k in range(8):
+        size = 2**k
+        M = np.array([[(-1) ** bin(_gray(i) & j).count("1") for i in range(size)] for j in range(size)])
+        theta = rng.normal(size=(3, size))
+        np.testing.assert_allclose(_gray_transform(theta), theta @ M, atol=1e-12)
 
 
 def test_separable_reuploading_has_no_two_qubit_gates():
