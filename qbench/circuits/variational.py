@@ -183,6 +183,7 @@ class TreeTensorAnsatz:
     def circuit(self, n_qubits: int) -> Circuit:
         if not is_power_of_two(n_qubits):
             raise TemplateError(f"tree_tensor: needs a power of two of qubits, got {n_qubits}")
+        check_gates(3 * n_qubits - 2, self.name, n_qubits)  # per level n / 2**l RY and half as many CNOTs, a last RY
         gates: list[Gate] = []
         w = 0
         for level in range(n_qubits.bit_length() - 1):
@@ -214,7 +215,17 @@ class QCNNAnsatz:
     kind = "ansatz"
     name = "qcnn"
 
+    @staticmethod
+    def gate_count(n_qubits: int) -> int:
+        """Gates of :meth:`circuit`: per level of a active qubits, a - 1 five-gate blocks and a // 2 four-gate pools."""
+        count, active = 1, n_qubits
+        while active > 1:
+            count += 5 * (active - 1) + 4 * (active // 2)
+            active = (active + 1) // 2
+        return count
+
     def circuit(self, n_qubits: int) -> Circuit:
+        check_gates(self.gate_count(n_qubits), self.name, n_qubits)
         active = list(range(n_qubits))
         gates: list[Gate] = []
         w = 0

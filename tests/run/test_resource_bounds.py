@@ -183,8 +183,8 @@ def test_zoo_circuits_count_their_gates_before_building(monkeypatch):
     """Each zoo circuit's closed-form count is what it builds, and one over the limit is refused before a gate is
     made (a 30-qubit amplitude encoding would be 2**31 gates)."""
     from qbench.circuits import variational, zoo_kernel_maps
-    from qbench.circuits.variational import (RingEmbedding, amplitude_circuit, dressed_circuit, reuploading_circuit,
-                                             separable_circuit)
+    from qbench.circuits.variational import (QCNNAnsatz, RingEmbedding, TreeTensorAnsatz, amplitude_circuit,
+                                             dressed_circuit, reuploading_circuit, separable_circuit)
     from qbench.circuits.zoo_kernel_maps import KitchenSinkCircuit, SeparableFeatureMap
 
     counted = {}
@@ -200,9 +200,13 @@ def test_zoo_circuits_count_their_gates_before_building(monkeypatch):
         assert len(RingEmbedding(layers=3).circuit(n).gates) == counted["ring"]
         assert len(SeparableFeatureMap(layers=2).circuit(n).gates) == counted["separable"]
         assert len(KitchenSinkCircuit().circuit(n).gates) == counted["kitchen_sink"]
+        assert len(QCNNAnsatz().circuit(n).gates) == counted["qcnn"]
+    for n in (1, 2, 4, 8, 16):
+        assert len(TreeTensorAnsatz().circuit(n).gates) == counted["tree_tensor"]
     monkeypatch.undo()
     for build in (lambda: amplitude_circuit(30), lambda: reuploading_circuit(20, 1000),
-                  lambda: RingEmbedding(layers=1000).circuit(60), lambda: dressed_circuit(20, 10**6)):
+                  lambda: RingEmbedding(layers=1000).circuit(60), lambda: dressed_circuit(20, 10**6),
+                  lambda: TreeTensorAnsatz().circuit(2**20), lambda: QCNNAnsatz().circuit(10**5)):
         with pytest.raises(TemplateError, match=f"the limit is {MAX_GATES:,}"):
             build()
 
