@@ -60,14 +60,20 @@ def available_bytes() -> tuple[int | None, str]:
     return limit, "QBENCH_MEMORY_LIMIT (default: half the machine's memory)"
 
 
-def check_fits(circuit: Circuit, n_samples: int, mode: str, task: str, columns: int | None = None) -> int:
-    """Refuse, with one line, a fit whose memory floor is above what this process may allocate; returns the floor."""
-    need = estimate_fit_bytes(circuit, n_samples, mode, task, columns)
+def check_bytes(need: int, what: str) -> int:
+    """Refuse, with one line, ``what`` (a phrase: "a kernel fit of ...") needing more than this process may
+    allocate; returns ``need``."""
     limit, source = available_bytes()
     if limit is not None and need > limit:
-        raise CapabilityError(f"a {task} fit of {n_samples} samples on {circuit.n_qubits} qubits ({len(circuit.gates):,} "
-                              f"gates, {mode} mode) needs at least {size(need)}; {source} leaves {size(limit)}")
+        raise CapabilityError(f"{what} needs at least {size(need)}; {source} leaves {size(limit)}")
     return need
 
 
-__all__ = ["estimate_fit_bytes", "available_bytes", "check_fits"]
+def check_fits(circuit: Circuit, n_samples: int, mode: str, task: str, columns: int | None = None) -> int:
+    """Refuse, with one line, a fit whose memory floor is above what this process may allocate; returns the floor."""
+    return check_bytes(estimate_fit_bytes(circuit, n_samples, mode, task, columns),
+                       f"a {task} fit of {n_samples} samples on {circuit.n_qubits} qubits ({len(circuit.gates):,} "
+                       f"gates, {mode} mode)")
+
+
+__all__ = ["estimate_fit_bytes", "available_bytes", "check_bytes", "check_fits"]

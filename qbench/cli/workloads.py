@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from qbench.backends.memory import check_fits
 from qbench.circuits.feature_maps import AngleFeatureMap, ZZFeatureMap
 from qbench.circuits.ansatze import HardwareEfficientAnsatz
 from qbench.circuits.observables import parity_observable
@@ -24,9 +25,10 @@ def _best_of(fn, repeat: int) -> float:
 def kernel_step(backend: str, n_qubits: int, n_samples: int = 200, mode: str = "exact", seed: int = 0, **options):
     """One symmetric Gram matrix of the ZZ map (reps 2, full entanglement) on ``backend``, as a callable."""
     fm = ZZFeatureMap(reps=2, entanglement="full")
+    circuit = fm.circuit(n_qubits)
+    check_fits(circuit, n_samples, mode, "kernel")  # the Gram matrix of a million samples is 15 TiB
     rng = np.random.default_rng(seed)
     angles = fm.angles(rng.uniform(0, np.pi, size=(n_samples, n_qubits)))
-    circuit = fm.circuit(n_qubits)
     b = open_backend(backend, mode=mode, seed=seed, **options)
     return lambda: b.kernel(circuit, angles)
 
@@ -60,6 +62,7 @@ def qnn_step(backend: str, n_qubits: int = 6, layers: int = 3, n_samples: int = 
     """One forward pass plus one VJP (angle map + hardware-efficient ansatz, parity) on ``backend``, as a callable."""
     fm, an = AngleFeatureMap("Y"), HardwareEfficientAnsatz(layers=layers)
     circuit = fm.circuit(n_qubits).then(an.circuit(n_qubits))
+    check_fits(circuit, n_samples, mode, "qnn")
     rng = np.random.default_rng(seed)
     angles = fm.angles(rng.uniform(0, np.pi, size=(n_samples, n_qubits)))
     weights = rng.uniform(-np.pi, np.pi, circuit.n_weights)

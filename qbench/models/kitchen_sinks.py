@@ -21,6 +21,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from qbench.backends.memory import check_bytes
 from qbench.circuits.observables import z_observable
 from qbench.circuits.zoo_kernel_maps import KITCHEN_SINK_RANGE, KitchenSinkCircuit
 from qbench.errors import DataError
@@ -28,6 +29,8 @@ from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
 
 QFEATURES = ("full", "half")
+#: Copies of the (samples, episodes x qubits) feature matrix a fit holds at once (the matrix, the linear model's).
+FEATURE_COPIES = 2
 #: The most episodes a fit draws (the paper's grid goes to 2,000): each is a random map and a circuit per sample.
 MAX_EPISODES = 100_000
 #: Rows of (sample, episode) simulated at once: bounds the state-vector memory of one call, and keeps a
@@ -109,6 +112,9 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         self.n_qubits_ = circuit_width(self.n_qfeatures, width)
         self._check_backend_qubits(self.n_qubits_, "n_qfeatures, the episode circuit's qubits")
         self.circuit_ = template.circuit(self.n_qubits_)  # its gates bounded before the episodes are drawn
+        columns = self.n_episodes * self.n_qubits_
+        check_bytes(8 * (FEATURE_COPIES * len(X) * columns + columns * (width + 1)),
+                    f"a kitchen-sink fit of {len(X)} samples and {self.n_episodes:,} episodes on {self.n_qubits_} qubits")
         self.preprocessor_ = make_preprocessor(width if self.reduction == "pca" else None, KITCHEN_SINK_RANGE,
                                                self.scaling)
         Z = self.preprocessor_.fit_transform(X)
