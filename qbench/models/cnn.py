@@ -35,14 +35,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from qbench.errors import DataError
-from qbench.models.training import PassesOrSteps, record_training, train_schedule
+from qbench.models.training import PassesOrSteps, batch_size_constraint, record_training, train_schedule
 
 
 #: Training hyperparameters every zoo-more estimator shares (scikit-learn's declared constraints).
 TRAINING_CONSTRAINTS = {
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
     "max_iter": [Interval(Integral, 1, None, closed="left")],
-    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "batch_size": batch_size_constraint(),
     "convergence_interval": [Interval(Integral, 1, None, closed="left"), None],
     "random_state": ["random_state"],
 }

@@ -23,7 +23,7 @@ from qbench.backends.options import MAX_SHOTS
 from qbench.circuits.bounds import MAX_REPETITIONS, check_gates
 from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
-from qbench.models.training import Adam, train_epochs
+from qbench.models.training import Adam, batch_size_constraint, train_epochs
 from qbench.plugin.manager import make_observable, make_template
 
 
@@ -54,7 +54,7 @@ class QNNClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         "shots": [Interval(Integral, 1, MAX_SHOTS, closed="both"), None], "backend_options": [dict, None],
         "gradient": [StrOptions(set(GRADIENT_METHODS)), None],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")], "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")], "batch_size": batch_size_constraint(),
         "random_state": ["random_state"],
         "feature_range": ["array-like", None], "bandwidth": [Interval(Real, 0, None, closed="neither"), None],
     }

@@ -15,8 +15,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import SVC
 from sklearn.utils.validation import check_is_fitted
 
+from qbench.circuits.bounds import repetition_constraint, repetitions
 from qbench.circuits.zoo_kernel_maps import SeparableFeatureMap
-from qbench.errors import DataError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.kernel import LazyCalibration, QuantumKernelClassifier, min_eigenvalue, project_psd
 from qbench.models.kernel_cache import default_cache
@@ -41,12 +41,11 @@ class SeparableKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimato
     #: The circuit templates docs/models.md draws for this model (name, parameters).
     circuit_templates = (("separable", {"layers": 1}),)
 
-    #: scikit-learn's declaration of the runner's and the SVM's parameters (``encoding_layers`` is checked when the
-    #: feature map is built, with its own message).
+    #: scikit-learn's declaration of the runner's and the SVM's parameters, and of ``encoding_layers``.
     _parameter_constraints = {k: v for k, v in QuantumKernelClassifier._parameter_constraints.items()
                               if k in ("C", "n_qubits", "reduction", "scaling", "backend", "mode", "shots",
                                        "backend_options", "random_state", "bandwidth", "cache")}
-    _parameter_constraints["encoding_layers"] = "no_validation"
+    _parameter_constraints["encoding_layers"] = repetition_constraint()
 
     def __init__(self, encoding_layers=1, C=1.0, n_qubits=None, reduction=None, scaling="minmax", backend="numpy",
                  mode="exact", shots=None, backend_options=None, random_state=None, bandwidth=None, cache=True):
@@ -64,11 +63,9 @@ class SeparableKernelClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimato
         self.cache = cache
 
     def _feature_map(self) -> SeparableFeatureMap:
-        if isinstance(self.encoding_layers, bool) or not isinstance(self.encoding_layers, (int, np.integer)) \
-                or self.encoding_layers < 1:
-            raise DataError(f"encoding_layers must be an integer >= 1, got {self.encoding_layers!r}")
+        layers = repetitions(self.encoding_layers, type(self).__name__, "encoding_layers")
         params = {} if self.bandwidth is None else {"bandwidth": self.bandwidth}
-        return SeparableFeatureMap(layers=int(self.encoding_layers), **params)
+        return SeparableFeatureMap(layers=layers, **params)
 
     def _gram(self, a: np.ndarray, b: np.ndarray | None) -> np.ndarray:
         compute = lambda: product_kernel(self.backend_, self.feature_map_, a, b)  # noqa: E731

@@ -27,6 +27,19 @@ from qbench.errors import DataError
 #: ``"per_group"`` draws ``batch_size`` distinct samples from each of the given groups (the metric
 #: learner's batch of each class).
 SAMPLINGS = ("epochs", "replacement", "per_group")
+#: The largest ``batch_size`` a trained model takes (the paper's grids use 16-64): one step's batch is drawn at
+#: once, so an unbounded size could allocate without bound.
+MAX_BATCH_SIZE = 100_000
+
+
+def batch_size_constraint() -> list:
+    """``batch_size`` as a scikit-learn ``_parameter_constraints`` entry: an integer from 1 to :data:`MAX_BATCH_SIZE`,
+    refused when parameters are checked (a suite file when it is read)."""
+    from numbers import Integral
+
+    from sklearn.utils._param_validation import Interval
+
+    return [Interval(Integral, 1, MAX_BATCH_SIZE, closed="both")]
 
 
 class Adam:
@@ -245,6 +258,6 @@ def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
     return out
 
 
-__all__ = ["Adam", "PassesOrSteps", "SAMPLINGS", "TrainResult", "check_passes_or_steps", "check_schedule",
-           "epoch_batches", "epoch_losses", "group_batches", "loss_is_flat", "record_training", "replacement_batches",
+__all__ = ["Adam", "MAX_BATCH_SIZE", "PassesOrSteps", "SAMPLINGS", "TrainResult", "batch_size_constraint",
+           "check_passes_or_steps", "check_schedule", "epoch_batches", "epoch_losses", "group_batches", "loss_is_flat", "record_training", "replacement_batches",
            "train", "train_epochs", "train_schedule"]

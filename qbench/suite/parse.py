@@ -372,6 +372,9 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
                 continue
             try:
                 validate_parameter_constraints({key: constraints[key]}, {key: value}, cls.__name__)
+                if isinstance(value, bool) and not _takes_bool(constraints[key]):  # scikit-learn's Interval takes True
+                    raise ValueError(f"The {key!r} parameter must be {_numbers_phrase(constraints[key])}. Got True "
+                                     f"instead.")
             except (ValueError, TypeError) as exc:
                 t.fail(where(key, point), f"expected {constraint_phrase(str(exc))}, got {describe(value)}")
         if hasattr(est, "check_schedule"):  # parameters that only go together (qbench.models.training.PassesOrSteps)
@@ -379,12 +382,36 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
                 est.check_schedule()
             except QBenchError as exc:
                 t.fail(where("convergence_interval", point), str(exc))
-        if hasattr(est, "_feature_map") and hasattr(est, "feature_map_params"):  # feature_range / bandwidth given on the estimator and in the map
+        if _builds_its_template(est):  # the model's circuit template from its parameters (sizes, ranges, clashes)
             try:
                 est._feature_map()
             except QBenchError as exc:
-                named = [k for k in ("feature_range", "bandwidth") if k in str(exc) and k in {**params, **point}]
+                named = [k for k in {**params, **point} if re.search(rf"\b{re.escape(k)}\b", str(exc))]
                 t.fail(where(named[0], point) if named else t.key("grid") if point else t.key("params"), str(exc))
+
+
+def _builds_its_template(est) -> bool:
+    """Whether ``est._feature_map()`` makes a template from the estimator's own parameters: a model of a feature map
+    given as ``feature_map_params``, or one that builds its circuit itself (the kitchen sinks, the separable kernel)."""
+    from qbench.models.encoding import QuantumModelMixin
+
+    make = getattr(type(est), "_feature_map", None)
+    return make is not None and (hasattr(est, "feature_map_params") or make is not QuantumModelMixin._feature_map)
+
+
+def _takes_bool(constraints) -> bool:
+    """Whether a ``_parameter_constraints`` entry means to take a bool (scikit-learn's numeric intervals take
+    ``True`` as 1 all the same)."""
+    if not isinstance(constraints, list):
+        return True  # "no_validation"
+    return any(c in ("boolean", "verbose", "no_validation") or c is bool or c is object for c in constraints)
+
+
+def _numbers_phrase(constraints) -> str:
+    """The numeric part of a constraint list, as scikit-learn words it."""
+    from sklearn.utils._param_validation import Interval
+
+    return " or ".join(str(c) for c in constraints if isinstance(c, Interval)) or "not a bool"
 
 
 def constraint_phrase(message: str) -> str:

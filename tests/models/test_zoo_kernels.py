@@ -101,7 +101,7 @@ def test_circuit_width(n_qfeatures, width):
     (QuantumKitchenSinks(n_qfeatures="quarter"), "n_qfeatures must be"),
     (QuantumKitchenSinks(n_episodes=0), "n_episodes must be"),
     (QuantumKitchenSinks(var=-1.0), "var must be"),
-    (SeparableKernelClassifier(encoding_layers=0), "encoding_layers must be"),
+    (SeparableKernelClassifier(encoding_layers=0), "'encoding_layers' parameter of SeparableKernelClassifier must be"),
 ])
 def test_bad_parameters_are_one_line_errors(data, model, message):
     X, y, _, _ = data

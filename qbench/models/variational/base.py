@@ -26,7 +26,7 @@ from qbench.circuits.observables import Observable
 from qbench.errors import DataError, QBenchError
 from qbench.models.encoding import QuantumModelMixin
 from qbench.models.preprocessing import make_preprocessor, resolve_width
-from qbench.models.training import train
+from qbench.models.training import batch_size_constraint, train
 
 #: Bowles et al. 2024 scale inputs with MinMaxScaler to [-pi/2, pi/2] for most variational models.
 HALF_PI_RANGE = (-np.pi / 2, np.pi / 2)
@@ -58,7 +58,7 @@ class VariationalClassifier(QuantumModelMixin, ClassifierMixin, BaseEstimator):
     #: scikit-learn's declared parameter rules (suite files are checked against them before anything runs).
     _parameter_constraints: dict = {
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": batch_size_constraint(),
         "max_steps": [Interval(Integral, 1, None, closed="left")],
         "convergence_interval": [Interval(Integral, 1, None, closed="left"), None],
         "bandwidth": [Interval(Real, 0, None, closed="neither"), None],
