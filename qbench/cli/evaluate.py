@@ -22,6 +22,7 @@ OWN_OPTIONS = {"backend": "--backend", "mode": "--mode", "shots": "--shots", "n_
 def make_estimator(cls: type, **params):
     """``cls(**params)`` with unknown names, constraint violations and bad templates as one-line errors."""
     from qbench.errors import QBenchError
+    from qbench.models.param_checks import bool_for_number, builds_its_template
 
     valid = cls().get_params()
     unknown = sorted(set(params) - set(valid))
@@ -30,10 +31,14 @@ def make_estimator(cls: type, **params):
                           f"valid: {', '.join(sorted(valid))}")
     est = cls(**params)
     getattr(est, "_validated", est._check_params)()  # the declared constraints too, where _check_params is not all
+    for key, value in params.items():
+        must = bool_for_number(est, key, value)  # scikit-learn's intervals take true as 1
+        if must:
+            raise QBenchError(f"--param {key}: expected {must}, got {value!r}")
     if hasattr(est, "check_schedule"):  # parameters that only go together (qbench.models.training.PassesOrSteps)
         est.check_schedule()
-    if hasattr(est, "feature_map_params"):  # models built on a feature map (WeiNet, the image models are not)
-        est._feature_map()  # the template and its parameters (repetitions bounded)
+    if builds_its_template(est):  # the template and its parameters (repetitions bounded), as the suite parser does
+        est._feature_map()
     return est
 
 

@@ -21,6 +21,7 @@ from qbench.backends.mitigation import MITIGATIONS
 from qbench.errors import QBenchError
 from qbench.backends.noise import parse_noise
 from qbench.models.kinds import BASELINE, estimator_class, model_kinds
+from qbench.models.param_checks import bool_for_number, builds_its_template
 from qbench.plugin.suite_modules import register_plugin_modules, resolve_plugin_ref
 from qbench.backends.options import MAX_SHOTS, credential_keys
 from qbench.suite.schema import (Expected, SuiteError, Table, byte_size, describe, grid_table, integer, non_finite,
@@ -372,46 +373,22 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
                 continue
             try:
                 validate_parameter_constraints({key: constraints[key]}, {key: value}, cls.__name__)
-                if isinstance(value, bool) and not _takes_bool(constraints[key]):  # scikit-learn's Interval takes True
-                    raise ValueError(f"The {key!r} parameter must be {_numbers_phrase(constraints[key])}. Got True "
-                                     f"instead.")
             except (ValueError, TypeError) as exc:
                 t.fail(where(key, point), f"expected {constraint_phrase(str(exc))}, got {describe(value)}")
+            must = bool_for_number(est, key, value)  # scikit-learn's intervals take true as 1
+            if must:
+                t.fail(where(key, point), f"expected {must}, got {describe(value)}")
         if hasattr(est, "check_schedule"):  # parameters that only go together (qbench.models.training.PassesOrSteps)
             try:
                 est.check_schedule()
             except QBenchError as exc:
                 t.fail(where("convergence_interval", point), str(exc))
-        if _builds_its_template(est):  # the model's circuit template from its parameters (sizes, ranges, clashes)
+        if builds_its_template(est):  # the model's circuit template from its parameters (sizes, ranges, clashes)
             try:
                 est._feature_map()
             except QBenchError as exc:
                 named = [k for k in {**params, **point} if re.search(rf"\b{re.escape(k)}\b", str(exc))]
                 t.fail(where(named[0], point) if named else t.key("grid") if point else t.key("params"), str(exc))
-
-
-def _builds_its_template(est) -> bool:
-    """Whether ``est._feature_map()`` makes a template from the estimator's own parameters: a model of a feature map
-    given as ``feature_map_params``, or one that builds its circuit itself (the kitchen sinks, the separable kernel)."""
-    from qbench.models.encoding import QuantumModelMixin
-
-    make = getattr(type(est), "_feature_map", None)
-    return make is not None and (hasattr(est, "feature_map_params") or make is not QuantumModelMixin._feature_map)
-
-
-def _takes_bool(constraints) -> bool:
-    """Whether a ``_parameter_constraints`` entry means to take a bool (scikit-learn's numeric intervals take
-    ``True`` as 1 all the same)."""
-    if not isinstance(constraints, list):
-        return True  # "no_validation"
-    return any(c in ("boolean", "verbose", "no_validation") or c is bool or c is object for c in constraints)
-
-
-def _numbers_phrase(constraints) -> str:
-    """The numeric part of a constraint list, as scikit-learn words it."""
-    from sklearn.utils._param_validation import Interval
-
-    return " or ".join(str(c) for c in constraints if isinstance(c, Interval)) or "not a bool"
 
 
 def constraint_phrase(message: str) -> str:
