@@ -6,6 +6,8 @@ Quantum models are registered through the ``qbench_register_models`` hook (the b
 
 from __future__ import annotations
 
+import itertools
+
 from qbench.plugin.manager import baseline_entry, host, model_entry
 
 BASELINE = "baseline"
@@ -55,5 +57,5 @@ def check_width(kind: str, n_features: int, *, params: dict, grid: dict, n_qubit
         return
     from sklearn.model_selection import ParameterGrid
 
-    for point in (list(ParameterGrid(grid)) if grid else [{}])[:WIDTH_CHECK_POINTS]:
+    for point in (itertools.islice(ParameterGrid(grid), WIDTH_CHECK_POINTS) if grid else [{}]):
         cls(**params, **point, n_qubits=n_qubits, reduction=reduction, scaling=scaling).check_width(int(n_features))

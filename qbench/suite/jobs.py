@@ -21,6 +21,8 @@ from qbench.suite.schema import SuiteError
 
 #: Backend, framework and mode recorded for classical baselines.
 CLASSICAL = ("classical", "scikit-learn", "classical")
+#: The most jobs one suite may expand to, before [[exclude]] rules (the shipped suites have up to 1,605).
+MAX_SUITE_JOBS = 100_000
 
 
 @dataclass
@@ -142,6 +144,13 @@ def excluded(job: Job, rules: list[dict]) -> bool:
 
 def expand(suite: Suite) -> list[Job]:
     """The suite's jobs in order: data sets x sizes x models x backends x modes x shots x seeds, minus exclusions."""
+    sizes = sum(len(ds.n_samples) * len(ds.n_features) for ds in suite.datasets)
+    targets = sum(len(m.shots) for m in suite.modes) * len(suite.backends)
+    per_size = sum(1 if model.kind == "baseline" else targets for model in suite.models)
+    count = sizes * per_size * len(suite.seeds)
+    if count > MAX_SUITE_JOBS:
+        raise SuiteError(f"{suite.path}: the suite expands to {count:,} jobs before exclusions; at most "
+                         f"{MAX_SUITE_JOBS:,} (split it into several suites)")
     jobs: list[Job] = []
     seen: set[str] = set()
     checked: dict = {}

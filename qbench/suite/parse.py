@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import inspect
+import itertools
 import math
 import re
 import tomllib
@@ -53,6 +54,8 @@ BUDGET_KEYS = ("shots", "qpu_seconds", "seconds_per_shot")
 DATASET_KEYS = ("name", "n_samples", "n_features", "test_size", "data_seed", "params", "scaling", "reduction",
                 "n_qubits")
 MODEL_KEYS = ("name", "kind", "baseline", "params", "grid")
+#: The most points a model's grid may have (the paper's largest grid has 54).
+MAX_GRID_POINTS = 10_000
 MODE_KEYS = ("name", "shots", "noise")
 
 
@@ -286,6 +289,10 @@ def _model(t: Table) -> ModelSpec:
     baseline = t.take("baseline", string(), None)
     params = t.take("params", table, {})
     grid = t.take("grid", grid_table, {})
+    points = math.prod(len(values) for values in grid.values())
+    if points > MAX_GRID_POINTS:
+        t.fail(t.key("grid"), f"{points:,} grid points (the product of its lists' lengths); at most "
+                              f"{MAX_GRID_POINTS:,}, each fit once per CV fold")
     if kind == "baseline":
         where = t.key("baseline") if baseline else t.key("name")
         try:
@@ -347,8 +354,8 @@ def _check_estimator_values(t: Table, cls: type, params: dict, grid: dict) -> No
     def where(key: str, point: dict) -> str:
         return f"{t.key('grid')}.{key}" if key in point else f"{t.key('params')}.{key}"
 
-    points = list(ParameterGrid(grid)) if grid else [{}]
-    for point in points[:1000]:
+    points = itertools.islice(ParameterGrid(grid), 1000) if grid else [{}]
+    for point in points:
         values = {**defaults, **params, **point}
         for kind, pkey in _TEMPLATE_PARAMS.items():
             if kind not in values:

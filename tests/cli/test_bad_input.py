@@ -66,6 +66,10 @@ SUITES = {
         'name = "sk"\nkind = "separable_kernel"\nparams = { encoding_layers = 100000000000 }'),
     "bool_count.toml": GOOD.replace('name = "qsvm"\nkind = "kernel"\nparams = { feature_map = "zz", feature_map_params = { reps = 1 } }',
                                     'name = "cc"\nkind = "circuit_centric"\nparams = { n_input_copies = true }'),
+    "huge_grid.toml": GOOD.replace('kind = "kernel"', 'kind = "kernel"\ngrid = { C = [%s], bandwidth = [%s] }' % (
+        ", ".join(str(i + 1) for i in range(101)), ", ".join(str(0.01 * (i + 1)) for i in range(101)))),
+    "many_jobs.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\nseeds = [%s]' % (
+        ", ".join(str(i) for i in range(50_001)))),
     "huge_shots.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\nmodes = [{ name = "shots", shots = 10000000000 }]'),
     "huge_timeout.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\ntimeout = 1e12'),
     "huge_memory_limit.toml": GOOD.replace('backends = ["numpy"]', 'backends = ["numpy"]\nmemory_limit = "99999999 TiB"'),
@@ -263,6 +267,10 @@ OVERSIZED = [
     (["run", "huge_encoding_layers.toml", "--db", "store.db"], {},
      "models[0].params.encoding_layers: expected an int in the range [1, 1000]"),
     (["run", "bool_count.toml", "--db", "new.db"], {}, "models[0].params.n_input_copies: expected an int in the range [1, 1000], got True"),
+    (["run", "huge_grid.toml", "--db", "store.db"], {}, "models[0].grid: 10,201 grid points (the product of its lists'"),
+    (["plan", "huge_grid.toml"], {}, "models[0].grid: 10,201 grid points"),
+    (["run", "many_jobs.toml", "--db", "new.db"], {}, "the suite expands to 100,002 jobs before exclusions; at most 100,000"),
+    (["plan", "many_jobs.toml"], {}, "the suite expands to 100,002 jobs before exclusions"),
     (["run", "huge_shots.toml", "--db", "store.db"], {}, "shots: expected an integer >= 1 and <= 1,000,000,000"),
     (["run", "huge_timeout.toml", "--db", "store.db"], {}, "suite.timeout: expected a number > 0 and <= 604800"),
     (["run", "huge_memory_limit.toml", "--db", "store.db"], {}, "suite.memory_limit: expected a positive size"),
