@@ -259,5 +259,5 @@ def epoch_losses(result: TrainResult, n_samples: int) -> list[float]:
 
 
 __all__ = ["Adam", "MAX_BATCH_SIZE", "PassesOrSteps", "SAMPLINGS", "TrainResult", "batch_size_constraint",
-           "check_passes_or_steps", "check_schedule", "epoch_batches", "epoch_losses", "group_batches", "loss_is_flat", "record_training", "replacement_batches",
-           "train", "train_epochs", "train_schedule"]
+           "check_passes_or_steps", "check_schedule", "epoch_batches", "epoch_losses", "group_batches", "loss_is_flat",
+           "record_training", "replacement_batches", "train", "train_epochs", "train_schedule"]

@@ -54,7 +54,7 @@ BUDGET_KEYS = ("shots", "qpu_seconds", "seconds_per_shot")
 DATASET_KEYS = ("name", "n_samples", "n_features", "test_size", "data_seed", "params", "scaling", "reduction",
                 "n_qubits")
 MODEL_KEYS = ("name", "kind", "baseline", "params", "grid")
-#: The most points a model's grid may have (the paper's largest grid has 54).
+#: The most points a model's grid may have (the largest in the shipped suites, the quanvolutional network's, has 54).
 MAX_GRID_POINTS = 10_000
 MODE_KEYS = ("name", "shots", "noise")
 
