@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit
 
 from qbench.models.compiled_training import RUNNING, finish_step
+from qbench.models.simd_rows import gathered_axpy
 
 #: Samples per block of the tap kernels; a batch is padded to a multiple of it.
 TILE = 4
@@ -176,26 +177,15 @@ def pool_backward(dpooled, arg, side):
 
 
 @njit(cache=True, nogil=True)
-def group_by_cell(cells, pixels, order, ends):
-    """Indices 0..F-1 ordered by ``cells`` (a counting sort) into ``order``; ``ends[p]`` is where cell p's run ends."""
-    ends[:] = 0
-    for f in range(cells.shape[0]):
-        ends[cells[f] + 1] += 1
-    for p in range(pixels):
-        ends[p + 1] += ends[p]
-    for f in range(cells.shape[0]):
-        order[ends[cells[f]]] = f
-        ends[cells[f]] += 1
-
-
-@njit(cache=True, nogil=True, fastmath=FAST)
 def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
     """Backward through a SAME convolution and the max-pool after it, from the pooled output's gradient.
 
     ``arg`` is :func:`pool_forward`'s, ``x`` the convolution's input, ``w`` (k, k, C, F) its kernel.  Only a
-    window's maximum cell has a gradient, so each window's filters are grouped by that cell and only the cell's
-    taps are visited, four filters at a time along the input channels (the kernel transposed to make those rows),
-    one kernel offset at a time (its rows stay in the first-level cache).  Writes the kernel's gradient into
+    window's maximum cell has a gradient, so the sums run over those cells alone, as sums of rows
+    (:func:`qbench.models.simd_rows.gathered_axpy`, the sum in registers): for each kernel offset and filter, the
+    kernel's gradient row (over the input channels) sums the input rows of the entries (sample, window) whose
+    maximum that filter's offset reaches; for each entry and input pixel, the input's gradient row sums the
+    transposed kernel's rows of the filters whose maximum reads that pixel.  Writes the kernel's gradient into
     ``grad_w`` (flat, ``w``'s order) and the bias's into ``grad_b``; returns the gradient of ``x``.
     """
     n_samples, side, _, channels = x.shape
@@ -203,51 +193,72 @@ def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
     pixels, windows = side * side, dpooled.shape[1] * dpooled.shape[2]
     entries = n_samples * windows
     starts, sources, offsets = taps(side, k, (k - 1) // 2, 1)  # per output pixel: (input pixel, kernel offset)
-    used = np.unique(offsets)  # the offsets that reach into the image (few for a large kernel on a small image)
-    source = np.full((used.shape[0], pixels), -1)  # source[o, p]: the input pixel that p reads at offset used[o]
-    for p in range(pixels):
-        for t in range(starts[p], starts[p + 1]):
-            source[np.searchsorted(used, offsets[t]), p] = sources[t]
+    used = np.zeros(k * k, dtype=np.bool_)  # the offsets that reach into the image (few for a large kernel)
+    for t in range(sources.shape[0]):
+        used[offsets[t]] = True
     g = dpooled.reshape((entries, filters))
     cells = arg.reshape((entries, filters))
-    order = np.empty((entries, filters), dtype=np.int64)
-    ends = np.empty((entries, pixels + 1), dtype=np.int64)
-    for e in range(entries):
-        group_by_cell(cells[e], pixels, order[e], ends[e])
-    grad_b[:] = g.sum(axis=0)
-    x_flat = x.reshape((n_samples, pixels, channels))
-    w_flat, grad_w_flat = w.reshape((k * k, channels, filters)), grad_w.reshape((k * k, channels, filters))
-    grad_w_flat[:] = 0.0
-    dx = np.zeros((n_samples, pixels, channels))
-    w_t, dw_t = np.empty((filters, channels)), np.empty((filters, channels))
-    for o in range(used.shape[0]):
-        w_t[:] = w_flat[used[o]].T
-        dw_t[:] = 0.0
+    # per filter, its entries grouped by maximum cell (a stable counting sort): x's rows and their weights
+    x_rows, x_coefs = np.empty(filters * entries, dtype=np.int64), np.empty(filters * entries)
+    filter_ends = np.zeros((filters, pixels + 1), dtype=np.int64)
+    fill = np.empty(pixels, dtype=np.int64)
+    for f in range(filters):
         for e in range(entries):
-            n, begin = e // windows, 0
-            for p in range(pixels):
-                s, end = source[o, p], ends[e, p]
-                u = begin if s >= 0 else end
-                while u + 4 <= end:
-                    f0, f1, f2, f3 = order[e, u], order[e, u + 1], order[e, u + 2], order[e, u + 3]
-                    g0, g1, g2, g3 = g[e, f0], g[e, f1], g[e, f2], g[e, f3]
-                    for ch in range(channels):
-                        v = x_flat[n, s, ch]
-                        dw_t[f0, ch] += g0 * v
-                        dw_t[f1, ch] += g1 * v
-                        dw_t[f2, ch] += g2 * v
-                        dw_t[f3, ch] += g3 * v
-                    for ch in range(channels):
-                        dx[n, s, ch] = (dx[n, s, ch] + g0 * w_t[f0, ch] + g1 * w_t[f1, ch] + g2 * w_t[f2, ch]
-                                        + g3 * w_t[f3, ch])
-                    u += 4
-                for u in range(u, end):
-                    f0 = order[e, u]
-                    for ch in range(channels):
-                        dw_t[f0, ch] += g[e, f0] * x_flat[n, s, ch]
-                        dx[n, s, ch] += g[e, f0] * w_t[f0, ch]
-                begin = end
-        grad_w_flat[used[o]] = dw_t.T
+            filter_ends[f, cells[e, f] + 1] += 1
+        for p in range(pixels):
+            filter_ends[f, p + 1] += filter_ends[f, p]
+            fill[p] = f * entries + filter_ends[f, p]
+        for e in range(entries):
+            u = fill[cells[e, f]]
+            fill[cells[e, f]] += 1
+            x_rows[u] = (e // windows) * pixels * channels
+            x_coefs[u] = g[e, f]
+    # per entry, its filters grouped by maximum cell: the transposed kernel's rows and their weights
+    w_rows, w_coefs = np.empty(entries * filters, dtype=np.int64), np.empty(entries * filters)
+    entry_ends = np.zeros((entries, pixels + 1), dtype=np.int64)
+    for e in range(entries):
+        for f in range(filters):
+            entry_ends[e, cells[e, f] + 1] += 1
+        for p in range(pixels):
+            entry_ends[e, p + 1] += entry_ends[e, p]
+            fill[p] = e * filters + entry_ends[e, p]
+        for f in range(filters):
+            u = fill[cells[e, f]]
+            fill[cells[e, f]] += 1
+            w_rows[u] = f * channels
+            w_coefs[u] = g[e, f]
+    for f in range(filters):
+        grad_b[f] = 0.0
+    for e in range(entries):
+        for f in range(filters):
+            grad_b[f] += g[e, f]
+    w_flat, grad_w_flat = w.reshape((k * k, channels, filters)), grad_w.reshape((k * k, channels, filters))
+    block = filters * channels
+    w_t, dw_t = np.empty(k * k * block), np.empty(k * k * block)  # (offset, filter, channel), used offsets only
+    for o in range(k * k):
+        if used[o]:
+            dw_t[o * block:(o + 1) * block] = 0.0
+            for ch in range(channels):
+                for f in range(filters):
+                    w_t[o * block + f * channels + ch] = w_flat[o, ch, f]
+    x_flat = x.reshape(-1)
+    dx = np.zeros(n_samples * pixels * channels)
+    for p in range(pixels):
+        for t in range(starts[p], starts[p + 1]):
+            s, o = sources[t], offsets[t]
+            for f in range(filters):
+                gathered_axpy(dw_t, o * block + f * channels, x_flat, x_rows, x_coefs, f * entries + filter_ends[f, p],
+                              f * entries + filter_ends[f, p + 1], s * channels, channels)
+            for e in range(entries):
+                gathered_axpy(dx, ((e // windows) * pixels + s) * channels, w_t, w_rows, w_coefs,
+                              e * filters + entry_ends[e, p], e * filters + entry_ends[e, p + 1], o * block, channels)
+    for o in range(k * k):
+        if used[o]:
+            for ch in range(channels):
+                for f in range(filters):
+                    grad_w_flat[o, ch, f] = dw_t[o * block + f * channels + ch]
+        else:
+            grad_w_flat[o] = 0.0
     return dx.reshape(x.shape)
 
 
@@ -339,5 +350,5 @@ def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr
     return first + batches.shape[0], RUNNING
 
 
-__all__ = ["FAST", "TILE", "conv_forward", "group_by_cell", "loss_and_grad", "pool_backward", "pool_forward",
+__all__ = ["FAST", "TILE", "conv_forward", "loss_and_grad", "pool_backward", "pool_forward",
            "pooled_conv_backward", "run_chunk", "tap_products", "tap_weight_grads", "taps"]

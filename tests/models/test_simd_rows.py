@@ -1,0 +1,33 @@
+"""The explicit-SIMD row kernel is NumPy's sum of rows, for every length (blocks of 32, of 8, single entries)."""
+
+import numpy as np
+import pytest
+from numba import njit
+
+from qbench.models.simd_rows import gathered_axpy
+
+
+@njit
+def _axpy(dst, at, src, rows, coefs, first, stop, shift, length):
+    gathered_axpy(dst, at, src, rows, coefs, first, stop, shift, length)
+
+
+@pytest.mark.parametrize("length", [0, 1, 7, 8, 9, 31, 32, 33, 40, 64, 71])
+@pytest.mark.parametrize("terms", [0, 1, 5])
+def test_gathered_axpy_is_numpys_sum_of_rows(length, terms):
+    rng = np.random.RandomState(length * 10 + terms)
+    src, dst = rng.normal(size=600), rng.normal(size=200)
+    rows, coefs = rng.randint(0, 400, size=12).astype(np.int64), rng.normal(size=12)
+    at, first, shift = 5, 3, 11
+    want = dst.copy()
+    for t in range(first, first + terms):
+        want[at:at + length] += coefs[t] * src[rows[t] + shift:rows[t] + shift + length]
+    _axpy(dst, at, src, rows, coefs, first, first + terms, shift, length)
+    np.testing.assert_allclose(dst, want, rtol=1e-13, atol=1e-13)  # entries outside [at, at + length) untouched
+
+
+def test_gathered_axpy_refuses_other_array_types():
+    from numba.core.errors import TypingError
+
+    with pytest.raises(TypingError):
+        _axpy(np.zeros(8, dtype=np.float32), 0, np.zeros(8), np.zeros(1, dtype=np.int64), np.ones(1), 0, 1, 0, 8)
