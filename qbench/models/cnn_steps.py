@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 from qbench.models.compiled_training import RUNNING, finish_step
-from qbench.models.simd_rows import gathered_axpy
+from qbench.models.simd_rows import gathered_axpy, gathered_axpy4
 
 #: Samples per block of the tap kernels; a batch is padded to a multiple of it.
 TILE = 4
@@ -55,49 +55,59 @@ def taps(side, k, lo, channels):
                         rows[t] = (i * k + j) * channels + ch
                         t += 1
             starts[r * side + c + 1] = t
-    return starts, inputs[:t], rows[:t]
+    return starts, inputs[:t].copy(), rows[:t].copy()
 
 
-@njit(cache=True, nogil=True, fastmath=FAST)
+@njit(cache=True, nogil=True)
 def tap_products(x, w, b, starts, inputs, rows, out):
     """``out[n, p] = b + sum over p's taps t of x[n, inputs[t]] * w[rows[t]]``: x (N, entries), w (rows, F),
-    out (N, pixels, F), N a multiple of :data:`TILE`.  (Plain indexing, no row views: a view costs a reference
-    count, dear in loops this short.)"""
-    filters = w.shape[1]
-    for n in range(0, x.shape[0], TILE):
-        for p in range(starts.shape[0] - 1):
-            for f in range(filters):
-                out[n, p, f] = out[n + 1, p, f] = out[n + 2, p, f] = out[n + 3, p, f] = b[f]
-            t, end = starts[p], starts[p + 1]
-            while t + 4 <= end:
-                i0, i1, i2, i3 = inputs[t], inputs[t + 1], inputs[t + 2], inputs[t + 3]
-                r0, r1, r2, r3 = rows[t], rows[t + 1], rows[t + 2], rows[t + 3]
-                a00, a01, a02, a03 = x[n, i0], x[n, i1], x[n, i2], x[n, i3]
-                a10, a11, a12, a13 = x[n + 1, i0], x[n + 1, i1], x[n + 1, i2], x[n + 1, i3]
-                a20, a21, a22, a23 = x[n + 2, i0], x[n + 2, i1], x[n + 2, i2], x[n + 2, i3]
-                a30, a31, a32, a33 = x[n + 3, i0], x[n + 3, i1], x[n + 3, i2], x[n + 3, i3]
-                for f in range(filters):
-                    v0, v1, v2, v3 = w[r0, f], w[r1, f], w[r2, f], w[r3, f]
-                    out[n, p, f] = out[n, p, f] + a00 * v0 + a01 * v1 + a02 * v2 + a03 * v3
-                    out[n + 1, p, f] = out[n + 1, p, f] + a10 * v0 + a11 * v1 + a12 * v2 + a13 * v3
-                    out[n + 2, p, f] = out[n + 2, p, f] + a20 * v0 + a21 * v1 + a22 * v2 + a23 * v3
-                    out[n + 3, p, f] = out[n + 3, p, f] + a30 * v0 + a31 * v1 + a32 * v2 + a33 * v3
-                t += 4
-            for t in range(t, end):
-                i0, r0 = inputs[t], rows[t]
-                a0, a1, a2, a3 = x[n, i0], x[n + 1, i0], x[n + 2, i0], x[n + 3, i0]
-                for f in range(filters):
-                    v0 = w[r0, f]
-                    out[n, p, f] += a0 * v0
-                    out[n + 1, p, f] += a1 * v0
-                    out[n + 2, p, f] += a2 * v0
-                    out[n + 3, p, f] += a3 * v0
+    out (N, pixels, F), all C-contiguous, N a multiple of :data:`TILE`.  Four samples at a time share each row of
+    ``w`` (:func:`qbench.models.simd_rows.gathered_axpy4`, the sums in registers)."""
+    n_samples, entries = x.shape
+    pixels, filters = out.shape[1], out.shape[2]
+    w_rows = rows * filters
+    x_flat, w_flat, out_flat = x.reshape(-1), w.reshape(-1), out.reshape(-1)
+    for n in range(0, n_samples, TILE):
+        for p in range(pixels):
+            for j in range(TILE):
+                out[n + j, p] = b
+            gathered_axpy4(out_flat, (n * pixels + p) * filters, pixels * filters, w_flat, w_rows, 0, x_flat, inputs,
+                           n * entries, entries, starts[p], starts[p + 1], filters)
+
+
+@njit(cache=True, nogil=True)
+def tap_weight_grads(x, d, starts, inputs, rows, dw):
+    """The kernel's gradient of :func:`tap_products`: ``dw[rows[t]] += sum_n x[n, inputs[t]] * d[n, p]`` over every
+    pixel p and its taps t (from :func:`taps`: within a pixel, rows and inputs increase); x (N, entries), d (N,
+    pixels, F), dw (rows, F), all C-contiguous.  A dense layer's (one pixel): four rows of ``dw`` at a time as sums
+    of rows of ``d`` (:mod:`qbench.models.simd_rows`); a convolution's: :func:`conv_weight_grads`."""
+    n_samples, entries = x.shape
+    pixels, filters = d.shape[1], d.shape[2]
+    x_flat, d_flat, dw_flat = x.reshape(-1), d.reshape(-1), dw.reshape(-1)
+    if pixels == 1:
+        x_rows, d_rows = np.arange(n_samples) * entries, np.arange(n_samples) * filters
+        column = np.empty(n_samples)
+        t, end = starts[0], starts[1]
+        while t < end:
+            if (t + TILE <= end and rows[t + TILE - 1] - rows[t] == TILE - 1
+                    and inputs[t + TILE - 1] - inputs[t] == TILE - 1):
+                gathered_axpy4(dw_flat, rows[t] * filters, filters, d_flat, d_rows, 0, x_flat, x_rows, inputs[t], 1, 0,
+                               n_samples, filters)
+                t += TILE
+            else:
+                for n in range(n_samples):
+                    column[n] = x_flat[n * entries + inputs[t]]
+                gathered_axpy(dw_flat, rows[t] * filters, d_flat, d_rows, column, 0, n_samples, 0, filters)
+                t += 1
+        return
+    conv_weight_grads(x, d, starts, inputs, rows, dw)
 
 
 @njit(cache=True, nogil=True, fastmath=FAST)
-def tap_weight_grads(x, d, starts, inputs, rows, dw):
-    """The kernel's gradient of :func:`tap_products`: ``dw[rows[t]] += sum_n x[n, inputs[t]] * d[n, p]`` over every
-    pixel p and its taps t; x (N, entries), d (N, pixels, F), N a multiple of :data:`TILE`."""
+def conv_weight_grads(x, d, starts, inputs, rows, dw):
+    """:func:`tap_weight_grads` for a convolution (many pixels, each row of ``dw`` reached from several): four
+    samples and four taps at a time, so each load of a row of ``d`` or of ``x`` feeds several multiply-adds, into
+    ``dw`` in memory; N a multiple of :data:`TILE`."""
     filters = dw.shape[1]
     for n in range(0, x.shape[0], TILE):
         for p in range(starts.shape[0] - 1):
@@ -350,5 +360,5 @@ def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr
     return first + batches.shape[0], RUNNING
 
 
-__all__ = ["FAST", "TILE", "conv_forward", "loss_and_grad", "pool_backward", "pool_forward",
+__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "loss_and_grad", "pool_backward", "pool_forward",
            "pooled_conv_backward", "run_chunk", "tap_products", "tap_weight_grads", "taps"]

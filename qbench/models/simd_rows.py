@@ -1,13 +1,13 @@
-"""One explicit-SIMD kernel for numba code: a row plus a weighted sum of gathered rows, the sum held in registers.
+"""Explicit-SIMD kernels for numba code: rows plus weighted sums of gathered rows, the sums held in registers.
 
-numba's loops over the CNN's 32 channels spend about as long being entered (row addresses, the vectoriser's run-time
-overlap checks) as computing, and a sum of rows taken one row at a time stores its partial sum after every row.
-:func:`gathered_axpy` is written in LLVM IR instead (a numba ``intrinsic``): blocks of 32 entries held as four
-8-wide vectors over all the terms, then one 8-wide vector, then single entries, so the destination is loaded and
-stored once per block and no overlap check is made (the caller's rows must not overlap the destination).  The terms
-are summed in their order with fused multiply-adds: the result differs from NumPy's ``dst + coefs @ rows`` by
-rounding alone.  (numba's on-disk cache of a caller does not notice an edit here: delete ``qbench/**/*.nbi`` and
-``*.nbc`` after changing this file, as after changing ``compiled_training.py``.)
+numba's loops over the CNN's 32 to 128 channels spend about as long being entered (row addresses, the vectoriser's
+run-time overlap checks) as computing, and a sum of rows taken one row at a time stores its partial sum after every
+row.  These kernels are written in LLVM IR instead (numba ``intrinsic``\\ s): the destination rows in blocks of 32
+entries held as four 8-wide vectors each over all the terms, then 8 entries, then single entries, so each
+destination entry is loaded and stored once and no overlap check is made (the caller's source rows must not overlap
+the destination).  The terms are summed in their order with fused multiply-adds: a result differs from NumPy's
+product by rounding alone.  (numba's on-disk cache of a caller does not notice an edit here: delete
+``qbench/**/*.nbi`` and ``*.nbc`` after changing this file, as after changing ``compiled_training.py``.)
 """
 
 from __future__ import annotations
@@ -17,8 +17,64 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-#: Entries per vector and vectors per block of :func:`gathered_axpy`.
+#: Entries per vector and vectors per block.
 LANES, VECTORS = 8, 4
+
+_FLOATS = types.Array(types.float64, 1, "C")
+_INTS = types.Array(types.int64, 1, "C")
+
+
+def _sum_rows(context, builder, outs, data, row_data, shift, first, stop, length, coefs_of):
+    """``outs[j][0:length] += sum over t in [first, stop) of coefs_of(t)[j] * data[row_data[t] + shift:][:length]``
+    for each destination row j (pointers), blocks of :data:`VECTORS` x :data:`LANES` entries, then :data:`LANES`,
+    then one; the sums in allocas that LLVM promotes to registers."""
+    i64, double = ir.IntType(64), ir.DoubleType()
+
+    def sweep(begin, end, width, vectors):
+        vty = ir.VectorType(double, width) if width > 1 else double
+        fma = cgutils.get_or_insert_function(builder.module, ir.FunctionType(vty, [vty] * 3),
+                                             f"llvm.fma.v{width}f64" if width > 1 else "llvm.fma.f64")
+        sums = [[cgutils.alloca_once(builder, vty) for _ in range(vectors)] for _ in outs]
+
+        def vector_at(base, k):
+            return builder.bitcast(builder.gep(base, [ir.Constant(i64, k * width)]), vty.as_pointer())
+
+        def splat(x):
+            if width == 1:
+                return x
+            one = ir.VectorType(double, 1)
+            x = builder.insert_element(ir.Constant(one, ir.Undefined), x, ir.Constant(i64, 0))
+            return builder.shuffle_vector(x, ir.Constant(one, ir.Undefined),
+                                          ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width))
+
+        with cgutils.for_range_slice(builder, begin, end, ir.Constant(i64, width * vectors)) as (block, _):
+            starts = [builder.gep(out, [block]) for out in outs]
+            for start, row_sums in zip(starts, sums):
+                for k, s in enumerate(row_sums):
+                    builder.store(builder.load(vector_at(start, k), align=8), s)
+            with cgutils.for_range_slice(builder, first, stop, ir.Constant(i64, 1)) as (t, _):
+                row = builder.add(builder.load(builder.gep(row_data, [t])), shift)
+                base = builder.gep(data, [builder.add(row, block)])
+                terms = [builder.load(vector_at(base, k), align=8) for k in range(vectors)]
+                for coef, row_sums in zip(coefs_of(t), sums):
+                    coef = splat(coef)
+                    for term, s in zip(terms, row_sums):
+                        builder.store(builder.call(fma, [coef, term, builder.load(s)]), s)
+            for start, row_sums in zip(starts, sums):
+                for k, s in enumerate(row_sums):
+                    builder.store(builder.load(s), vector_at(start, k), align=8)
+
+    def round_down(n, multiple):
+        return builder.mul(builder.sdiv(n, ir.Constant(i64, multiple)), ir.Constant(i64, multiple))
+
+    blocks_end, vectors_end = round_down(length, LANES * VECTORS), round_down(length, LANES)
+    sweep(ir.Constant(i64, 0), blocks_end, LANES, VECTORS)
+    sweep(blocks_end, vectors_end, LANES, 1)
+    sweep(vectors_end, length, 1, 1)
+
+
+def _as_int64(context, builder, values, tys):
+    return [context.cast(builder, v, ty, types.int64) for v, ty in zip(values, tys)]
 
 
 @intrinsic
@@ -27,68 +83,68 @@ def gathered_axpy(typingctx, dst, at, src, rows, coefs, first, stop, shift, leng
     range(first, stop))``, in that order of ``t``.  ``dst``, ``src``, ``coefs``: 1-D C-contiguous float64 arrays;
     ``rows``: a 1-D C-contiguous int64 array; the others integers.  Indices are not checked: the caller keeps
     them inside the arrays, and no source row may overlap the destination."""
-    floats = types.Array(types.float64, 1, "C")
-    ints = types.Array(types.int64, 1, "C")
-    if dst != floats or src != floats or coefs != floats or rows != ints:
+    if (dst, src, coefs, rows) != (_FLOATS, _FLOATS, _FLOATS, _INTS):
         return None
     if not all(isinstance(v, types.Integer) for v in (at, first, stop, shift, length)):
         return None
     sig = types.void(dst, at, src, rows, coefs, first, stop, shift, length)
 
     def codegen(context, builder, signature, args):
-        dst_v, at_v, src_v, rows_v, coefs_v, first_v, stop_v, shift_v, length_v = args
-        i64 = ir.IntType(64)
-        at_v, first_v, stop_v, shift_v, length_v = (
-            context.cast(builder, v, ty, types.int64)
-            for v, ty in zip((at_v, first_v, stop_v, shift_v, length_v),
-                             (signature.args[1], *signature.args[5:])))
-        out = builder.gep(context.make_array(floats)(context, builder, dst_v).data, [at_v])
-        data = context.make_array(floats)(context, builder, src_v).data
-        row_data = context.make_array(ints)(context, builder, rows_v).data
-        coef_data = context.make_array(floats)(context, builder, coefs_v).data
-        double = ir.DoubleType()
-        fma = cgutils.get_or_insert_function(builder.module, ir.FunctionType(double, [double] * 3), "llvm.fma.f64")
-
-        def sweep(begin, end, width, vectors):
-            """Blocks of ``width`` x ``vectors`` entries in [begin, end), the sums in registers (allocas that LLVM
-            promotes)."""
-            vty = ir.VectorType(double, width) if width > 1 else double
-            vfma = fma if width == 1 else cgutils.get_or_insert_function(
-                builder.module, ir.FunctionType(vty, [vty] * 3), f"llvm.fma.v{width}f64")
-            sums = [cgutils.alloca_once(builder, vty) for _ in range(vectors)]
-            step = ir.Constant(i64, width * vectors)
-
-            def at_entry(base, k):
-                return builder.bitcast(builder.gep(base, [ir.Constant(i64, k * width)]), vty.as_pointer())
-
-            with cgutils.for_range_slice(builder, begin, end, step) as (block, _):
-                start = builder.gep(out, [block])
-                for k, s in enumerate(sums):
-                    builder.store(builder.load(at_entry(start, k), align=8), s)
-                with cgutils.for_range_slice(builder, first_v, stop_v, ir.Constant(i64, 1)) as (t, _):
-                    row = builder.add(builder.load(builder.gep(row_data, [t])), shift_v)
-                    coef = builder.load(builder.gep(coef_data, [t]))
-                    if width > 1:
-                        lanes = ir.VectorType(double, 1)
-                        one = builder.insert_element(ir.Constant(lanes, ir.Undefined), coef, ir.Constant(i64, 0))
-                        coef = builder.shuffle_vector(one, ir.Constant(lanes, ir.Undefined),
-                                                      ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width))
-                    base = builder.gep(data, [builder.add(row, block)])
-                    for k, s in enumerate(sums):
-                        term = builder.load(at_entry(base, k), align=8)
-                        builder.store(builder.call(vfma, [coef, term, builder.load(s)]), s)
-                for k, s in enumerate(sums):
-                    builder.store(builder.load(s), at_entry(start, k), align=8)
-
-        big = LANES * VECTORS
-        blocks_end = builder.mul(builder.sdiv(length_v, ir.Constant(i64, big)), ir.Constant(i64, big))
-        vectors_end = builder.mul(builder.sdiv(length_v, ir.Constant(i64, LANES)), ir.Constant(i64, LANES))
-        sweep(ir.Constant(i64, 0), blocks_end, LANES, VECTORS)
-        sweep(blocks_end, vectors_end, LANES, 1)
-        sweep(vectors_end, length_v, 1, 1)
+        dst_v, _, src_v, rows_v, coefs_v = args[:5]
+        at_v, first_v, stop_v, shift_v, length_v = _as_int64(
+            context, builder, (args[1], *args[5:]), (signature.args[1], *signature.args[5:]))
+        out = builder.gep(context.make_array(_FLOATS)(context, builder, dst_v).data, [at_v])
+        coef_data = context.make_array(_FLOATS)(context, builder, coefs_v).data
+        _sum_rows(context, builder, [out], context.make_array(_FLOATS)(context, builder, src_v).data,
+                  context.make_array(_INTS)(context, builder, rows_v).data, shift_v, first_v, stop_v, length_v,
+                  lambda t: [builder.load(builder.gep(coef_data, [t]))])
         return context.get_dummy_value()
 
     return sig, codegen
 
 
-__all__ = ["LANES", "VECTORS", "gathered_axpy"]
+#: Destination rows of :func:`gathered_axpy4`.
+ROWS = 4
+
+
+@intrinsic
+def gathered_axpy4(typingctx, dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first,
+                   stop, length):
+    """Four rows at once, sharing the source rows: for j in 0..3, ``dst[at + j * dst_stride:][:length] +=
+    sum(coefs[coef_index[t] + coef_at + j * coef_stride] * src[rows[t] + shift:][:length] for t in range(first,
+    stop))``.  Types and caveats as :func:`gathered_axpy`'s (``coef_index`` int64)."""
+    if (dst, src, coefs, rows, coef_index) != (_FLOATS, _FLOATS, _FLOATS, _INTS, _INTS):
+        return None
+    ints = (at, dst_stride, shift, coef_at, coef_stride, first, stop, length)
+    if not all(isinstance(v, types.Integer) for v in ints):
+        return None
+    sig = types.void(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop,
+                     length)
+
+    def codegen(context, builder, signature, args):
+        (dst_v, at_v, stride_v, src_v, rows_v, shift_v, coefs_v, index_v, coef_at_v, coef_stride_v, first_v, stop_v,
+         length_v) = args
+        a = signature.args
+        at_v, stride_v, shift_v, coef_at_v, coef_stride_v, first_v, stop_v, length_v = _as_int64(
+            context, builder, (at_v, stride_v, shift_v, coef_at_v, coef_stride_v, first_v, stop_v, length_v),
+            (a[1], a[2], a[5], a[8], a[9], a[10], a[11], a[12]))
+        dst_data = context.make_array(_FLOATS)(context, builder, dst_v).data
+        outs = [builder.gep(dst_data, [builder.add(at_v, builder.mul(stride_v, ir.Constant(ir.IntType(64), j)))])
+                for j in range(ROWS)]
+        coef_data = context.make_array(_FLOATS)(context, builder, coefs_v).data
+        index_data = context.make_array(_INTS)(context, builder, index_v).data
+
+        def coefs_of(t):
+            base = builder.add(builder.load(builder.gep(index_data, [t])), coef_at_v)
+            return [builder.load(builder.gep(coef_data, [builder.add(
+                base, builder.mul(coef_stride_v, ir.Constant(ir.IntType(64), j)))])) for j in range(ROWS)]
+
+        _sum_rows(context, builder, outs, context.make_array(_FLOATS)(context, builder, src_v).data,
+                  context.make_array(_INTS)(context, builder, rows_v).data, shift_v, first_v, stop_v, length_v,
+                  coefs_of)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+__all__ = ["LANES", "ROWS", "VECTORS", "gathered_axpy", "gathered_axpy4"]

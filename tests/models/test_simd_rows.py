@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from qbench.models.simd_rows import gathered_axpy
+from qbench.models.simd_rows import gathered_axpy, gathered_axpy4
 
 
 @njit
@@ -31,3 +31,24 @@ def test_gathered_axpy_refuses_other_array_types():
 
     with pytest.raises(TypingError):
         _axpy(np.zeros(8, dtype=np.float32), 0, np.zeros(8), np.zeros(1, dtype=np.int64), np.ones(1), 0, 1, 0, 8)
+
+
+@njit
+def _axpy4(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop, length):
+    gathered_axpy4(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop, length)
+
+
+@pytest.mark.parametrize("length", [0, 1, 7, 8, 9, 32, 33, 64, 71])
+@pytest.mark.parametrize("terms", [0, 1, 6])
+def test_gathered_axpy4_is_numpys_sum_of_rows_on_four_rows(length, terms):
+    rng = np.random.RandomState(length * 10 + terms + 1)
+    src, dst, coefs = rng.normal(size=600), rng.normal(size=500), rng.normal(size=300)
+    rows, coef_index = rng.randint(0, 400, size=12).astype(np.int64), rng.randint(0, 200, size=12).astype(np.int64)
+    at, dst_stride, shift, coef_at, coef_stride, first = 5, 90, 11, 7, 13, 2
+    want = dst.copy()
+    for j in range(4):
+        for t in range(first, first + terms):
+            coef = coefs[coef_index[t] + coef_at + j * coef_stride]
+            want[at + j * dst_stride:at + j * dst_stride + length] += coef * src[rows[t] + shift:rows[t] + shift + length]
+    _axpy4(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, first + terms, length)
+    np.testing.assert_allclose(dst, want, rtol=1e-13, atol=1e-13)
