@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit
 
 from qbench.models.compiled_training import RUNNING, finish_step
-from qbench.models.simd_rows import gathered_axpy, gathered_axpy4
+from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, transpose
 
 #: Samples per block of the tap kernels; a batch is padded to a multiple of it.
 TILE = 4
@@ -242,15 +242,13 @@ def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
     for e in range(entries):
         for f in range(filters):
             grad_b[f] += g[e, f]
-    w_flat, grad_w_flat = w.reshape((k * k, channels, filters)), grad_w.reshape((k * k, channels, filters))
+    w_flat, grad_w_flat = w.reshape(-1), grad_w.reshape(-1)
     block = filters * channels
     w_t, dw_t = np.empty(k * k * block), np.empty(k * k * block)  # (offset, filter, channel), used offsets only
     for o in range(k * k):
         if used[o]:
             dw_t[o * block:(o + 1) * block] = 0.0
-            for ch in range(channels):
-                for f in range(filters):
-                    w_t[o * block + f * channels + ch] = w_flat[o, ch, f]
+            transpose(w_flat, o * block, channels, filters, w_t, o * block)
     x_flat = x.reshape(-1)
     dx = np.zeros(n_samples * pixels * channels)
     for p in range(pixels):
@@ -264,11 +262,9 @@ def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
                               e * filters + entry_ends[e, p], e * filters + entry_ends[e, p + 1], o * block, channels)
     for o in range(k * k):
         if used[o]:
-            for ch in range(channels):
-                for f in range(filters):
-                    grad_w_flat[o, ch, f] = dw_t[o * block + f * channels + ch]
+            transpose(dw_t, o * block, filters, channels, grad_w_flat, o * block)
         else:
-            grad_w_flat[o] = 0.0
+            grad_w_flat[o * block:(o + 1) * block] = 0.0
     return dx.reshape(x.shape)
 
 
@@ -331,8 +327,10 @@ def loss_and_grad(params, x, y, kernel, channels, hidden, grad):
     tap_weight_grads(flat, dz, dense_starts, dense_inputs, dense_rows, grad_w3)
     dflat = np.empty((n_samples, 1, n_flat))  # the dense layer's input gradient: dz times w3 transposed
     back_starts, back_inputs, back_rows = taps(1, 1, 0, hidden)
-    tap_products(dz.reshape((n_samples, hidden)), w3.T.copy(), np.zeros(n_flat), back_starts, back_inputs,
-                 back_rows, dflat)
+    w3_t = np.empty(n_flat * hidden)
+    transpose(w3.reshape(-1), 0, n_flat, hidden, w3_t, 0)
+    tap_products(dz.reshape((n_samples, hidden)), w3_t.reshape((hidden, n_flat)), np.zeros(n_flat), back_starts,
+                 back_inputs, back_rows, dflat)
 
     dm1 = pooled_conv_backward(dflat.reshape(m2.shape), arg2, m1, w2, grad[starts[2]:ends[2]],
                                grad[starts[3]:ends[3]])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from qbench.models.simd_rows import gathered_axpy, gathered_axpy4
+from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, transpose
 
 
 @njit
@@ -52,3 +52,12 @@ def test_gathered_axpy4_is_numpys_sum_of_rows_on_four_rows(length, terms):
             want[at + j * dst_stride:at + j * dst_stride + length] += coef * src[rows[t] + shift:rows[t] + shift + length]
     _axpy4(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, first + terms, length)
     np.testing.assert_allclose(dst, want, rtol=1e-13, atol=1e-13)
+
+
+@pytest.mark.parametrize("rows, cols", [(8, 8), (32, 64), (64, 32), (3, 5), (9, 17), (16, 7), (1, 8)])
+def test_transpose_is_numpys_transpose(rows, cols):
+    rng = np.random.RandomState(rows * 100 + cols)
+    src, dst = rng.normal(size=rows * cols + 10), np.full(rows * cols + 6, np.nan)
+    transpose(src, 4, rows, cols, dst, 3)
+    np.testing.assert_array_equal(dst[3:3 + rows * cols].reshape(cols, rows), src[4:4 + rows * cols].reshape(rows, cols).T)
+    assert np.isnan(dst[:3]).all() and np.isnan(dst[3 + rows * cols:]).all()  # nothing outside the block written
