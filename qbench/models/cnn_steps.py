@@ -137,9 +137,16 @@ def conv_weight_grads(x, d, starts, inputs, rows, dw):
 @njit(cache=True, nogil=True)
 def conv_forward(x, w, b):
     """SAME convolution, stride 1, of ``x`` (N, S, S, C) with ``w`` (k, k, C, F) plus ``b``: (N, S, S, F)."""
+    k = w.shape[0]
+    starts, inputs, rows = taps(x.shape[1], k, (k - 1) // 2, x.shape[3])
+    return conv_with(x, w, b, starts, inputs, rows)
+
+
+@njit(cache=True, nogil=True)
+def conv_with(x, w, b, starts, inputs, rows):
+    """:func:`conv_forward` with its :func:`taps` given."""
     n_samples, side, _, channels = x.shape
     k, filters = w.shape[0], w.shape[3]
-    starts, inputs, rows = taps(side, k, (k - 1) // 2, channels)
     out = np.empty((n_samples, side * side, filters))
     tap_products(x.reshape((n_samples, -1)), w.reshape((k * k * channels, filters)), b, starts, inputs, rows, out)
     return out.reshape((n_samples, side, side, filters))
@@ -198,11 +205,18 @@ def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
     transposed kernel's rows of the filters whose maximum reads that pixel.  Writes the kernel's gradient into
     ``grad_w`` (flat, ``w``'s order) and the bias's into ``grad_b``; returns the gradient of ``x``.
     """
+    k = w.shape[0]
+    starts, sources, offsets = taps(x.shape[1], k, (k - 1) // 2, 1)  # per output pixel: (input pixel, offset)
+    return pooled_conv_backward_with(dpooled, arg, x, w, grad_w, grad_b, starts, sources, offsets)
+
+
+@njit(cache=True, nogil=True)
+def pooled_conv_backward_with(dpooled, arg, x, w, grad_w, grad_b, starts, sources, offsets):
+    """:func:`pooled_conv_backward` with its pixel-level :func:`taps` (one channel) given."""
     n_samples, side, _, channels = x.shape
     k, filters = w.shape[0], w.shape[3]
     pixels, windows = side * side, dpooled.shape[1] * dpooled.shape[2]
     entries = n_samples * windows
-    starts, sources, offsets = taps(side, k, (k - 1) // 2, 1)  # per output pixel: (input pixel, kernel offset)
     used = np.zeros(k * k, dtype=np.bool_)  # the offsets that reach into the image (few for a large kernel)
     for t in range(sources.shape[0]):
         used[offsets[t]] = True
@@ -274,6 +288,25 @@ def loss_and_grad(params, x, y, kernel, channels, hidden, grad):
 
     ``channels`` is ``(c1, c2)``, ``hidden`` the dense layer's width: ``ConvNet.loss_and_grad``'s arithmetic.
     """
+    plan = layer_taps(x.shape[1], x.shape[3], kernel, channels, hidden)
+    return loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan)
+
+
+@njit(cache=True, nogil=True)
+def layer_taps(side, c_in, kernel, channels, hidden):
+    """The :func:`taps` of the CNN's layers on ``side`` x ``side`` images, made once per chunk of steps: the
+    convolutions', the dense layer's forward and backward (one pixel, every input a tap), and the second
+    convolution's per pixel (one channel) for its pooled backward pass."""
+    lo, half = (kernel - 1) // 2, (side + 1) // 2
+    n_flat = ((half + 1) // 2) ** 2 * channels[1]
+    conv1, conv2 = taps(side, kernel, lo, c_in), taps(half, kernel, lo, channels[0])
+    dense, back, pixel = taps(1, 1, 0, n_flat), taps(1, 1, 0, hidden), taps(half, kernel, lo, 1)
+    return conv1 + conv2 + dense + back + pixel
+
+
+@njit(cache=True, nogil=True)
+def loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan):
+    """:func:`loss_and_grad` with the layers' :func:`layer_taps` given."""
     n_real, side, _, c_in = x.shape
     n_samples = -(-n_real // TILE) * TILE
     if n_samples != n_real:
@@ -297,10 +330,12 @@ def loss_and_grad(params, x, y, kernel, channels, hidden, grad):
     w4 = params[starts[6]:ends[6]]
     b4 = params[starts[7]]
 
-    m1, arg1 = pool_forward(conv_forward(x, w1, b1))
-    m2, arg2 = pool_forward(conv_forward(m1, w2, b2))
+    conv_starts, conv_inputs, conv_rows, conv2_starts, conv2_inputs, conv2_rows = plan[:6]
+    dense_starts, dense_inputs, dense_rows, back_starts, back_inputs, back_rows = plan[6:12]
+    pixel_starts, pixel_sources, pixel_offsets = plan[12:]
+    m1, arg1 = pool_forward(conv_with(x, w1, b1, conv_starts, conv_inputs, conv_rows))
+    m2, arg2 = pool_forward(conv_with(m1, w2, b2, conv2_starts, conv2_inputs, conv2_rows))
     flat = m2.reshape((n_samples, n_flat))
-    dense_starts, dense_inputs, dense_rows = taps(1, 1, 0, n_flat)  # a dense layer: one pixel, every input a tap
     z3 = np.empty((n_samples, 1, hidden))
     tap_products(flat, w3, b3, dense_starts, dense_inputs, dense_rows, z3)
     z3 = z3.reshape((n_samples, hidden))
@@ -326,21 +361,19 @@ def loss_and_grad(params, x, y, kernel, channels, hidden, grad):
     grad_w3[:] = 0.0
     tap_weight_grads(flat, dz, dense_starts, dense_inputs, dense_rows, grad_w3)
     dflat = np.empty((n_samples, 1, n_flat))  # the dense layer's input gradient: dz times w3 transposed
-    back_starts, back_inputs, back_rows = taps(1, 1, 0, hidden)
     w3_t = np.empty(n_flat * hidden)
     transpose(w3.reshape(-1), 0, n_flat, hidden, w3_t, 0)
     tap_products(dz.reshape((n_samples, hidden)), w3_t.reshape((hidden, n_flat)), np.zeros(n_flat), back_starts,
                  back_inputs, back_rows, dflat)
 
-    dm1 = pooled_conv_backward(dflat.reshape(m2.shape), arg2, m1, w2, grad[starts[2]:ends[2]],
-                               grad[starts[3]:ends[3]])
+    dm1 = pooled_conv_backward_with(dflat.reshape(m2.shape), arg2, m1, w2, grad[starts[2]:ends[2]],
+                                    grad[starts[3]:ends[3]], pixel_starts, pixel_sources, pixel_offsets)
     # the first convolution reads few channels (one, in the CNN), too few rows for pooled_conv_backward's loops:
     # its kernel's gradient is the tap kernel's, on the pooled gradient spread back over the pixels
     da1 = pool_backward(dm1, arg1, side)
     grad[starts[1]:ends[1]] = da1.reshape((-1, c1)).sum(axis=0)
     grad_w1 = grad[starts[0]:ends[0]].reshape((kernel * kernel * c_in, c1))
     grad_w1[:] = 0.0
-    conv_starts, conv_inputs, conv_rows = taps(side, kernel, (kernel - 1) // 2, c_in)
     tap_weight_grads(x.reshape((n_samples, -1)), da1, conv_starts, conv_inputs, conv_rows, grad_w1)
     return loss / n_real
 
@@ -349,14 +382,16 @@ def loss_and_grad(params, x, y, kernel, channels, hidden, grad):
 def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr, batches, losses, interval):
     """``train_compiled``'s chunk for the CNN on ``images`` (N, S, S, C) and 0/1 ``targets``: one Adam step a batch."""
     grad = np.empty(params.shape[0])
+    plan = layer_taps(images.shape[1], images.shape[3], kernel, channels, hidden)
     for k in range(batches.shape[0]):
         batch = batches[k]
-        loss = loss_and_grad(params, images[batch], targets[batch], kernel, channels, hidden, grad)
+        loss = loss_and_grad_with(params, images[batch], targets[batch], kernel, channels, hidden, grad, plan)
         status = finish_step(params, grad, m, v, lr, losses, first + k, loss, interval)
         if status != RUNNING:
             return first + k + 1, status
     return first + batches.shape[0], RUNNING
 
 
-__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "loss_and_grad", "pool_backward", "pool_forward",
-           "pooled_conv_backward", "run_chunk", "tap_products", "tap_weight_grads", "taps"]
+__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "layer_taps", "loss_and_grad",
+           "loss_and_grad_with", "pool_backward", "pool_forward", "pooled_conv_backward", "pooled_conv_backward_with",
+           "run_chunk", "tap_products", "tap_weight_grads", "taps"]
