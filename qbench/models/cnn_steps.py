@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from qbench.models.compiled_training import RUNNING, finish_step
+from qbench.models.compiled_training import RUNNING, finish_step_live
 from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, transpose
 
 #: Samples per block of the tap kernels; a batch is padded to a multiple of it.
@@ -305,6 +305,31 @@ def layer_taps(side, c_in, kernel, channels, hidden):
 
 
 @njit(cache=True, nogil=True)
+def live_ranges(side, c_in, kernel, channels, hidden):
+    """The ranges (start, end) of the CNN's flat parameters that can get a gradient: all but the kernel offsets of a
+    convolution that never meet its image (a 5x5 kernel on the 2x2 maps of the second convolution reaches them
+    with its middle 3x3 only), whose gradient is always zero."""
+    c1, c2 = channels
+    half = (side + 1) // 2
+    n_flat = ((half + 1) // 2) ** 2 * c2
+    lo = (kernel - 1) // 2
+    conv2 = kernel * kernel * c_in * c1 + c1  # where the second convolution's kernel starts
+    size = conv2 + kernel * kernel * c1 * c2 + c2 + n_flat * hidden + 2 * hidden + 1
+    out = np.empty((2 * kernel * kernel + 1, 2), dtype=np.int64)  # at most one range more than dead blocks
+    n, start = 0, 0
+    for width, block, first in ((side, c_in * c1, 0), (half, c1 * c2, conv2)):
+        for o in range(kernel * kernel):
+            reach = abs(o // kernel - lo) < width and abs(o % kernel - lo) < width  # the offset meets the image
+            if not reach:  # a dead block: end the live range before it
+                if first + o * block > start:
+                    out[n, 0], out[n, 1] = start, first + o * block
+                    n += 1
+                start = first + (o + 1) * block
+    out[n, 0], out[n, 1] = start, size
+    return out[:n + 1]
+
+
+@njit(cache=True, nogil=True)
 def loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan):
     """:func:`loss_and_grad` with the layers' :func:`layer_taps` given."""
     n_real, side, _, c_in = x.shape
@@ -383,15 +408,16 @@ def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr
     """``train_compiled``'s chunk for the CNN on ``images`` (N, S, S, C) and 0/1 ``targets``: one Adam step a batch."""
     grad = np.empty(params.shape[0])
     plan = layer_taps(images.shape[1], images.shape[3], kernel, channels, hidden)
+    live = live_ranges(images.shape[1], images.shape[3], kernel, channels, hidden)
     for k in range(batches.shape[0]):
         batch = batches[k]
         loss = loss_and_grad_with(params, images[batch], targets[batch], kernel, channels, hidden, grad, plan)
-        status = finish_step(params, grad, m, v, lr, losses, first + k, loss, interval)
+        status = finish_step_live(params, grad, m, v, lr, losses, first + k, loss, interval, live)
         if status != RUNNING:
             return first + k + 1, status
     return first + batches.shape[0], RUNNING
 
 
-__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "layer_taps", "loss_and_grad",
+__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "layer_taps", "live_ranges", "loss_and_grad",
            "loss_and_grad_with", "pool_backward", "pool_forward", "pooled_conv_backward", "pooled_conv_backward_with",
            "run_chunk", "tap_products", "tap_weight_grads", "taps"]

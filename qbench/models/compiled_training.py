@@ -70,6 +70,24 @@ def finish_step(params, grad, m, v, lr, losses, step, loss, interval):
     """After step ``step`` (0-based) computed ``loss`` and ``grad``: the Adam update, the loss recorded, and the
     verdict, in :func:`qbench.models.training.train`'s order (a non-finite loss stops after its update)."""
     adam_step(params, grad, m, v, step + 1, lr)
+    return record_step(losses, step, loss, interval)
+
+
+@njit(cache=True, nogil=True)
+def finish_step_live(params, grad, m, v, lr, losses, step, loss, interval, live):
+    """:func:`finish_step` with Adam on the parameters in ``live``'s ranges (start, end) alone: for a model whose
+    other parameters never get a gradient (with Adam's moments starting at zero, their updates are exactly zero,
+    so the result is the same to the bit)."""
+    for r in range(live.shape[0]):
+        a, b = live[r, 0], live[r, 1]
+        adam_step(params[a:b], grad[a:b], m[a:b], v[a:b], step + 1, lr)
+    return record_step(losses, step, loss, interval)
+
+
+@njit(cache=True, nogil=True)
+def record_step(losses, step, loss, interval):
+    """The loss of step ``step`` recorded, and the verdict: :data:`NOT_FINITE`, :data:`CONVERGED` or
+    :data:`RUNNING`."""
     losses[step] = loss
     if not np.isfinite(loss):
         return NOT_FINITE
@@ -106,5 +124,5 @@ def train_compiled(run_chunk, params: np.ndarray, *, rng: np.random.RandomState,
     return result
 
 
-__all__ = ["CHUNK_ENTRIES", "CHUNK_STEPS", "CONVERGED", "NOT_FINITE", "RUNNING", "adam_step", "finish_step", "loss_is_flat_at",
-           "train_compiled"]
+__all__ = ["CHUNK_ENTRIES", "CHUNK_STEPS", "CONVERGED", "NOT_FINITE", "RUNNING", "adam_step", "finish_step",
+           "finish_step_live", "loss_is_flat_at", "record_step", "train_compiled"]

@@ -118,3 +118,23 @@ def test_the_quanvolutional_network_trains_its_head_compiled(monkeypatch):
                  random_state=0)
     model = _with_and_without_compiled_steps(monkeypatch, lambda: QuanvolutionalNeuralNetwork(**quanv), Xt, yt)
     assert model.score(Xs, ys) >= 0.9
+
+
+@pytest.mark.parametrize("side, c_in, k, channels, n", NETS + [(2, 1, 5, (3, 4), 4), (4, 2, 7, (2, 3), 4)])
+def test_the_parameters_left_out_of_adam_never_get_a_gradient(side, c_in, k, channels, n):
+    """The compiled fit's Adam skips the parameters outside ``live_ranges``: their gradient must always be zero
+    (so that, with moments starting at zero, skipping them changes nothing), and the ranges must be in order."""
+    rng = np.random.RandomState(side + k)
+    net = ConvNet(side, c_in, k, channels)
+    live = cnn_steps.live_ranges(side, c_in, k, net.channels, net.hidden)
+    assert (np.diff(live.ravel()) >= 0).all() and live[0, 0] >= 0 and live[-1, 1] == net.size
+    dead = np.ones(net.size, dtype=bool)
+    for a, b in live:
+        dead[a:b] = False
+    for _ in range(3):
+        params = net.init(rng) + rng.normal(size=net.size)
+        x = rng.normal(size=(n, side, side, c_in))
+        _, grad = net.loss_and_grad(params, x, (rng.uniform(size=n) > 0.5).astype(float))
+        assert not grad[dead].any()
+    if k >= 5 and side <= 4:
+        assert dead.any()  # a 5x5 kernel on 2x2 maps: the outer ring of offsets is left out
