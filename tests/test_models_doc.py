@@ -81,3 +81,13 @@ def test_every_model_with_a_circuit_has_its_drawing():
             assert "```\n" in sections[name] and "q0: ──" in sections[name], f"{name} has a circuit but no drawing"
             drawn.append(name)
     assert {"data_reuploading", "tree_tensor", "qcnn", "weinet", "quanvolutional", "kernel"} <= set(drawn)
+
+
+def test_the_fit_lengths_at_x50_follow_both_sides_straight_lines():
+    at = _script()._lengths_at_target
+    # x60 at 400 steps, x40 per extra step: (60 + 1000 * 0.04) / (1 + 1000 * 0.001) = 50 at 1,400 steps
+    assert at(400, 1.0, 60.0, 0.001, 0.04) == "up to 1,400"
+    assert at(400, 1.0, 40.0, 0.001, 0.06) == "1,400 and more"
+    assert at(400, 1.0, 60.0, 0.001, 0.06) == "all"
+    assert at(400, 1.0, 40.0, 0.001, 0.04) == "none"
+    assert at(400, 1.0, 40.0, 0.001, 0.05) == "none"  # tends to x50 without reaching it

@@ -210,23 +210,38 @@ def render_long() -> str:
              f"`{payload.get('command', 'not measured')}`, one run (machine: {payload.get('machine', '–')}).  "
              "*Per extra step*: (time per fit here − time per fit in the table above) / (steps here − steps there), "
              "the same grid points on both sides, measured on the same machine; its ratio is the speed-up a fit tends "
-             "to as it runs longer.", "",
+             "to as it runs longer.  *≥ ×50 for fits of*: the fit lengths (steps) where the speed-up per fit, "
+             "extrapolated along both sides' straight lines through the two runs, is at least ×50.", "",
              "| model | steps | qbench s/fit | qml-benchmarks s/fit | speed-up | per extra step: qbench ms | "
-             "qml-benchmarks ms | ratio |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "qml-benchmarks ms | ratio | ≥ ×50 for fits of |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, t in payload["models"].items():
         if "speedup" not in t:
             continue
         base = short.get(name, {})
-        per = "– | – | –"
+        per = "– | – | – | –"
         same_machine = base.get("machine", short_machine) == t.get("machine", payload.get("machine"))
         if same_machine and base.get("points") == t["points"] and base.get("steps") and t["steps"] > base["steps"]:
             extra = t["steps"] - base["steps"]
             ours = (t["qbench_per_fit_s"] - base["qbench_per_fit_s"]) / extra * 1e3
             theirs = (t["qml_benchmarks_per_fit_s"] - base["qml_benchmarks_per_fit_s"]) / extra * 1e3
-            per = f"{ours:.3g} | {theirs:.3g} | ×{theirs / ours:.0f}" if ours > 0 and theirs > 0 else per
+            if ours > 0 and theirs > 0:
+                lengths = _lengths_at_target(base["steps"], base["qbench_per_fit_s"], base["qml_benchmarks_per_fit_s"],
+                                             ours / 1e3, theirs / 1e3)
+                per = f"{ours:.3g} | {theirs:.3g} | ×{theirs / ours:.0f} | {lengths}"
         lines.append(f"| `{name}` | {t['steps']} | {t['qbench_per_fit_s']:.3g} | {t['qml_benchmarks_per_fit_s']:.3g} | "
                      f"×{t['speedup']:g} | {per} |")
     return "\n".join(lines + ["", LONG_END])
+
+
+def _lengths_at_target(steps: int, ours: float, theirs: float, ours_per_step: float, theirs_per_step: float,
+                       target: float = 50.0) -> str:
+    """The fit lengths L >= ``steps`` where (theirs + (L - steps) theirs_per_step) / (ours + (L - steps)
+    ours_per_step) >= ``target``: the two straight lines through both runs' times per fit."""
+    now, later = theirs >= target * ours, theirs_per_step >= target * ours_per_step
+    if now == later or theirs_per_step == target * ours_per_step:  # no crossing after ``steps``
+        return "all" if now else "none"
+    cross = steps + (theirs - target * ours) / (target * ours_per_step - theirs_per_step)
+    return f"up to {cross:,.0f}" if now else f"{cross:,.0f} and more"
 
 
 def _splice(text: str, section: str, begin: str, end: str) -> str:

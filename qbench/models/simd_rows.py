@@ -24,10 +24,11 @@ _FLOATS = types.Array(types.float64, 1, "C")
 _INTS = types.Array(types.int64, 1, "C")
 
 
-def _sum_rows(context, builder, outs, data, row_data, shift, first, stop, length, coefs_of):
-    """``outs[j][0:length] += sum over t in [first, stop) of coefs_of(t)[j] * data[row_data[t] + shift:][:length]``
-    for each destination row j (pointers), blocks of :data:`VECTORS` x :data:`LANES` entries, then :data:`LANES`,
-    then one; the sums in allocas that LLVM promotes to registers."""
+def _sum_rows(context, builder, outs, sources, row_data, first, stop, length, coefs_of):
+    """``outs[j][0:length] += sum over t in [first, stop) of coefs_of(t)[j] * source_j[row_data[t]:][:length]``
+    for each destination row j (pointers), where ``sources`` holds one pointer shared by every row (its rows loaded
+    once a term) or one per row; blocks of :data:`VECTORS` x :data:`LANES` entries, then :data:`LANES`, then one;
+    the sums in allocas that LLVM promotes to registers."""
     i64, double = ir.IntType(64), ir.DoubleType()
 
     def sweep(begin, end, width, vectors):
@@ -53,11 +54,13 @@ def _sum_rows(context, builder, outs, data, row_data, shift, first, stop, length
                 for k, s in enumerate(row_sums):
                     builder.store(builder.load(vector_at(start, k), align=8), s)
             with cgutils.for_range_slice(builder, first, stop, ir.Constant(i64, 1)) as (t, _):
-                row = builder.add(builder.load(builder.gep(row_data, [t])), shift)
-                base = builder.gep(data, [builder.add(row, block)])
-                terms = [builder.load(vector_at(base, k), align=8) for k in range(vectors)]
-                for coef, row_sums in zip(coefs_of(t), sums):
+                at = builder.add(builder.load(builder.gep(row_data, [t])), block)
+                bases = [builder.gep(source, [at]) for source in sources]
+                shared = [builder.load(vector_at(bases[0], k), align=8) for k in range(vectors)] \
+                    if len(bases) == 1 else None
+                for j, (coef, row_sums) in enumerate(zip(coefs_of(t), sums)):
                     coef = splat(coef)
+                    terms = shared or [builder.load(vector_at(bases[j], k), align=8) for k in range(vectors)]
                     for term, s in zip(terms, row_sums):
                         builder.store(builder.call(fma, [coef, term, builder.load(s)]), s)
             for start, row_sums in zip(starts, sums):
@@ -95,9 +98,9 @@ def gathered_axpy(typingctx, dst, at, src, rows, coefs, first, stop, shift, leng
             context, builder, (args[1], *args[5:]), (signature.args[1], *signature.args[5:]))
         out = builder.gep(context.make_array(_FLOATS)(context, builder, dst_v).data, [at_v])
         coef_data = context.make_array(_FLOATS)(context, builder, coefs_v).data
-        _sum_rows(context, builder, [out], context.make_array(_FLOATS)(context, builder, src_v).data,
-                  context.make_array(_INTS)(context, builder, rows_v).data, shift_v, first_v, stop_v, length_v,
-                  lambda t: [builder.load(builder.gep(coef_data, [t]))])
+        source = builder.gep(context.make_array(_FLOATS)(context, builder, src_v).data, [shift_v])
+        _sum_rows(context, builder, [out], [source], context.make_array(_INTS)(context, builder, rows_v).data,
+                  first_v, stop_v, length_v, lambda t: [builder.load(builder.gep(coef_data, [t]))])
         return context.get_dummy_value()
 
     return sig, codegen
@@ -139,9 +142,41 @@ def gathered_axpy4(typingctx, dst, at, dst_stride, src, rows, shift, coefs, coef
             return [builder.load(builder.gep(coef_data, [builder.add(
                 base, builder.mul(coef_stride_v, ir.Constant(ir.IntType(64), j)))])) for j in range(ROWS)]
 
-        _sum_rows(context, builder, outs, context.make_array(_FLOATS)(context, builder, src_v).data,
-                  context.make_array(_INTS)(context, builder, rows_v).data, shift_v, first_v, stop_v, length_v,
-                  coefs_of)
+        source = builder.gep(context.make_array(_FLOATS)(context, builder, src_v).data, [shift_v])
+        _sum_rows(context, builder, outs, [source], context.make_array(_INTS)(context, builder, rows_v).data,
+                  first_v, stop_v, length_v, coefs_of)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def gathered_axpy_taps(typingctx, dst, at0, at1, at2, at3, src, shift0, shift1, shift2, shift3, rows, coefs, first,
+                       stop, length):
+    """Four destination rows, each with its own source shift, the terms and weights shared: for j in 0..3,
+    ``dst[at_j:at_j + length] += sum(coefs[t] * src[rows[t] + shift_j:][:length] for t in range(first, stop))``
+    (a convolution's four taps of one output pixel).  Types and caveats as :func:`gathered_axpy`'s."""
+    ints = (at0, at1, at2, at3, shift0, shift1, shift2, shift3, first, stop, length)
+    if (dst, src, coefs, rows) != (_FLOATS, _FLOATS, _FLOATS, _INTS) or not all(
+            isinstance(v, types.Integer) for v in ints):
+        return None
+    sig = types.void(dst, at0, at1, at2, at3, src, shift0, shift1, shift2, shift3, rows, coefs, first, stop, length)
+
+    def codegen(context, builder, signature, args):
+        a = signature.args
+        positions = (1, 2, 3, 4, 6, 7, 8, 9, 12, 13, 14)
+        values = _as_int64(context, builder, [args[i] for i in positions], [a[i] for i in positions])
+        ats, shifts, (first_v, stop_v, length_v) = values[:4], values[4:8], values[8:]
+        dst_data = context.make_array(_FLOATS)(context, builder, args[0]).data
+        src_data = context.make_array(_FLOATS)(context, builder, args[5]).data
+        coef_data = context.make_array(_FLOATS)(context, builder, args[11]).data
+
+        def coefs_of(t):
+            return [builder.load(builder.gep(coef_data, [t]))] * ROWS
+
+        _sum_rows(context, builder, [builder.gep(dst_data, [at]) for at in ats],
+                  [builder.gep(src_data, [shift]) for shift in shifts],
+                  context.make_array(_INTS)(context, builder, args[10]).data, first_v, stop_v, length_v, coefs_of)
         return context.get_dummy_value()
 
     return sig, codegen
@@ -203,4 +238,5 @@ def transpose(src, src_at, rows, cols, dst, dst_at):
             dst[dst_at + c * rows + r] = src[src_at + r * cols + c]
 
 
-__all__ = ["LANES", "ROWS", "VECTORS", "gathered_axpy", "gathered_axpy4", "transpose", "transpose8"]
+__all__ = ["LANES", "ROWS", "VECTORS", "gathered_axpy", "gathered_axpy4", "gathered_axpy_taps", "transpose",
+           "transpose8"]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, transpose
+from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, gathered_axpy_taps, transpose
 
 
 @njit
@@ -61,3 +61,24 @@ def test_transpose_is_numpys_transpose(rows, cols):
     transpose(src, 4, rows, cols, dst, 3)
     np.testing.assert_array_equal(dst[3:3 + rows * cols].reshape(cols, rows), src[4:4 + rows * cols].reshape(rows, cols).T)
     assert np.isnan(dst[:3]).all() and np.isnan(dst[3 + rows * cols:]).all()  # nothing outside the block written
+
+
+@njit
+def _taps(dst, ats, src, shifts, rows, coefs, first, stop, length):
+    gathered_axpy_taps(dst, ats[0], ats[1], ats[2], ats[3], src, shifts[0], shifts[1], shifts[2], shifts[3], rows,
+                       coefs, first, stop, length)
+
+
+@pytest.mark.parametrize("length", [0, 1, 8, 9, 32, 33, 70])
+@pytest.mark.parametrize("terms", [0, 1, 5])
+def test_gathered_axpy_taps_is_numpys_sum_of_rows_per_destination(length, terms):
+    rng = np.random.RandomState(length * 10 + terms + 2)
+    src, dst, coefs = rng.normal(size=700), rng.normal(size=500), rng.normal(size=12)
+    rows = rng.randint(0, 400, size=12).astype(np.int64)
+    ats, shifts, first = np.array([3, 400, 120, 250]), np.array([0, 17, 90, 5]), 4
+    want = dst.copy()
+    for at, shift in zip(ats, shifts):
+        for t in range(first, first + terms):
+            want[at:at + length] += coefs[t] * src[rows[t] + shift:rows[t] + shift + length]
+    _taps(dst, ats, src, shifts, rows, coefs, first, first + terms, length)
+    np.testing.assert_allclose(dst, want, rtol=1e-13, atol=1e-13)
