@@ -7,12 +7,15 @@ convolutions, SAME 2x2 max-pools (ties to the first maximum in the order (0, 0),
 ``ConvNet``'s flat vector in its order.
 
 Convolutions and the dense layers are sums of "taps" (:func:`taps`): an output pixel's channels are its bias plus
-input entries times kernel rows, the rows contiguous along the output channels.  :func:`tap_products` and
-:func:`tap_weight_grads` take four samples and four taps at a time, so each load of a row or an output feeds
-several multiply-adds (a batch is padded to a multiple of :data:`TILE` with zero images that carry no loss).  A
-max-pool's gradient reaches one cell of each window, so the second convolution's backward pass visits only those
-cells (:func:`pooled_conv_backward`).  Sums run in a fixed order (``contract`` only: multiply-adds may fuse,
-nothing is reordered), so a step is deterministic and differs from NumPy's BLAS products by rounding alone.
+input entries times kernel rows, the rows contiguous along the output channels.  The sums that dominate a step
+run in :mod:`qbench.models.simd_rows`'s LLVM kernels, the partial sums in registers: :func:`tap_products` four
+samples at a time sharing each kernel row (a batch is padded to a multiple of :data:`TILE` with zero images that
+carry no loss), a dense layer's :func:`tap_weight_grads` four rows at a time; a convolution's weight gradient
+(:func:`conv_weight_grads`) four samples and four taps at a time in numba's own loops.  A max-pool's gradient
+reaches one cell of each window, so the second convolution's backward pass visits only those cells
+(:func:`pooled_conv_backward`).  The tap tables are made once per chunk of steps (:func:`layer_taps`).  Sums
+run in a fixed order (multiply-adds fused, nothing reordered), so a step is deterministic and differs from
+NumPy's BLAS products by rounding alone.
 """
 
 from __future__ import annotations
