@@ -197,6 +197,26 @@ def pool_backward(dpooled, arg, side):
 
 
 @njit(cache=True, nogil=True)
+def group_by_cell(cells, g, pixels, row_of, rows, coefs, ends):
+    """Each line i of ``cells`` (lines x items, the cell of each item) grouped by cell, a stable counting sort:
+    ``rows[i * items + u]`` and ``coefs[i * items + u]`` get ``row_of[j]`` and ``g[i, j]`` of the u-th item j in
+    cell order, and ``ends[i, p]`` is where cell p's run starts in the line (``ends`` zeros, lines x pixels + 1)."""
+    lines, items = cells.shape
+    fill = np.empty(pixels, dtype=np.int64)
+    for i in range(lines):
+        for j in range(items):
+            ends[i, cells[i, j] + 1] += 1
+        for p in range(pixels):
+            ends[i, p + 1] += ends[i, p]
+            fill[p] = i * items + ends[i, p]
+        for j in range(items):
+            u = fill[cells[i, j]]
+            fill[cells[i, j]] += 1
+            rows[u] = row_of[j]
+            coefs[u] = g[i, j]
+
+
+@njit(cache=True, nogil=True)
 def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
     """Backward through a SAME convolution and the max-pool after it, from the pooled output's gradient.
 
@@ -225,35 +245,15 @@ def pooled_conv_backward_with(dpooled, arg, x, w, grad_w, grad_b, starts, source
         used[offsets[t]] = True
     g = dpooled.reshape((entries, filters))
     cells = arg.reshape((entries, filters))
-    # per filter, its entries grouped by maximum cell (a stable counting sort): x's rows and their weights
+    # per filter, its entries grouped by maximum cell: x's rows and their weights; per entry, its filters: the
+    # transposed kernel's rows and their weights
     x_rows, x_coefs = np.empty(filters * entries, dtype=np.int64), np.empty(filters * entries)
     filter_ends = np.zeros((filters, pixels + 1), dtype=np.int64)
-    fill = np.empty(pixels, dtype=np.int64)
-    for f in range(filters):
-        for e in range(entries):
-            filter_ends[f, cells[e, f] + 1] += 1
-        for p in range(pixels):
-            filter_ends[f, p + 1] += filter_ends[f, p]
-            fill[p] = f * entries + filter_ends[f, p]
-        for e in range(entries):
-            u = fill[cells[e, f]]
-            fill[cells[e, f]] += 1
-            x_rows[u] = (e // windows) * pixels * channels
-            x_coefs[u] = g[e, f]
-    # per entry, its filters grouped by maximum cell: the transposed kernel's rows and their weights
+    group_by_cell(cells.T, g.T, pixels, np.arange(entries) // windows * pixels * channels, x_rows, x_coefs,
+                  filter_ends)
     w_rows, w_coefs = np.empty(entries * filters, dtype=np.int64), np.empty(entries * filters)
     entry_ends = np.zeros((entries, pixels + 1), dtype=np.int64)
-    for e in range(entries):
-        for f in range(filters):
-            entry_ends[e, cells[e, f] + 1] += 1
-        for p in range(pixels):
-            entry_ends[e, p + 1] += entry_ends[e, p]
-            fill[p] = e * filters + entry_ends[e, p]
-        for f in range(filters):
-            u = fill[cells[e, f]]
-            fill[cells[e, f]] += 1
-            w_rows[u] = f * channels
-            w_coefs[u] = g[e, f]
+    group_by_cell(cells, g, pixels, np.arange(filters) * channels, w_rows, w_coefs, entry_ends)
     for f in range(filters):
         grad_b[f] = 0.0
     for e in range(entries):
@@ -439,6 +439,6 @@ def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr
     return first + batches.shape[0], RUNNING
 
 
-__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "layer_taps", "live_ranges", "loss_and_grad",
+__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "group_by_cell", "layer_taps", "live_ranges", "loss_and_grad",
            "loss_and_grad_with", "pool_backward", "pool_forward", "pooled_conv_backward", "pooled_conv_backward_with",
            "run_chunk", "tap_products", "tap_weight_grads", "taps"]
