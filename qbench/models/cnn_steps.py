@@ -439,6 +439,6 @@ def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr
     return first + batches.shape[0], RUNNING
 
 
-__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "group_by_cell", "layer_taps", "live_ranges", "loss_and_grad",
-           "loss_and_grad_with", "pool_backward", "pool_forward", "pooled_conv_backward", "pooled_conv_backward_with",
-           "run_chunk", "tap_products", "tap_weight_grads", "taps"]
+__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "group_by_cell", "layer_taps",
+           "live_ranges", "loss_and_grad", "loss_and_grad_with", "pool_backward", "pool_forward", "pooled_conv_backward",
+           "pooled_conv_backward_with", "run_chunk", "tap_products", "tap_weight_grads", "taps"]
