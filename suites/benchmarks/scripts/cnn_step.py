@@ -3,8 +3,9 @@
 The speed comparison (``zoo_vs_qml_benchmarks.py``) times whole fits; this says where a step of the CNN's
 (``qbench.models.cnn_steps``) goes, on the same data (the 4x4 bars and stripes of the comparison), the suite's
 batch size and the CNN's default channels: the whole step as a fit runs it (``train_schedule`` with the compiled
-chunk: batch draw, loss and gradient, Adam), the loss and gradient alone (``cnn_steps.loss_and_grad``) and
-Adam alone (``compiled_training.adam_step``) over the CNN's parameters.  Best of ``--repeat`` runs, one thread.
+chunk: batch draw, loss and gradient, Adam), the loss and gradient alone (``cnn_steps.loss_and_grad_with``,
+the layers' taps made once as a fit makes them) and Adam alone (``compiled_training.finish_step_live`` on the
+parameters a fit updates).  Best of ``--repeat`` runs, one thread.
 
     python suites/benchmarks/scripts/cnn_step.py
     python suites/benchmarks/scripts/cnn_step.py --steps 2000 --repeat 5
@@ -34,7 +35,7 @@ def step_times(steps: int = 400, repeat: int = 3) -> dict[int, dict[str, float]]
 
     from qbench.models import cnn_steps
     from qbench.models.cnn import ConvNet, ConvolutionalNeuralNetwork
-    from qbench.models.compiled_training import adam_step
+    from qbench.models.compiled_training import finish_step_live
     from qbench.models.training import train_schedule
     from qbench.suite.parse import load_suite
 
@@ -56,16 +57,18 @@ def step_times(steps: int = 400, repeat: int = 3) -> dict[int, dict[str, float]]
                            learning_rate=1e-3, batch_size=batch, max_iter=1, max_steps=steps)
 
         x, t, grad = images[:batch].copy(), target[:batch].copy(), np.empty(net.size)
-        m, v, p = np.zeros(net.size), np.zeros(net.size), params.copy()
-        cnn_steps.loss_and_grad(params, x, t, net.kernel, net.channels, net.hidden, grad)  # compiles, once
+        m, v, p, losses = np.zeros(net.size), np.zeros(net.size), params.copy(), np.empty(steps)
+        plan = cnn_steps.layer_taps(side, 1, net.kernel, net.channels, net.hidden)
+        live = cnn_steps.live_ranges(side, 1, net.kernel, net.channels, net.hidden)
+        cnn_steps.loss_and_grad_with(params, x, t, net.kernel, net.channels, net.hidden, grad, plan)  # compiles
 
         def gradient():
             for _ in range(steps):
-                cnn_steps.loss_and_grad(params, x, t, net.kernel, net.channels, net.hidden, grad)
+                cnn_steps.loss_and_grad_with(params, x, t, net.kernel, net.channels, net.hidden, grad, plan)
 
         def adam():
             for s in range(steps):
-                adam_step(p, grad, m, v, s + 1, 1e-3)
+                finish_step_live(p, grad, m, v, 1e-3, losses, s, 0.0, 0, live)
 
         out[kernel] = {"parameters": net.size, **{name: _best(f, repeat) / steps * 1e6 for name, f in
                                                   (("step_us", fit), ("loss_and_grad_us", gradient), ("adam_us", adam))}}
