@@ -326,16 +326,27 @@ def layer_taps(side, c_in, kernel, channels, hidden):
 
 
 @njit(cache=True, nogil=True)
+def param_blocks(side, c_in, kernel, channels, hidden):
+    """Where each of ``ConvNet``'s parameter blocks (w1, b1, w2, b2, w3, b3, w4, b4) starts and ends in its flat
+    vector, for ``side`` x ``side`` images."""
+    c1, c2 = channels
+    pooled = ((side + 1) // 2 + 1) // 2
+    n_flat = pooled * pooled * c2
+    sizes = np.array([kernel * kernel * c_in * c1, c1, kernel * kernel * c1 * c2, c2, n_flat * hidden, hidden,
+                      hidden, 1])
+    ends = np.cumsum(sizes)
+    return ends - sizes, ends
+
+
+@njit(cache=True, nogil=True)
 def live_ranges(side, c_in, kernel, channels, hidden):
     """The ranges (start, end) of the CNN's flat parameters that can get a gradient: all but the kernel offsets of a
     convolution that never meet its image (a 5x5 kernel on the 2x2 maps of the second convolution reaches them
     with its middle 3x3 only), whose gradient is always zero."""
     c1, c2 = channels
-    half = (side + 1) // 2
-    n_flat = ((half + 1) // 2) ** 2 * c2
-    lo = (kernel - 1) // 2
-    conv2 = kernel * kernel * c_in * c1 + c1  # where the second convolution's kernel starts
-    size = conv2 + kernel * kernel * c1 * c2 + c2 + n_flat * hidden + 2 * hidden + 1
+    half, lo = (side + 1) // 2, (kernel - 1) // 2
+    starts, ends = param_blocks(side, c_in, kernel, channels, hidden)
+    conv2, size = starts[2], ends[-1]  # where the second convolution's kernel starts; all parameters
     out = np.empty((2 * kernel * kernel + 1, 2), dtype=np.int64)  # at most one range more than dead blocks
     n, start = 0, 0
     for width, block, first in ((side, c_in * c1, 0), (half, c1 * c2, conv2)):
@@ -360,13 +371,8 @@ def loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan):
         padded[:n_real] = x
         x = padded
     c1, c2 = channels
-    half = (side + 1) // 2
-    pooled = (half + 1) // 2
-    n_flat = pooled * pooled * c2
-    sizes = np.array([kernel * kernel * c_in * c1, c1, kernel * kernel * c1 * c2, c2, n_flat * hidden, hidden,
-                      hidden, 1])
-    ends = np.cumsum(sizes)
-    starts = ends - sizes
+    starts, ends = param_blocks(side, c_in, kernel, channels, hidden)
+    n_flat = (ends[4] - starts[4]) // hidden
     w1 = params[starts[0]:ends[0]].reshape((kernel, kernel, c_in, c1))
     b1 = params[starts[1]:ends[1]]
     w2 = params[starts[2]:ends[2]].reshape((kernel, kernel, c1, c2))
@@ -440,5 +446,6 @@ def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr
 
 
 __all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "group_by_cell", "layer_taps",
-           "live_ranges", "loss_and_grad", "loss_and_grad_with", "pool_backward", "pool_forward", "pooled_conv_backward",
-           "pooled_conv_backward_with", "run_chunk", "tap_products", "tap_weight_grads", "taps"]
+           "live_ranges", "loss_and_grad", "loss_and_grad_with", "param_blocks", "pool_backward", "pool_forward",
+           "pooled_conv_backward", "pooled_conv_backward_with", "run_chunk", "tap_products", "tap_weight_grads",
+           "taps"]
