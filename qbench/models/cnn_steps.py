@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 from qbench.models.compiled_training import RUNNING, finish_step_live
-from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, gathered_axpy_taps, transpose
+from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, gathered_axpy_taps, gathered_sum4, transpose
 
 #: Samples per block of the tap kernels; a batch is padded to a multiple of it.
 TILE = 4
@@ -65,17 +65,15 @@ def taps(side, k, lo, channels):
 def tap_products(x, w, b, starts, inputs, rows, out):
     """``out[n, p] = b + sum over p's taps t of x[n, inputs[t]] * w[rows[t]]``: x (N, entries), w (rows, F),
     out (N, pixels, F), all C-contiguous, N a multiple of :data:`TILE`.  Four samples at a time share each row of
-    ``w`` (:func:`qbench.models.simd_rows.gathered_axpy4`, the sums in registers)."""
+    ``w`` (:func:`qbench.models.simd_rows.gathered_sum4`, the sums in registers, ``out`` written once)."""
     n_samples, entries = x.shape
     pixels, filters = out.shape[1], out.shape[2]
     w_rows = rows * filters
     x_flat, w_flat, out_flat = x.reshape(-1), w.reshape(-1), out.reshape(-1)
     for n in range(0, n_samples, TILE):
         for p in range(pixels):
-            for j in range(TILE):
-                out[n + j, p] = b
-            gathered_axpy4(out_flat, (n * pixels + p) * filters, pixels * filters, w_flat, w_rows, 0, x_flat, inputs,
-                           n * entries, entries, starts[p], starts[p + 1], filters)
+            gathered_sum4(out_flat, (n * pixels + p) * filters, pixels * filters, w_flat, w_rows, 0, x_flat, inputs,
+                          n * entries, entries, starts[p], starts[p + 1], filters, b, 0)
 
 
 @njit(cache=True, nogil=True)
@@ -197,26 +195,6 @@ def pool_backward(dpooled, arg, side):
 
 
 @njit(cache=True, nogil=True)
-def group_by_cell(cells, g, pixels, row_of, rows, coefs, ends):
-    """Each line i of ``cells`` (lines x items, the cell of each item) grouped by cell, a stable counting sort:
-    ``rows[i * items + u]`` and ``coefs[i * items + u]`` get ``row_of[j]`` and ``g[i, j]`` of the u-th item j in
-    cell order, and ``ends[i, p]`` is where cell p's run starts in the line (``ends`` zeros, lines x pixels + 1)."""
-    lines, items = cells.shape
-    fill = np.empty(pixels, dtype=np.int64)
-    for i in range(lines):
-        for j in range(items):
-            ends[i, cells[i, j] + 1] += 1
-        for p in range(pixels):
-            ends[i, p + 1] += ends[i, p]
-            fill[p] = i * items + ends[i, p]
-        for j in range(items):
-            u = fill[cells[i, j]]
-            fill[cells[i, j]] += 1
-            rows[u] = row_of[j]
-            coefs[u] = g[i, j]
-
-
-@njit(cache=True, nogil=True)
 def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
     """Backward through a SAME convolution and the max-pool after it, from the pooled output's gradient.
 
@@ -230,30 +208,47 @@ def pooled_conv_backward(dpooled, arg, x, w, grad_w, grad_b):
     """
     k = w.shape[0]
     starts, sources, offsets = taps(x.shape[1], k, (k - 1) // 2, 1)  # per output pixel: (input pixel, offset)
+    grad_w[:] = 0.0  # the offsets that never meet the image are left out below
     return pooled_conv_backward_with(dpooled, arg, x, w, grad_w, grad_b, starts, sources, offsets)
 
 
 @njit(cache=True, nogil=True)
 def pooled_conv_backward_with(dpooled, arg, x, w, grad_w, grad_b, starts, sources, offsets):
-    """:func:`pooled_conv_backward` with its pixel-level :func:`taps` (one channel) given."""
+    """:func:`pooled_conv_backward` with its pixel-level :func:`taps` (one channel) given.  The kernel's offsets that
+    never meet the image (a 5x5 kernel on a 2x2 map) have a gradient of zero, which is left to the caller: their
+    part of ``grad_w`` is not written."""
     n_samples, side, _, channels = x.shape
     k, filters = w.shape[0], w.shape[3]
-    pixels, windows = side * side, dpooled.shape[1] * dpooled.shape[2]
+    half = dpooled.shape[2]  # windows per row
+    pixels, windows = side * side, dpooled.shape[1] * half
     entries = n_samples * windows
     used = np.zeros(k * k, dtype=np.bool_)  # the offsets that reach into the image (few for a large kernel)
     for t in range(sources.shape[0]):
         used[offsets[t]] = True
+    place = np.empty(pixels, dtype=np.int64)  # a cell's place in its 2x2 window: 2 * row parity + column parity
+    for p in range(pixels):
+        place[p] = (p // side) % 2 * 2 + p % side % 2
     g = dpooled.reshape((entries, filters))
     cells = arg.reshape((entries, filters))
-    # per filter, its entries grouped by maximum cell: x's rows and their weights; per entry, its filters: the
-    # transposed kernel's rows and their weights
-    x_rows, x_coefs = np.empty(filters * entries, dtype=np.int64), np.empty(filters * entries)
-    filter_ends = np.zeros((filters, pixels + 1), dtype=np.int64)
-    group_by_cell(cells.T, g.T, pixels, np.arange(entries) // windows * pixels * channels, x_rows, x_coefs,
-                  filter_ends)
-    w_rows, w_coefs = np.empty(entries * filters, dtype=np.int64), np.empty(entries * filters)
-    entry_ends = np.zeros((entries, pixels + 1), dtype=np.int64)
-    group_by_cell(cells, g, pixels, np.arange(filters) * channels, w_rows, w_coefs, entry_ends)
+    # One pass over the (entry, filter) pairs, in order, puts each in two buckets: (filter, cell), the entries whose
+    # maximum for that filter is the cell, as x's rows and weights (at most one entry a sample: a cell is in one
+    # window); (entry, place of the cell), the filters, as the transposed kernel's rows and weights.
+    x_rows, x_coefs = np.empty(filters * pixels * n_samples, dtype=np.int64), np.empty(filters * pixels * n_samples)
+    x_count = np.zeros(filters * pixels, dtype=np.int64)
+    w_rows, w_coefs = np.empty(entries * 4 * filters, dtype=np.int64), np.empty(entries * 4 * filters)
+    w_count = np.zeros(entries * 4, dtype=np.int64)
+    for e in range(entries):
+        row = (e // windows) * pixels * channels
+        for f in range(filters):
+            p, coef = cells[e, f], g[e, f]
+            a = f * pixels + p
+            u = a * n_samples + x_count[a]
+            x_count[a] += 1
+            x_rows[u], x_coefs[u] = row, coef
+            b = e * 4 + place[p]
+            u = b * filters + w_count[b]
+            w_count[b] += 1
+            w_rows[u], w_coefs[u] = f * channels, coef
     for f in range(filters):
         grad_b[f] = 0.0
     for e in range(entries):
@@ -267,39 +262,53 @@ def pooled_conv_backward_with(dpooled, arg, x, w, grad_w, grad_b, starts, source
             dw_t[o * block:(o + 1) * block] = 0.0
             transpose(w_flat, o * block, channels, filters, w_t, o * block)
     x_flat = x.reshape(-1)
-    dx = np.zeros(n_samples * pixels * channels)
-    for p in range(pixels):
+    for p in range(pixels):  # the kernel's gradient: per cell and filter, the bucket's x rows into the cell's taps
         t = starts[p]
         while t < starts[p + 1]:
-            if t + 4 <= starts[p + 1]:  # four taps of the pixel at once: the same terms, four rows and shifts
-                s0, s1, s2, s3 = sources[t], sources[t + 1], sources[t + 2], sources[t + 3]
-                o0, o1, o2, o3 = offsets[t], offsets[t + 1], offsets[t + 2], offsets[t + 3]
+            s0, o0 = sources[t], offsets[t]
+            if t + 4 <= starts[p + 1]:  # four taps at once: the same terms, four rows and shifts
+                s1, s2, s3 = sources[t + 1], sources[t + 2], sources[t + 3]
+                o1, o2, o3 = offsets[t + 1], offsets[t + 2], offsets[t + 3]
                 for f in range(filters):
-                    gathered_axpy_taps(dw_t, o0 * block + f * channels, o1 * block + f * channels,
-                                       o2 * block + f * channels, o3 * block + f * channels, x_flat, s0 * channels,
-                                       s1 * channels, s2 * channels, s3 * channels, x_rows, x_coefs,
-                                       f * entries + filter_ends[f, p], f * entries + filter_ends[f, p + 1], channels)
-                for e in range(entries):
-                    n = (e // windows) * pixels
-                    gathered_axpy_taps(dx, (n + s0) * channels, (n + s1) * channels, (n + s2) * channels,
-                                       (n + s3) * channels, w_t, o0 * block, o1 * block, o2 * block, o3 * block,
-                                       w_rows, w_coefs, e * filters + entry_ends[e, p],
-                                       e * filters + entry_ends[e, p + 1], channels)
+                    a = f * pixels + p
+                    if x_count[a] > 0:
+                        gathered_axpy_taps(dw_t, o0 * block + f * channels, o1 * block + f * channels,
+                                           o2 * block + f * channels, o3 * block + f * channels, x_flat,
+                                           s0 * channels, s1 * channels, s2 * channels, s3 * channels, x_rows, x_coefs,
+                                           a * n_samples, a * n_samples + x_count[a], channels)
                 t += 4
                 continue
-            s, o = sources[t], offsets[t]
             for f in range(filters):
-                gathered_axpy(dw_t, o * block + f * channels, x_flat, x_rows, x_coefs, f * entries + filter_ends[f, p],
-                              f * entries + filter_ends[f, p + 1], s * channels, channels)
-            for e in range(entries):
-                gathered_axpy(dx, ((e // windows) * pixels + s) * channels, w_t, w_rows, w_coefs,
-                              e * filters + entry_ends[e, p], e * filters + entry_ends[e, p + 1], o * block, channels)
+                a = f * pixels + p
+                if x_count[a] > 0:
+                    gathered_axpy(dw_t, o0 * block + f * channels, x_flat, x_rows, x_coefs, a * n_samples,
+                                  a * n_samples + x_count[a], s0 * channels, channels)
             t += 1
+    dx = np.zeros(n_samples * pixels * channels)
+    for p in range(pixels):  # x's gradient: per cell and entry of its window, the bucket's kernel rows into its taps
+        r, c = p // side, p % side
+        window = r // 2 * half + c // 2
+        for sample in range(n_samples):
+            n, b = sample * pixels, (sample * windows + window) * 4 + place[p]
+            if w_count[b] == 0:
+                continue
+            first, stop = b * filters, b * filters + w_count[b]
+            t = starts[p]
+            while t < starts[p + 1]:
+                s0, o0 = sources[t], offsets[t]
+                if t + 4 <= starts[p + 1]:
+                    s1, s2, s3 = sources[t + 1], sources[t + 2], sources[t + 3]
+                    o1, o2, o3 = offsets[t + 1], offsets[t + 2], offsets[t + 3]
+                    gathered_axpy_taps(dx, (n + s0) * channels, (n + s1) * channels, (n + s2) * channels,
+                                       (n + s3) * channels, w_t, o0 * block, o1 * block, o2 * block, o3 * block,
+                                       w_rows, w_coefs, first, stop, channels)
+                    t += 4
+                    continue
+                gathered_axpy(dx, (n + s0) * channels, w_t, w_rows, w_coefs, first, stop, o0 * block, channels)
+                t += 1
     for o in range(k * k):
         if used[o]:
             transpose(dw_t, o * block, filters, channels, grad_w_flat, o * block)
-        else:
-            grad_w_flat[o * block:(o + 1) * block] = 0.0
     return dx.reshape(x.shape)
 
 
@@ -309,7 +318,12 @@ def loss_and_grad(params, x, y, kernel, channels, hidden, grad):
 
     ``channels`` is ``(c1, c2)``, ``hidden`` the dense layer's width: ``ConvNet.loss_and_grad``'s arithmetic.
     """
-    plan = layer_taps(x.shape[1], x.shape[3], kernel, channels, hidden)
+    side, c_in = x.shape[1], x.shape[3]
+    start = 0
+    for live in live_ranges(side, c_in, kernel, channels, hidden):  # the gradient that is always zero
+        grad[start:live[0]] = 0.0
+        start = live[1]
+    plan = layer_taps(side, c_in, kernel, channels, hidden)
     return loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan)
 
 
@@ -363,7 +377,8 @@ def live_ranges(side, c_in, kernel, channels, hidden):
 
 @njit(cache=True, nogil=True)
 def loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan):
-    """:func:`loss_and_grad` with the layers' :func:`layer_taps` given."""
+    """:func:`loss_and_grad` with the layers' :func:`layer_taps` given; ``grad`` must hold zeros outside
+    :func:`live_ranges` (the gradient there is always zero and is not written)."""
     n_real, side, _, c_in = x.shape
     n_samples = -(-n_real // TILE) * TILE
     if n_samples != n_real:
@@ -433,7 +448,7 @@ def loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan):
 @njit(cache=True, nogil=True)
 def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr, batches, losses, interval):
     """``train_compiled``'s chunk for the CNN on ``images`` (N, S, S, C) and 0/1 ``targets``: one Adam step a batch."""
-    grad = np.empty(params.shape[0])
+    grad = np.zeros(params.shape[0])
     plan = layer_taps(images.shape[1], images.shape[3], kernel, channels, hidden)
     live = live_ranges(images.shape[1], images.shape[3], kernel, channels, hidden)
     for k in range(batches.shape[0]):
@@ -445,7 +460,7 @@ def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr
     return first + batches.shape[0], RUNNING
 
 
-__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "group_by_cell", "layer_taps",
+__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "layer_taps",
            "live_ranges", "loss_and_grad", "loss_and_grad_with", "param_blocks", "pool_backward", "pool_forward",
            "pooled_conv_backward", "pooled_conv_backward_with", "run_chunk", "tap_products", "tap_weight_grads",
            "taps"]

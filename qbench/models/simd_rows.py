@@ -24,11 +24,12 @@ _FLOATS = types.Array(types.float64, 1, "C")
 _INTS = types.Array(types.int64, 1, "C")
 
 
-def _sum_rows(context, builder, outs, sources, row_data, first, stop, length, coefs_of):
-    """``outs[j][0:length] += sum over t in [first, stop) of coefs_of(t)[j] * source_j[row_data[t]:][:length]``
-    for each destination row j (pointers), where ``sources`` holds one pointer shared by every row (its rows loaded
-    once a term) or one per row; blocks of :data:`VECTORS` x :data:`LANES` entries, then :data:`LANES`, then one;
-    the sums in allocas that LLVM promotes to registers."""
+def _sum_rows(context, builder, outs, sources, row_data, first, stop, length, coefs_of, inits=None):
+    """``outs[j][0:length] = inits[j][0:length] + sum over t in [first, stop) of coefs_of(t)[j] *
+    source_j[row_data[t]:][:length]`` for each destination row j (pointers; ``inits`` defaults to ``outs``: a sum
+    added to the rows), where ``sources`` holds one pointer shared by every row (its rows loaded once a term) or one
+    per row; blocks of :data:`VECTORS` x :data:`LANES` entries, then :data:`LANES`, then one; the sums in allocas
+    that LLVM promotes to registers."""
     i64, double = ir.IntType(64), ir.DoubleType()
 
     def sweep(begin, end, width, vectors):
@@ -50,9 +51,9 @@ def _sum_rows(context, builder, outs, sources, row_data, first, stop, length, co
 
         with cgutils.for_range_slice(builder, begin, end, ir.Constant(i64, width * vectors)) as (block, _):
             starts = [builder.gep(out, [block]) for out in outs]
-            for start, row_sums in zip(starts, sums):
+            for init, row_sums in zip(inits or outs, sums):
                 for k, s in enumerate(row_sums):
-                    builder.store(builder.load(vector_at(start, k), align=8), s)
+                    builder.store(builder.load(vector_at(builder.gep(init, [block]), k), align=8), s)
             with cgutils.for_range_slice(builder, first, stop, ir.Constant(i64, 1)) as (t, _):
                 at = builder.add(builder.load(builder.gep(row_data, [t])), block)
                 bases = [builder.gep(source, [at]) for source in sources]
@@ -110,44 +111,65 @@ def gathered_axpy(typingctx, dst, at, src, rows, coefs, first, stop, shift, leng
 ROWS = 4
 
 
+def _four_rows(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop, length,
+               base=None, base_at=None):
+    """The signature and code of :func:`gathered_axpy4` (``base`` None) and :func:`gathered_sum4`, or None where the
+    types do not fit."""
+    arrays = (dst, src, coefs, rows, coef_index) + ((base,) if base is not None else ())
+    if arrays != (_FLOATS, _FLOATS, _FLOATS, _INTS, _INTS) + ((_FLOATS,) if base is not None else ()):
+        return None
+    ints = (at, dst_stride, shift, coef_at, coef_stride, first, stop, length) + ((base_at,) if base is not None else ())
+    if not all(isinstance(v, types.Integer) for v in ints):
+        return None
+    extra = (base, base_at) if base is not None else ()
+    sig = types.void(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop,
+                     length, *extra)
+
+    def codegen(context, builder, signature, args):
+        a, i64 = signature.args, ir.IntType(64)
+        positions = (1, 2, 5, 8, 9, 10, 11, 12) + ((14,) if base is not None else ())
+        values = _as_int64(context, builder, [args[i] for i in positions], [a[i] for i in positions])
+        at_v, stride_v, shift_v, coef_at_v, coef_stride_v, first_v, stop_v, length_v = values[:8]
+        dst_data = context.make_array(_FLOATS)(context, builder, args[0]).data
+        outs = [builder.gep(dst_data, [builder.add(at_v, builder.mul(stride_v, ir.Constant(i64, j)))])
+                for j in range(ROWS)]
+        inits = None
+        if base is not None:
+            inits = [builder.gep(context.make_array(_FLOATS)(context, builder, args[13]).data, [values[8]])] * ROWS
+        coef_data = context.make_array(_FLOATS)(context, builder, args[6]).data
+        index_data = context.make_array(_INTS)(context, builder, args[7]).data
+
+        def coefs_of(t):
+            at = builder.add(builder.load(builder.gep(index_data, [t])), coef_at_v)
+            return [builder.load(builder.gep(coef_data, [builder.add(at, builder.mul(coef_stride_v, ir.Constant(
+                i64, j)))])) for j in range(ROWS)]
+
+        source = builder.gep(context.make_array(_FLOATS)(context, builder, args[3]).data, [shift_v])
+        _sum_rows(context, builder, outs, [source], context.make_array(_INTS)(context, builder, args[4]).data,
+                  first_v, stop_v, length_v, coefs_of, inits)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
 @intrinsic
 def gathered_axpy4(typingctx, dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first,
                    stop, length):
     """Four rows at once, sharing the source rows: for j in 0..3, ``dst[at + j * dst_stride:][:length] +=
     sum(coefs[coef_index[t] + coef_at + j * coef_stride] * src[rows[t] + shift:][:length] for t in range(first,
     stop))``.  Types and caveats as :func:`gathered_axpy`'s (``coef_index`` int64)."""
-    if (dst, src, coefs, rows, coef_index) != (_FLOATS, _FLOATS, _FLOATS, _INTS, _INTS):
-        return None
-    ints = (at, dst_stride, shift, coef_at, coef_stride, first, stop, length)
-    if not all(isinstance(v, types.Integer) for v in ints):
-        return None
-    sig = types.void(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop,
-                     length)
+    return _four_rows(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop,
+                      length)
 
-    def codegen(context, builder, signature, args):
-        (dst_v, at_v, stride_v, src_v, rows_v, shift_v, coefs_v, index_v, coef_at_v, coef_stride_v, first_v, stop_v,
-         length_v) = args
-        a = signature.args
-        at_v, stride_v, shift_v, coef_at_v, coef_stride_v, first_v, stop_v, length_v = _as_int64(
-            context, builder, (at_v, stride_v, shift_v, coef_at_v, coef_stride_v, first_v, stop_v, length_v),
-            (a[1], a[2], a[5], a[8], a[9], a[10], a[11], a[12]))
-        dst_data = context.make_array(_FLOATS)(context, builder, dst_v).data
-        outs = [builder.gep(dst_data, [builder.add(at_v, builder.mul(stride_v, ir.Constant(ir.IntType(64), j)))])
-                for j in range(ROWS)]
-        coef_data = context.make_array(_FLOATS)(context, builder, coefs_v).data
-        index_data = context.make_array(_INTS)(context, builder, index_v).data
 
-        def coefs_of(t):
-            base = builder.add(builder.load(builder.gep(index_data, [t])), coef_at_v)
-            return [builder.load(builder.gep(coef_data, [builder.add(
-                base, builder.mul(coef_stride_v, ir.Constant(ir.IntType(64), j)))])) for j in range(ROWS)]
-
-        source = builder.gep(context.make_array(_FLOATS)(context, builder, src_v).data, [shift_v])
-        _sum_rows(context, builder, outs, [source], context.make_array(_INTS)(context, builder, rows_v).data,
-                  first_v, stop_v, length_v, coefs_of)
-        return context.get_dummy_value()
-
-    return sig, codegen
+@intrinsic
+def gathered_sum4(typingctx, dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first,
+                  stop, length, base, base_at):
+    """:func:`gathered_axpy4` onto one shared row of ``base`` instead of the destination's own (a layer's bias): for
+    j in 0..3, ``dst[at + j * dst_stride:][:length] = base[base_at:][:length] + sum(...)``, the sum as there; the
+    destination is written, never read (``base`` a 1-D C-contiguous float64 array)."""
+    return _four_rows(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop,
+                      length, base, base_at)
 
 
 @intrinsic
@@ -238,5 +260,5 @@ def transpose(src, src_at, rows, cols, dst, dst_at):
             dst[dst_at + c * rows + r] = src[src_at + r * cols + c]
 
 
-__all__ = ["LANES", "ROWS", "VECTORS", "gathered_axpy", "gathered_axpy4", "gathered_axpy_taps", "transpose",
-           "transpose8"]
+__all__ = ["LANES", "ROWS", "VECTORS", "gathered_axpy", "gathered_axpy4", "gathered_axpy_taps", "gathered_sum4",
+           "transpose", "transpose8"]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numba import njit
 
-from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, gathered_axpy_taps, transpose
+from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, gathered_axpy_taps, gathered_sum4, transpose
 
 
 @njit
@@ -52,6 +52,34 @@ def test_gathered_axpy4_is_numpys_sum_of_rows_on_four_rows(length, terms):
             want[at + j * dst_stride:at + j * dst_stride + length] += coef * src[rows[t] + shift:rows[t] + shift + length]
     _axpy4(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, first + terms, length)
     np.testing.assert_allclose(dst, want, rtol=1e-13, atol=1e-13)
+
+
+@njit
+def _sum4(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop, length, base,
+          base_at):
+    gathered_sum4(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop, length,
+                  base, base_at)
+
+
+@pytest.mark.parametrize("length", [0, 1, 7, 8, 9, 32, 33, 64, 71])
+@pytest.mark.parametrize("terms", [0, 1, 6])
+def test_gathered_sum4_is_the_base_row_plus_numpys_sum_of_rows(length, terms):
+    """The destination rows are overwritten (NaN there must not leak in), everything else is left alone."""
+    rng = np.random.RandomState(length * 10 + terms + 3)
+    src, coefs, base = rng.normal(size=600), rng.normal(size=300), rng.normal(size=100)
+    dst = np.full(500, np.nan)
+    rows, coef_index = rng.randint(0, 400, size=12).astype(np.int64), rng.randint(0, 200, size=12).astype(np.int64)
+    at, dst_stride, shift, coef_at, coef_stride, first, base_at = 5, 90, 11, 7, 13, 2, 9
+    want = dst.copy()
+    for j in range(4):
+        row = base[base_at:base_at + length].copy()
+        for t in range(first, first + terms):
+            row += coefs[coef_index[t] + coef_at + j * coef_stride] * src[rows[t] + shift:rows[t] + shift + length]
+        want[at + j * dst_stride:at + j * dst_stride + length] = row
+    _sum4(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, first + terms, length,
+          base, base_at)
+    np.testing.assert_allclose(dst, want, rtol=1e-13, atol=1e-13)
+    assert np.isnan(dst).sum() == 500 - 4 * length
 
 
 @pytest.mark.parametrize("rows, cols", [(8, 8), (32, 64), (64, 32), (3, 5), (9, 17), (16, 7), (1, 8)])

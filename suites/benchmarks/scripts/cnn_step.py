@@ -56,7 +56,7 @@ def step_times(steps: int = 400, repeat: int = 3) -> dict[int, dict[str, float]]
             train_schedule(None, params, rng=np.random.RandomState(1), run_chunk=chunk, n_samples=len(target),
                            learning_rate=1e-3, batch_size=batch, max_iter=1, max_steps=steps)
 
-        x, t, grad = images[:batch].copy(), target[:batch].copy(), np.empty(net.size)
+        x, t, grad = images[:batch].copy(), target[:batch].copy(), np.zeros(net.size)
         m, v, p, losses = np.zeros(net.size), np.zeros(net.size), params.copy(), np.empty(steps)
         plan = cnn_steps.layer_taps(side, 1, net.kernel, net.channels, net.hidden)
         live = cnn_steps.live_ranges(side, 1, net.kernel, net.channels, net.hidden)
