@@ -24,57 +24,72 @@ _FLOATS = types.Array(types.float64, 1, "C")
 _INTS = types.Array(types.int64, 1, "C")
 
 
-def _sum_rows(context, builder, outs, sources, row_data, first, stop, length, coefs_of, inits=None):
-    """``outs[j][0:length] = inits[j][0:length] + sum over t in [first, stop) of coefs_of(t)[j] *
-    source_j[row_data[t]:][:length]`` for each destination row j (pointers; ``inits`` defaults to ``outs``: a sum
-    added to the rows), where ``sources`` holds one pointer shared by every row (its rows loaded once a term) or one
-    per row; blocks of :data:`VECTORS` x :data:`LANES` entries, then :data:`LANES`, then one; the sums in allocas
-    that LLVM promotes to registers."""
-    i64, double = ir.IntType(64), ir.DoubleType()
+class _Lanes:
+    """The IR for vectors of ``width`` doubles (one: a scalar): their type, a vector at a pointer, a scalar
+    broadcast, the fused multiply-add."""
 
-    def sweep(begin, end, width, vectors):
-        vty = ir.VectorType(double, width) if width > 1 else double
-        fma = cgutils.get_or_insert_function(builder.module, ir.FunctionType(vty, [vty] * 3),
-                                             f"llvm.fma.v{width}f64" if width > 1 else "llvm.fma.f64")
-        sums = [[cgutils.alloca_once(builder, vty) for _ in range(vectors)] for _ in outs]
+    def __init__(self, builder, width):
+        self.builder, self.width = builder, width
+        self.type = ir.VectorType(ir.DoubleType(), width) if width > 1 else ir.DoubleType()
+        self.fma = cgutils.get_or_insert_function(builder.module, ir.FunctionType(self.type, [self.type] * 3),
+                                                  f"llvm.fma.v{width}f64" if width > 1 else "llvm.fma.f64")
 
-        def vector_at(base, k):
-            return builder.bitcast(builder.gep(base, [ir.Constant(i64, k * width)]), vty.as_pointer())
+    def at(self, base, k):
+        """A pointer to the k-th vector from ``base`` (a double pointer)."""
+        return self.builder.bitcast(self.builder.gep(base, [ir.Constant(ir.IntType(64), k * self.width)]),
+                                    self.type.as_pointer())
 
-        def splat(x):
-            if width == 1:
-                return x
-            one = ir.VectorType(double, 1)
-            x = builder.insert_element(ir.Constant(one, ir.Undefined), x, ir.Constant(i64, 0))
-            return builder.shuffle_vector(x, ir.Constant(one, ir.Undefined),
-                                          ir.Constant(ir.VectorType(ir.IntType(32), width), [0] * width))
+    def splat(self, x):
+        if self.width == 1:
+            return x
+        one, builder = ir.VectorType(ir.DoubleType(), 1), self.builder
+        x = builder.insert_element(ir.Constant(one, ir.Undefined), x, ir.Constant(ir.IntType(64), 0))
+        return builder.shuffle_vector(x, ir.Constant(one, ir.Undefined),
+                                      ir.Constant(ir.VectorType(ir.IntType(32), self.width), [0] * self.width))
 
-        with cgutils.for_range_slice(builder, begin, end, ir.Constant(i64, width * vectors)) as (block, _):
-            starts = [builder.gep(out, [block]) for out in outs]
-            for init, row_sums in zip(inits or outs, sums):
-                for k, s in enumerate(row_sums):
-                    builder.store(builder.load(vector_at(builder.gep(init, [block]), k), align=8), s)
-            with cgutils.for_range_slice(builder, first, stop, ir.Constant(i64, 1)) as (t, _):
-                at = builder.add(builder.load(builder.gep(row_data, [t])), block)
-                bases = [builder.gep(source, [at]) for source in sources]
-                shared = [builder.load(vector_at(bases[0], k), align=8) for k in range(vectors)] \
-                    if len(bases) == 1 else None
-                for j, (coef, row_sums) in enumerate(zip(coefs_of(t), sums)):
-                    coef = splat(coef)
-                    terms = shared or [builder.load(vector_at(bases[j], k), align=8) for k in range(vectors)]
-                    for term, s in zip(terms, row_sums):
-                        builder.store(builder.call(fma, [coef, term, builder.load(s)]), s)
-            for start, row_sums in zip(starts, sums):
-                for k, s in enumerate(row_sums):
-                    builder.store(builder.load(s), vector_at(start, k), align=8)
+
+def _in_blocks(builder, length, sweep):
+    """``sweep(lanes, vectors, block)`` over [0, length): blocks of :data:`VECTORS` x :data:`LANES` entries, then of
+    :data:`LANES`, then single entries (``block`` the block's first entry)."""
+    i64 = ir.IntType(64)
 
     def round_down(n, multiple):
         return builder.mul(builder.sdiv(n, ir.Constant(i64, multiple)), ir.Constant(i64, multiple))
 
     blocks_end, vectors_end = round_down(length, LANES * VECTORS), round_down(length, LANES)
-    sweep(ir.Constant(i64, 0), blocks_end, LANES, VECTORS)
-    sweep(blocks_end, vectors_end, LANES, 1)
-    sweep(vectors_end, length, 1, 1)
+    for begin, end, width, vectors in ((ir.Constant(i64, 0), blocks_end, LANES, VECTORS),
+                                       (blocks_end, vectors_end, LANES, 1), (vectors_end, length, 1, 1)):
+        lanes = _Lanes(builder, width)
+        with cgutils.for_range_slice(builder, begin, end, ir.Constant(i64, width * vectors)) as (block, _):
+            sweep(lanes, vectors, block)
+
+
+def _sum_rows(context, builder, outs, sources, row_data, first, stop, length, coefs_of, inits=None):
+    """``outs[j][0:length] = inits[j][0:length] + sum over t in [first, stop) of coefs_of(t)[j] *
+    source_j[row_data[t]:][:length]`` for each destination row j (pointers; ``inits`` defaults to ``outs``: a sum
+    added to the rows), where ``sources`` holds one pointer shared by every row (its rows loaded once a term) or one
+    per row; by :func:`_in_blocks`, the sums in allocas that LLVM promotes to registers."""
+
+    def sweep(lanes, vectors, block):
+        sums = [[cgutils.alloca_once(builder, lanes.type) for _ in range(vectors)] for _ in outs]
+        for init, row_sums in zip(inits or outs, sums):
+            for k, s in enumerate(row_sums):
+                builder.store(builder.load(lanes.at(builder.gep(init, [block]), k), align=8), s)
+        with cgutils.for_range_slice(builder, first, stop, ir.Constant(ir.IntType(64), 1)) as (t, _):
+            at = builder.add(builder.load(builder.gep(row_data, [t])), block)
+            bases = [builder.gep(source, [at]) for source in sources]
+            shared = [builder.load(lanes.at(bases[0], k), align=8) for k in range(vectors)] \
+                if len(bases) == 1 else None
+            for j, (coef, row_sums) in enumerate(zip(coefs_of(t), sums)):
+                coef = lanes.splat(coef)
+                terms = shared or [builder.load(lanes.at(bases[j], k), align=8) for k in range(vectors)]
+                for term, s in zip(terms, row_sums):
+                    builder.store(builder.call(lanes.fma, [coef, term, builder.load(s)]), s)
+        for out, row_sums in zip(outs, sums):
+            for k, s in enumerate(row_sums):
+                builder.store(builder.load(s), lanes.at(builder.gep(out, [block]), k), align=8)
+
+    _in_blocks(builder, length, sweep)
 
 
 def _as_int64(context, builder, values, tys):
