@@ -10,8 +10,8 @@ Convolutions and the dense layers are sums of "taps" (:func:`taps`): an output p
 input entries times kernel rows, the rows contiguous along the output channels.  The sums that dominate a step
 run in :mod:`qbench.models.simd_rows`'s LLVM kernels, the partial sums in registers: :func:`tap_products` four
 samples at a time sharing each kernel row (a batch is padded to a multiple of :data:`TILE` with zero images that
-carry no loss), a dense layer's :func:`tap_weight_grads` four rows at a time; a convolution's weight gradient
-(:func:`conv_weight_grads`) four samples and four taps at a time in numba's own loops.  A max-pool's gradient
+carry no loss), a dense layer's :func:`tap_weight_grads` four rows at a time, the first convolution's
+(:func:`padded_weight_grads`) four kernel rows at a time over the zero-padded image.  A max-pool's gradient
 reaches one cell of each window, so the second convolution's backward pass visits only those cells
 (:func:`pooled_conv_backward`).  The tap tables are made once per chunk of steps (:func:`layer_taps`).  Sums
 run in a fixed order (multiply-adds fused, nothing reordered), so a step is deterministic and differs from
@@ -24,12 +24,11 @@ import numpy as np
 from numba import njit
 
 from qbench.models.compiled_training import RUNNING, finish_step_live
-from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, gathered_axpy_taps, gathered_sum4, transpose
+from qbench.models.simd_rows import (gathered_axpy, gathered_axpy4, gathered_axpy4_at, gathered_axpy_taps,
+                                     gathered_sum4, transpose)
 
 #: Samples per block of the tap kernels; a batch is padded to a multiple of it.
 TILE = 4
-#: The kernels' floating-point licence: a multiply and an add may fuse (FMA); no reordering, NaN and infinity kept.
-FAST = {"contract"}
 
 
 @njit(cache=True, nogil=True)
@@ -78,61 +77,58 @@ def tap_products(x, w, b, starts, inputs, rows, out):
 
 @njit(cache=True, nogil=True)
 def tap_weight_grads(x, d, starts, inputs, rows, dw):
-    """The kernel's gradient of :func:`tap_products`: ``dw[rows[t]] += sum_n x[n, inputs[t]] * d[n, p]`` over every
-    pixel p and its taps t (from :func:`taps`: within a pixel, rows and inputs increase); x (N, entries), d (N,
-    pixels, F), dw (rows, F), all C-contiguous.  A dense layer's (one pixel): four rows of ``dw`` at a time as sums
-    of rows of ``d`` (:mod:`qbench.models.simd_rows`); a convolution's: :func:`conv_weight_grads`."""
+    """A dense layer's kernel gradient (:func:`tap_products` on one pixel): ``dw[rows[t]] += sum_n x[n, inputs[t]] *
+    d[n, 0]`` over the pixel's taps t (from :func:`taps`: rows and inputs increase); x (N, entries), d (N, 1, F), dw
+    (rows, F), all C-contiguous.  Four rows of ``dw`` at a time as sums of rows of ``d``
+    (:func:`qbench.models.simd_rows.gathered_axpy4`, the sums in registers) where four taps' rows and inputs run on
+    by one, else one."""
     n_samples, entries = x.shape
-    pixels, filters = d.shape[1], d.shape[2]
+    filters = d.shape[2]
     x_flat, d_flat, dw_flat = x.reshape(-1), d.reshape(-1), dw.reshape(-1)
-    if pixels == 1:
-        x_rows, d_rows = np.arange(n_samples) * entries, np.arange(n_samples) * filters
-        column = np.empty(n_samples)
-        t, end = starts[0], starts[1]
-        while t < end:
-            if (t + TILE <= end and rows[t + TILE - 1] - rows[t] == TILE - 1
-                    and inputs[t + TILE - 1] - inputs[t] == TILE - 1):
-                gathered_axpy4(dw_flat, rows[t] * filters, filters, d_flat, d_rows, 0, x_flat, x_rows, inputs[t], 1, 0,
-                               n_samples, filters)
-                t += TILE
-            else:
-                for n in range(n_samples):
-                    column[n] = x_flat[n * entries + inputs[t]]
-                gathered_axpy(dw_flat, rows[t] * filters, d_flat, d_rows, column, 0, n_samples, 0, filters)
-                t += 1
-        return
-    conv_weight_grads(x, d, starts, inputs, rows, dw)
+    x_rows, d_rows = np.arange(n_samples) * entries, np.arange(n_samples) * filters
+    column = np.empty(n_samples)
+    t, end = starts[0], starts[1]
+    while t < end:
+        if (t + TILE <= end and rows[t + TILE - 1] - rows[t] == TILE - 1
+                and inputs[t + TILE - 1] - inputs[t] == TILE - 1):
+            gathered_axpy4(dw_flat, rows[t] * filters, filters, d_flat, d_rows, 0, x_flat, x_rows, inputs[t], 1, 0,
+                           n_samples, filters)
+            t += TILE
+        else:
+            for n in range(n_samples):
+                column[n] = x_flat[n * entries + inputs[t]]
+            gathered_axpy(dw_flat, rows[t] * filters, d_flat, d_rows, column, 0, n_samples, 0, filters)
+            t += 1
 
 
-@njit(cache=True, nogil=True, fastmath=FAST)
-def conv_weight_grads(x, d, starts, inputs, rows, dw):
-    """:func:`tap_weight_grads` for a convolution (many pixels, each row of ``dw`` reached from several): four
-    samples and four taps at a time, so each load of a row of ``d`` or of ``x`` feeds several multiply-adds, into
-    ``dw`` in memory; N a multiple of :data:`TILE`."""
-    filters = dw.shape[1]
-    for n in range(0, x.shape[0], TILE):
-        for p in range(starts.shape[0] - 1):
-            t, end = starts[p], starts[p + 1]
-            while t + 4 <= end:  # a pixel's taps have distinct rows
-                i0, i1, i2, i3 = inputs[t], inputs[t + 1], inputs[t + 2], inputs[t + 3]
-                r0, r1, r2, r3 = rows[t], rows[t + 1], rows[t + 2], rows[t + 3]
-                a00, a01, a02, a03 = x[n, i0], x[n, i1], x[n, i2], x[n, i3]
-                a10, a11, a12, a13 = x[n + 1, i0], x[n + 1, i1], x[n + 1, i2], x[n + 1, i3]
-                a20, a21, a22, a23 = x[n + 2, i0], x[n + 2, i1], x[n + 2, i2], x[n + 2, i3]
-                a30, a31, a32, a33 = x[n + 3, i0], x[n + 3, i1], x[n + 3, i2], x[n + 3, i3]
-                for f in range(filters):
-                    e0, e1, e2, e3 = d[n, p, f], d[n + 1, p, f], d[n + 2, p, f], d[n + 3, p, f]
-                    dw[r0, f] = dw[r0, f] + a00 * e0 + a10 * e1 + a20 * e2 + a30 * e3
-                    dw[r1, f] = dw[r1, f] + a01 * e0 + a11 * e1 + a21 * e2 + a31 * e3
-                    dw[r2, f] = dw[r2, f] + a02 * e0 + a12 * e1 + a22 * e2 + a32 * e3
-                    dw[r3, f] = dw[r3, f] + a03 * e0 + a13 * e1 + a23 * e2 + a33 * e3
-                t += 4
-            for t in range(t, end):
-                i0, r0 = inputs[t], rows[t]
-                a0, a1, a2, a3 = x[n, i0], x[n + 1, i0], x[n + 2, i0], x[n + 3, i0]
-                for f in range(filters):
-                    dw[r0, f] = (dw[r0, f] + a0 * d[n, p, f] + a1 * d[n + 1, p, f] + a2 * d[n + 2, p, f]
-                                 + a3 * d[n + 3, p, f])
+@njit(cache=True, nogil=True)
+def padded_weight_grads(x, d, k, dw):
+    """A SAME convolution's kernel gradient, added to ``dw`` (k * k * C, F): ``dw[(i * k + j) * C + c] += sum over
+    samples n and output pixels (r, s) of x[n, r + i - lo, s + j - lo, c] * d[n, r * S + s]`` (lo = (k - 1) // 2;
+    zero outside the image), x (N, S, S, C), d (N, S * S, F).  Over the zero-padded input every tap exists, so four
+    rows of ``dw`` at a time share each row of ``d`` as a term
+    (:func:`qbench.models.simd_rows.gathered_axpy4_at`, the sums in registers)."""
+    n_samples, side, _, channels = x.shape
+    lo, wide = (k - 1) // 2, side + k - 1
+    padded = np.zeros((n_samples, wide, wide, channels))
+    padded[:, lo:lo + side, lo:lo + side, :] = x
+    pixels, filters = side * side, d.shape[2]
+    terms = n_samples * pixels
+    rows, index = np.empty(terms, dtype=np.int64), np.empty(terms, dtype=np.int64)  # d's row; tap (0, 0) in padded
+    for n in range(n_samples):
+        for r in range(side):
+            for s in range(side):
+                t = (n * side + r) * side + s
+                rows[t], index[t] = t * filters, ((n * wide + r) * wide + s) * channels
+    n_rows = k * k * channels
+    ats, coef_ats = np.empty(4, dtype=np.int64), np.empty(4, dtype=np.int64)
+    for first in range(0, n_rows, 4):
+        for j in range(4):
+            row = min(first + j, n_rows - 1)  # past the last row: the last row again (the same sum, stored twice)
+            offset, c = row // channels, row % channels
+            ats[j], coef_ats[j] = row * filters, ((offset // k) * wide + offset % k) * channels + c
+        gathered_axpy4_at(dw.reshape(-1), ats, d.reshape(-1), rows, 0, padded.reshape(-1), index, coef_ats, 0, terms,
+                          filters)
 
 
 @njit(cache=True, nogil=True)
@@ -436,12 +432,12 @@ def loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan):
     dm1 = pooled_conv_backward_with(dflat.reshape(m2.shape), arg2, m1, w2, grad[starts[2]:ends[2]],
                                     grad[starts[3]:ends[3]], pixel_starts, pixel_sources, pixel_offsets)
     # the first convolution reads few channels (one, in the CNN), too few rows for pooled_conv_backward's loops:
-    # its kernel's gradient is the tap kernel's, on the pooled gradient spread back over the pixels
+    # its kernel's gradient is over the whole padded image, from the pooled gradient spread back over the pixels
     da1 = pool_backward(dm1, arg1, side)
     grad[starts[1]:ends[1]] = da1.reshape((-1, c1)).sum(axis=0)
     grad_w1 = grad[starts[0]:ends[0]].reshape((kernel * kernel * c_in, c1))
     grad_w1[:] = 0.0
-    tap_weight_grads(x.reshape((n_samples, -1)), da1, conv_starts, conv_inputs, conv_rows, grad_w1)
+    padded_weight_grads(x, da1, kernel, grad_w1)
     return loss / n_real
 
 
@@ -460,7 +456,6 @@ def run_chunk(images, targets, kernel, channels, hidden, params, m, v, first, lr
     return first + batches.shape[0], RUNNING
 
 
-__all__ = ["FAST", "TILE", "conv_forward", "conv_weight_grads", "conv_with", "layer_taps",
-           "live_ranges", "loss_and_grad", "loss_and_grad_with", "param_blocks", "pool_backward", "pool_forward",
-           "pooled_conv_backward", "pooled_conv_backward_with", "run_chunk", "tap_products", "tap_weight_grads",
-           "taps"]
+__all__ = ["TILE", "conv_forward", "conv_with", "layer_taps", "live_ranges", "loss_and_grad", "loss_and_grad_with",
+           "padded_weight_grads", "param_blocks", "pool_backward", "pool_forward", "pooled_conv_backward",
+           "pooled_conv_backward_with", "run_chunk", "tap_products", "tap_weight_grads", "taps"]

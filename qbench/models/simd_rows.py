@@ -188,6 +188,41 @@ def gathered_sum4(typingctx, dst, at, dst_stride, src, rows, shift, coefs, coef_
 
 
 @intrinsic
+def gathered_axpy4_at(typingctx, dst, ats, src, rows, shift, coefs, coef_index, coef_ats, first, stop, length):
+    """:func:`gathered_axpy4` with each row's place and weights' offset given (``ats``, ``coef_ats``: int64 arrays of
+    four): for j in 0..3, ``dst[ats[j]:][:length] += sum(coefs[coef_index[t] + coef_ats[j]] * src[rows[t] +
+    shift:][:length] for t in range(first, stop))``.  Two rows may be the same row with the same weights (the same
+    sum, stored twice); types and caveats as :func:`gathered_axpy`'s."""
+    if (dst, ats, src, rows, coefs, coef_index, coef_ats) != (_FLOATS, _INTS, _FLOATS, _INTS, _FLOATS, _INTS, _INTS):
+        return None
+    if not all(isinstance(v, types.Integer) for v in (shift, first, stop, length)):
+        return None
+    sig = types.void(dst, ats, src, rows, shift, coefs, coef_index, coef_ats, first, stop, length)
+
+    def codegen(context, builder, signature, args):
+        a = signature.args
+        shift_v, first_v, stop_v, length_v = _as_int64(
+            context, builder, (args[4], args[8], args[9], args[10]), (a[4], a[8], a[9], a[10]))
+        ints = [context.make_array(_INTS)(context, builder, args[i]).data for i in (1, 7)]
+        at_vs, coef_at_vs = ([builder.load(builder.gep(data, [ir.Constant(ir.IntType(64), j)])) for j in range(ROWS)]
+                             for data in ints)
+        dst_data = context.make_array(_FLOATS)(context, builder, args[0]).data
+        coef_data = context.make_array(_FLOATS)(context, builder, args[5]).data
+        index_data = context.make_array(_INTS)(context, builder, args[6]).data
+
+        def coefs_of(t):
+            at = builder.load(builder.gep(index_data, [t]))
+            return [builder.load(builder.gep(coef_data, [builder.add(at, c)])) for c in coef_at_vs]
+
+        source = builder.gep(context.make_array(_FLOATS)(context, builder, args[2]).data, [shift_v])
+        _sum_rows(context, builder, [builder.gep(dst_data, [at]) for at in at_vs], [source],
+                  context.make_array(_INTS)(context, builder, args[3]).data, first_v, stop_v, length_v, coefs_of)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
 def gathered_axpy_taps(typingctx, dst, at0, at1, at2, at3, src, shift0, shift1, shift2, shift3, rows, coefs, first,
                        stop, length):
     """Four destination rows, each with its own source shift, the terms and weights shared: for j in 0..3,
@@ -275,5 +310,5 @@ def transpose(src, src_at, rows, cols, dst, dst_at):
             dst[dst_at + c * rows + r] = src[src_at + r * cols + c]
 
 
-__all__ = ["LANES", "ROWS", "VECTORS", "gathered_axpy", "gathered_axpy4", "gathered_axpy_taps", "gathered_sum4",
-           "transpose", "transpose8"]
+__all__ = ["LANES", "ROWS", "VECTORS", "gathered_axpy", "gathered_axpy4", "gathered_axpy4_at", "gathered_axpy_taps",
+           "gathered_sum4", "transpose", "transpose8"]

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from numba import njit
 
-from qbench.models.simd_rows import gathered_axpy, gathered_axpy4, gathered_axpy_taps, gathered_sum4, transpose
+from qbench.models.simd_rows import (gathered_axpy, gathered_axpy4, gathered_axpy4_at, gathered_axpy_taps,
+                                     gathered_sum4, transpose)
 
 
 @njit
@@ -80,6 +81,32 @@ def test_gathered_sum4_is_the_base_row_plus_numpys_sum_of_rows(length, terms):
           base, base_at)
     np.testing.assert_allclose(dst, want, rtol=1e-13, atol=1e-13)
     assert np.isnan(dst).sum() == 500 - 4 * length
+
+
+@njit
+def _axpy4_at(dst, ats, src, rows, shift, coefs, coef_index, coef_ats, first, stop, length):
+    gathered_axpy4_at(dst, ats, src, rows, shift, coefs, coef_index, coef_ats, first, stop, length)
+
+
+@pytest.mark.parametrize("length", [0, 1, 8, 9, 32, 33, 71])
+@pytest.mark.parametrize("terms", [0, 1, 6])
+@pytest.mark.parametrize("repeat_last", [False, True])
+def test_gathered_axpy4_at_is_numpys_sum_of_rows_at_the_given_places(length, terms, repeat_last):
+    """Rows anywhere, weights at any offsets; a row given twice with the same weights gets its sum once."""
+    rng = np.random.RandomState(length * 10 + terms + 5 + repeat_last)
+    src, dst, coefs = rng.normal(size=600), rng.normal(size=500), rng.normal(size=300)
+    rows, coef_index = rng.randint(0, 400, size=12).astype(np.int64), rng.randint(0, 200, size=12).astype(np.int64)
+    ats, coef_ats = np.array([300, 7, 150, 80]), np.array([5, 0, 41, 17])
+    if repeat_last:
+        ats[3], coef_ats[3] = ats[2], coef_ats[2]
+    shift, first = 11, 2
+    want = dst.copy()
+    for j in range(4 - repeat_last):
+        for t in range(first, first + terms):
+            coef = coefs[coef_index[t] + coef_ats[j]]
+            want[ats[j]:ats[j] + length] += coef * src[rows[t] + shift:rows[t] + shift + length]
+    _axpy4_at(dst, ats, src, rows, shift, coefs, coef_index, coef_ats, first, first + terms, length)
+    np.testing.assert_allclose(dst, want, rtol=1e-13, atol=1e-13)
 
 
 @pytest.mark.parametrize("rows, cols", [(8, 8), (32, 64), (64, 32), (3, 5), (9, 17), (16, 7), (1, 8)])
