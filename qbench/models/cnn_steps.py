@@ -179,14 +179,20 @@ def pool_forward(a):
 
 @njit(cache=True, nogil=True)
 def pool_backward(dpooled, arg, side):
-    """The pooled gradient sent back to each window's maximum cell, zero elsewhere: (N, side * side, F)."""
+    """The pooled gradient sent back to each window's maximum cell, zero elsewhere: (N, side * side, F), each entry
+    written once."""
     n_samples, half, _, filters = dpooled.shape
-    da = np.zeros((n_samples, side * side, filters))
+    da = np.empty((n_samples, side * side, filters))
     for n in range(n_samples):
         for r2 in range(half):
             for c2 in range(half):
-                for f in range(filters):
-                    da[n, arg[n, r2, c2, f], f] = dpooled[n, r2, c2, f]
+                for q in range(4):  # the window's cells (past an odd edge: none)
+                    r, c = 2 * r2 + q // 2, 2 * c2 + q % 2
+                    if r >= side or c >= side:
+                        continue
+                    cell = r * side + c
+                    for f in range(filters):
+                        da[n, cell, f] = dpooled[n, r2, c2, f] if arg[n, r2, c2, f] == cell else 0.0
     return da
 
 
@@ -434,7 +440,7 @@ def loss_and_grad_with(params, x, y, kernel, channels, hidden, grad, plan):
     # the first convolution reads few channels (one, in the CNN), too few rows for pooled_conv_backward's loops:
     # its kernel's gradient is over the whole padded image, from the pooled gradient spread back over the pixels
     da1 = pool_backward(dm1, arg1, side)
-    grad[starts[1]:ends[1]] = da1.reshape((-1, c1)).sum(axis=0)
+    grad[starts[1]:ends[1]] = dm1.reshape((-1, c1)).sum(axis=0)  # each window's gradient reaches one cell
     grad_w1 = grad[starts[0]:ends[0]].reshape((kernel * kernel * c_in, c1))
     grad_w1[:] = 0.0
     padded_weight_grads(x, da1, kernel, grad_w1)
