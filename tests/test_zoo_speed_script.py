@@ -106,3 +106,17 @@ def test_the_cnn_step_script_times_each_kernel_of_the_grid_and_its_parts():
     with pytest.raises(SystemExit) as refused:
         module.main(["--steps", "0"])
     assert refused.value.code == 2
+
+
+def test_the_small_eigh_script_times_both_solvers_per_size():
+    spec = importlib.util.spec_from_file_location("small_eigh",
+                                                  ROOT / "suites" / "benchmarks" / "scripts" / "small_eigh.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    times = module.eigh_times(sizes=(2, 5), calls=3, repeat=1)
+    assert sorted(times) == [2, 5]
+    assert all(t["lapack_us"] > 0 and t["jacobi_us"] > 0 for t in times.values())
+    for bad in (["--sizes", "0"], ["--calls", str(module.MAX_CALLS + 1)], ["--repeat", "x"]):
+        with pytest.raises(SystemExit) as refused:
+            module.main(bad)
+        assert refused.value.code == 2

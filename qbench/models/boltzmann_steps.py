@@ -18,6 +18,8 @@ from numba import njit
 
 from qbench.models.boltzmann import CLOSE_EIGENVALUES, SMALL_FIELD
 from qbench.models.compiled_training import RUNNING, finish_step
+from qbench.models.jacobi_eigh import MAX_DIM as JACOBI_MAX_DIM
+from qbench.models.jacobi_eigh import jacobi_eigh
 
 
 @njit(cache=True, nogil=True)
@@ -35,7 +37,11 @@ def gibbs_sample(c, diagonals, flips, observable, beta, H, G, T, grad):
         if flips[k] != 0:
             for i in range(dim):
                 H[i, i ^ flips[k]] += c[k]
-    lam, V = np.linalg.eigh(H)
+    if dim <= JACOBI_MAX_DIM:  # LAPACK's call set-up outweighs its arithmetic on the smallest matrices
+        lam, V = np.empty(dim), np.empty((dim, dim))
+        jacobi_eigh(H, lam, V)
+    else:
+        lam, V = np.linalg.eigh(H)
     lam = lam - lam[0]  # shift by the ground energy: exp stays in [0, 1], the ratio is unchanged
     w = np.exp(-beta * lam)
     Z = w.sum()
