@@ -215,7 +215,7 @@ def render_long() -> str:
              "| model | steps | qbench s/fit | qml-benchmarks s/fit | speed-up | per extra step: qbench ms | "
              "qml-benchmarks ms | ratio | ≥ ×50 for fits of |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for name, t in payload["models"].items():
-        if "speedup" not in t:
+        if "speedup" not in t or not t.get("steps"):  # not compared, or no training steps (kernels)
             continue
         base = short.get(name, {})
         per = "– | – | – | –"
