@@ -3,7 +3,8 @@
 At a few qubits a step of :meth:`qbench.models.boltzmann.QuantumBoltzmannMachine.fit` is a batched 4x4
 ``eigh`` and some twenty small NumPy calls, and their overhead, not the arithmetic, is its time.  Here is
 the same math one sample at a time: :func:`gibbs_sample` is :func:`qbench.models.boltzmann.gibbs_expectation`
-(the eigenbasis of H, exp(-H/T)/Z, divided differences with the same rule for (near-)equal eigenvalues),
+(the eigenbasis of H, exp(-H/T)/Z, divided differences with the same rule for (near-)equal eigenvalues; H
+diagonalised by :func:`qbench.models.jacobi_eigh.jacobi_eigh` up to its ``MAX_DIM``, by LAPACK above),
 :func:`separable_sample` the separable machine's mean or product of :func:`qbench.models.boltzmann.one_qubit_gibbs_z`,
 and :func:`log_loss_term` the log loss of ``fit`` (P(class 1) = (1 + f) / 2 clipped to [1e-12, 1 - 1e-12]).
 The NumPy functions stay the definition (prediction, and the Hamiltonian path above
