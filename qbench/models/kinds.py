@@ -59,3 +59,18 @@ def check_width(kind: str, n_features: int, *, params: dict, grid: dict, n_qubit
 
     for point in (itertools.islice(ParameterGrid(grid), WIDTH_CHECK_POINTS) if grid else [{}]):
         cls(**params, **point, n_qubits=n_qubits, reduction=reduction, scaling=scaling).check_width(int(n_features))
+
+
+def circuit_qubits(kind: str, n_features: int, *, params: dict, grid: dict, n_qubits: int | None = None,
+                   reduction: str | None = None, scaling: str | None = None) -> int:
+    """The widest circuit a job's model builds on ``n_features`` inputs (after the data set's ``n_qubits`` /
+    ``reduction``): the model's optional hook ``circuit_qubits(n_features: int) -> int`` over the grid's points
+    (the first :data:`WIDTH_CHECK_POINTS`), for a model whose circuits are not as wide as its input (the kitchen
+    sinks' ``n_qfeatures``); ``n_features`` for the others."""
+    if kind == BASELINE or not hasattr(estimator_class(kind), "circuit_qubits"):
+        return int(n_features)
+    from sklearn.model_selection import ParameterGrid
+
+    cls = estimator_class(kind)
+    return max(cls(**params, **point, n_qubits=n_qubits, reduction=reduction, scaling=scaling).circuit_qubits(
+        int(n_features)) for point in (itertools.islice(ParameterGrid(grid), WIDTH_CHECK_POINTS) if grid else [{}]))

@@ -104,6 +104,11 @@ class QuantumKitchenSinks(QuantumModelMixin, ClassifierMixin, BaseEstimator):
         if not (isinstance(self.var, (int, float, np.number)) and np.isfinite(self.var) and self.var > 0):
             raise DataError(f"var must be a number > 0, got {self.var!r}")
 
+    def circuit_qubits(self, n_features: int) -> int:
+        """The episode circuits' qubits on ``n_features`` inputs (the runner checks them against the backend's
+        limit before the job loads anything more)."""
+        return circuit_width(self.n_qfeatures, n_features)
+
     def fit(self, X, y):
         template = self._feature_map()
         X, y, self.classes_ = self._validate_fit(X, y)

@@ -16,6 +16,7 @@ from qbench.plugin import manager as P
 from qbench.run.artifacts import bound, model_artifacts
 from qbench.datasets import load_dataset, split
 from qbench.errors import QBenchError
+from qbench.models.kinds import circuit_qubits
 from qbench.plugin.suite_modules import register_plugin_modules
 from qbench.suite.jobs import Job
 from qbench.run.metrics import evaluate_model, time_split
@@ -104,7 +105,10 @@ def evaluate(job: Job) -> dict:
     t_data = time.perf_counter()
     X, y = load_job_data(job)
     n_qubits = job.preprocess.get("n_qubits") or X.shape[1]
-    if skip := unsupported(job, n_qubits):
+    pre = job.preprocess
+    circuit = circuit_qubits(job.kind, n_qubits, params=job.model_params, grid=job.grid, n_qubits=pre.get("n_qubits"),
+                             reduction=pre.get("reduction"), scaling=pre.get("scaling"))
+    if skip := unsupported(job, circuit):
         return _skipped(skip, t_start)
     X_train, X_test, y_train, y_test = split(X, y, test_size=job.test_size, seed=job.seed)
     data_time = time.perf_counter() - t_data

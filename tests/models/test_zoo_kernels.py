@@ -15,6 +15,7 @@ from qbench.errors import DataError
 from qbench.models.kitchen_sinks import QuantumKitchenSinks, circuit_width
 from qbench.models.separable_kernel import SeparableKernelClassifier, product_kernel
 from qbench.plugins import open_backend
+from qbench.suite.jobs import Job
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +118,21 @@ def test_bad_parameters_exit_2_from_evaluate(model, param):
                           "30", "--features", "2", "--model", model, "--param", param], capture_output=True, text=True)
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and out.stderr.startswith("Error:") and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("grid, needed", [({}, 200), ({"n_qfeatures": [2, 30]}, 30), ({"n_qfeatures": ["half", 3]}, 3)])
+def test_the_runner_skips_kitchen_sinks_wider_than_the_backend_by_their_circuit_not_their_input(grid, needed):
+    """Their circuits are n_qfeatures wide, not as wide as the data: the capability check asks the model (the widest
+    grid point), so a too-wide job is skipped with the reason, never run into a failure."""
+    from qbench.run.evaluate import evaluate
+
+    job = Job(suite="s", dataset="linearly_separable", n_samples=40, n_features=2, test_size=0.25, data_seed=None,
+              dataset_params={}, preprocess={"n_qubits": None, "reduction": None, "scaling": "minmax"}, model="qks",
+              kind="quantum_kitchen_sinks", baseline=None,
+              model_params={"n_episodes": 2, **({} if grid else {"n_qfeatures": 200})}, grid=grid, cv=2, backend="numpy", framework="numpy", mode="exact", shots=None, seed=0)
+    result = evaluate(job)
+    if needed > 20:
+        assert result["status"] == "skipped" and result["error_type"] == "Unsupported"
+        assert result["error_message"] == f"backend 'numpy' supports at most 20 qubits; the job needs {needed}"
+    else:
+        assert result["status"] == "done", result.get("error_message")
