@@ -34,6 +34,7 @@ from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from qbench.backends.memory import check_bytes
 from qbench.errors import DataError
 from qbench.models.training import PassesOrSteps, batch_size_constraint, record_training, train_schedule
 
@@ -105,6 +106,8 @@ DENSE_CONV_ENTRIES = 2**18
 #: The most parameters a CNN head may have (the paper's largest, kernel 5 and channels (32, 64) on 16x16 images,
 #: has about 2x10^5), checked before anything is allocated.
 MAX_PARAMETERS = 10**7
+#: Bytes of working arrays a prediction may use at once: larger inputs are predicted in chunks of rows.
+PREDICT_BYTES = 2**28
 
 
 class ConvLayer:
@@ -225,6 +228,14 @@ class ConvNet:
             self._slices[name] = (slice(start, start + int(np.prod(shape))), shape)
             start += int(np.prod(shape))
 
+    def image_bytes(self) -> int:
+        """A floor on the bytes of working arrays one image takes in a training step (both convolutions' outputs,
+        the first one's gradient, the pooled maps and their indices; the NumPy path's im2col columns come on
+        top): a batch of n images takes at least n times this, and a forward pass about as much."""
+        c1, c2 = self.channels
+        side, half = self.conv1.side, self.conv2.side
+        return 8 * (2 * side * side * c1 + half * half * (3 * c1 + 2 * c2))
+
     def init(self, rng) -> np.ndarray:
         """LeCun-normal weights (variance 1 / fan-in), zero biases: flax's defaults."""
         parts = []
@@ -313,6 +324,9 @@ class ImageClassifierBase(PassesOrSteps, ClassifierMixin, BaseEstimator):
 
     def _fit_head(self, images: np.ndarray, y: np.ndarray, rng) -> None:
         self.net_ = ConvNet(images.shape[1], images.shape[3], self.kernel_shape, self.output_channels)
+        check_bytes(self.net_.image_bytes() * (int(self.batch_size) + 3),  # compiled: padded to a multiple of 4
+                    f"a training step of {type(self).__name__} on batches of {int(self.batch_size):,} "
+                    f"{images.shape[1]}x{images.shape[2]} images")
         target = (y == self.classes_[1]).astype(float)
         params = self.net_.init(rng)
         steps = self.net_.compiled_steps(images, target) if self.max_steps is not None else None
@@ -328,9 +342,14 @@ class ImageClassifierBase(PassesOrSteps, ClassifierMixin, BaseEstimator):
         record_training(self, result)
 
     def decision_function(self, X):
+        """The logits, in chunks of rows whose working arrays fit :data:`PREDICT_BYTES`."""
         check_is_fitted(self, "params_")
         X = validate_data(self, X, reset=False)
-        return self.net_.forward(self.params_, self._images(X))
+        rows = max(1, PREDICT_BYTES // self.net_.image_bytes())
+        if len(X) <= rows:
+            return self.net_.forward(self.params_, self._images(X))
+        return np.concatenate([self.net_.forward(self.params_, self._images(X[i:i + rows]))
+                               for i in range(0, len(X), rows)])
 
     def predict_proba(self, X):
         p = expit(self.decision_function(X))

@@ -419,3 +419,44 @@ def test_quanv_filter_template_draws_the_models_filter():
     np.testing.assert_array_equal(fm.angles(np.array([[0.2, 0.7, 0.5, 0.9]])), [[0, 1, 0, 1]])
     with pytest.raises(QBenchError, match="depth must be an integer from 0 to 1000"):
         make_template("feature_map", "quanv_filter", depth=-1)
+
+
+def test_a_cnn_step_larger_than_the_memory_limit_is_refused_before_training(monkeypatch):
+    """Batches are drawn with replacement, so batch_size may exceed the data set: its step's working arrays are
+    checked against the memory limit (a floor per image, times the batch) before anything is trained."""
+    monkeypatch.setenv("QBENCH_MEMORY_LIMIT", "1 GiB")
+    X, y = top_or_bottom(8, side=100)
+    model = ConvolutionalNeuralNetwork(batch_size=100_000, max_steps=1, random_state=0)
+    with pytest.raises(CapabilityError, match=r"a training step of ConvolutionalNeuralNetwork on batches of 100,000 "
+                                              r"100x100 images needs at least .*; QBENCH_MEMORY_LIMIT"):
+        model.fit(X, y)
+    ConvolutionalNeuralNetwork(**SMALL_CNN, batch_size=8, max_steps=2, random_state=0).fit(*top_or_bottom(8))
+
+
+def test_the_floor_per_image_is_below_what_a_numpy_step_takes():
+    import tracemalloc
+
+    for side, k in ((4, 3), (8, 5), (16, 2)):
+        net = ConvNet(side, 1, k, (32, 64))
+        params, rng = net.init(np.random.RandomState(0)), np.random.RandomState(1)
+        x, y = rng.normal(size=(32, side, side, 1)), np.arange(32) % 2.0
+        tracemalloc.start()
+        net.loss_and_grad(params, x, y)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert 32 * net.image_bytes() <= peak
+
+
+def test_a_large_prediction_runs_in_chunks_with_the_same_logits(monkeypatch):
+    import qbench.models.cnn as cnn
+
+    Xt, yt, Xs, ys = split(*top_or_bottom(60), 40)
+    model = ConvolutionalNeuralNetwork(**SMALL_CNN, batch_size=8, max_steps=20, random_state=0).fit(Xt, yt)
+    whole = model.decision_function(Xs)
+    monkeypatch.setattr(cnn, "PREDICT_BYTES", 3 * model.net_.image_bytes())  # chunks of three rows
+    calls = []
+    forward = model.net_.forward
+    monkeypatch.setattr(model.net_, "forward", lambda params, images: calls.append(len(images)) or forward(params,
+                                                                                                           images))
+    np.testing.assert_allclose(model.decision_function(Xs), whole, rtol=1e-12, atol=1e-14)
+    assert calls == [3] * 6 + [2]
