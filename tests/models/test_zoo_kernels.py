@@ -129,7 +129,8 @@ def test_the_runner_skips_kitchen_sinks_wider_than_the_backend_by_their_circuit_
     job = Job(suite="s", dataset="linearly_separable", n_samples=40, n_features=2, test_size=0.25, data_seed=None,
               dataset_params={}, preprocess={"n_qubits": None, "reduction": None, "scaling": "minmax"}, model="qks",
               kind="quantum_kitchen_sinks", baseline=None,
-              model_params={"n_episodes": 2, **({} if grid else {"n_qfeatures": 200})}, grid=grid, cv=2, backend="numpy", framework="numpy", mode="exact", shots=None, seed=0)
+              model_params={"n_episodes": 2, **({} if grid else {"n_qfeatures": 200})}, grid=grid, cv=2,
+              backend="numpy", framework="numpy", mode="exact", shots=None, seed=0)
     result = evaluate(job)
     if needed > 20:
         assert result["status"] == "skipped" and result["error_type"] == "Unsupported"
