@@ -31,20 +31,26 @@ def jacobi_eigh(A, lam, V):
     for i in range(n):
         for j in range(n):
             V[i, j] = 1.0 if i == j else 0.0
-    norm = 0.0
+    scale = 0.0  # the largest entry: the sums below are of squares relative to it (no overflow or underflow)
     for i in range(n):
         for j in range(n):
-            norm += A[i, j] * A[i, j]
-    if not np.isfinite(norm):
+            scale = max(scale, abs(A[i, j]))
+    if not np.isfinite(scale):
         lam[:] = np.nan
         V[:, :] = np.nan
         return
+    norm = 0.0
+    for i in range(n):
+        for j in range(n):
+            if scale > 0.0:
+                norm += (A[i, j] / scale) ** 2
     small = (TOLERANCE * TOLERANCE) * norm
     for _ in range(MAX_SWEEPS):
         off = 0.0
         for p in range(n - 1):
             for q in range(p + 1, n):
-                off += A[p, q] * A[p, q]
+                if scale > 0.0:
+                    off += (A[p, q] / scale) ** 2
         if off <= small:
             break
         for p in range(n - 1):

@@ -49,6 +49,18 @@ def test_edge_cases(H):
     _assert_a_decomposition_of(H, lam, V)
 
 
+@pytest.mark.parametrize("scale", [1e-200, 1e-20, 1e20, 1e200])
+def test_a_matrix_of_any_finite_scale_is_diagonalised(scale):
+    """Squares of entries this small or large underflow or overflow: the sums are taken relative to the largest."""
+    rng = np.random.RandomState(7)
+    A = rng.normal(size=(4, 4))
+    H = (A + A.T) * scale
+    lam, V = _eigh(H)
+    np.testing.assert_allclose(lam / scale, np.linalg.eigvalsh(H / scale), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(V.T @ V, np.eye(4), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(V @ np.diag(lam / scale) @ V.T, H / scale, rtol=0, atol=1e-13)
+
+
 def test_a_non_finite_matrix_gives_nan_not_a_hang():
     H = np.eye(4)
     H[1, 2] = H[2, 1] = np.nan
