@@ -126,6 +126,24 @@ def gathered_axpy(typingctx, dst, at, src, rows, coefs, first, stop, shift, leng
 ROWS = 4
 
 
+def _sum_four_rows(context, builder, dst, ats, src, shift, rows, coefs, coef_index, coef_offsets, first, stop,
+                   length, inits=None):
+    """The code of the four-row gathers: ``dst[ats[j]:][:length] (+)= sum(coefs[coef_index[t] + coef_offsets[j]] *
+    src[rows[t] + shift:][:length])`` for j in 0..3 (``dst``, ``src``, ``coefs`` and the int64 ``rows`` and
+    ``coef_index`` as numba array values, the rest as int64 IR values), by :func:`_sum_rows`."""
+    dst_data = context.make_array(_FLOATS)(context, builder, dst).data
+    coef_data = context.make_array(_FLOATS)(context, builder, coefs).data
+    index_data = context.make_array(_INTS)(context, builder, coef_index).data
+
+    def coefs_of(t):
+        at = builder.load(builder.gep(index_data, [t]))
+        return [builder.load(builder.gep(coef_data, [builder.add(at, offset)])) for offset in coef_offsets]
+
+    source = builder.gep(context.make_array(_FLOATS)(context, builder, src).data, [shift])
+    _sum_rows(context, builder, [builder.gep(dst_data, [at]) for at in ats], [source],
+              context.make_array(_INTS)(context, builder, rows).data, first, stop, length, coefs_of, inits)
+
+
 def _four_rows(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at, coef_stride, first, stop, length,
                base=None, base_at=None):
     """The signature and code of :func:`gathered_axpy4` (``base`` None) and :func:`gathered_sum4`, or None where the
@@ -145,23 +163,13 @@ def _four_rows(dst, at, dst_stride, src, rows, shift, coefs, coef_index, coef_at
         positions = (1, 2, 5, 8, 9, 10, 11, 12) + ((14,) if base is not None else ())
         values = _as_int64(context, builder, [args[i] for i in positions], [a[i] for i in positions])
         at_v, stride_v, shift_v, coef_at_v, coef_stride_v, first_v, stop_v, length_v = values[:8]
-        dst_data = context.make_array(_FLOATS)(context, builder, args[0]).data
-        outs = [builder.gep(dst_data, [builder.add(at_v, builder.mul(stride_v, ir.Constant(i64, j)))])
-                for j in range(ROWS)]
         inits = None
         if base is not None:
             inits = [builder.gep(context.make_array(_FLOATS)(context, builder, args[13]).data, [values[8]])] * ROWS
-        coef_data = context.make_array(_FLOATS)(context, builder, args[6]).data
-        index_data = context.make_array(_INTS)(context, builder, args[7]).data
-
-        def coefs_of(t):
-            at = builder.add(builder.load(builder.gep(index_data, [t])), coef_at_v)
-            return [builder.load(builder.gep(coef_data, [builder.add(at, builder.mul(coef_stride_v, ir.Constant(
-                i64, j)))])) for j in range(ROWS)]
-
-        source = builder.gep(context.make_array(_FLOATS)(context, builder, args[3]).data, [shift_v])
-        _sum_rows(context, builder, outs, [source], context.make_array(_INTS)(context, builder, args[4]).data,
-                  first_v, stop_v, length_v, coefs_of, inits)
+        ats, offsets = ([builder.add(start, builder.mul(step, ir.Constant(i64, j))) for j in range(ROWS)]
+                        for start, step in ((at_v, stride_v), (coef_at_v, coef_stride_v)))
+        _sum_four_rows(context, builder, args[0], ats, args[3], shift_v, args[4], args[6], args[7], offsets, first_v,
+                       stop_v, length_v, inits)
         return context.get_dummy_value()
 
     return sig, codegen
@@ -203,20 +211,11 @@ def gathered_axpy4_at(typingctx, dst, ats, src, rows, shift, coefs, coef_index, 
         a = signature.args
         shift_v, first_v, stop_v, length_v = _as_int64(
             context, builder, (args[4], args[8], args[9], args[10]), (a[4], a[8], a[9], a[10]))
-        ints = [context.make_array(_INTS)(context, builder, args[i]).data for i in (1, 7)]
-        at_vs, coef_at_vs = ([builder.load(builder.gep(data, [ir.Constant(ir.IntType(64), j)])) for j in range(ROWS)]
-                             for data in ints)
-        dst_data = context.make_array(_FLOATS)(context, builder, args[0]).data
-        coef_data = context.make_array(_FLOATS)(context, builder, args[5]).data
-        index_data = context.make_array(_INTS)(context, builder, args[6]).data
-
-        def coefs_of(t):
-            at = builder.load(builder.gep(index_data, [t]))
-            return [builder.load(builder.gep(coef_data, [builder.add(at, c)])) for c in coef_at_vs]
-
-        source = builder.gep(context.make_array(_FLOATS)(context, builder, args[2]).data, [shift_v])
-        _sum_rows(context, builder, [builder.gep(dst_data, [at]) for at in at_vs], [source],
-                  context.make_array(_INTS)(context, builder, args[3]).data, first_v, stop_v, length_v, coefs_of)
+        ats, offsets = ([builder.load(builder.gep(context.make_array(_INTS)(context, builder, args[i]).data,
+                                                  [ir.Constant(ir.IntType(64), j)])) for j in range(ROWS)]
+                        for i in (1, 7))
+        _sum_four_rows(context, builder, args[0], ats, args[2], shift_v, args[3], args[5], args[6], offsets, first_v,
+                       stop_v, length_v)
         return context.get_dummy_value()
 
     return sig, codegen
