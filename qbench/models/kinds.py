@@ -52,13 +52,10 @@ def check_width(kind: str, n_features: int, *, params: dict, grid: dict, n_qubit
         if check is not None:
             check(int(n_qubits) if reduction == "pca" else int(n_features))
         return
-    cls = estimator_class(kind)
-    if not hasattr(cls, "check_width"):
+    if not hasattr(estimator_class(kind), "check_width"):
         return
-    from sklearn.model_selection import ParameterGrid
-
-    for point in (itertools.islice(ParameterGrid(grid), WIDTH_CHECK_POINTS) if grid else [{}]):
-        cls(**params, **point, n_qubits=n_qubits, reduction=reduction, scaling=scaling).check_width(int(n_features))
+    for estimator in _grid_estimators(kind, params, grid, n_qubits, reduction, scaling):
+        estimator.check_width(int(n_features))
 
 
 def circuit_qubits(kind: str, n_features: int, *, params: dict, grid: dict, n_qubits: int | None = None,
@@ -69,8 +66,15 @@ def circuit_qubits(kind: str, n_features: int, *, params: dict, grid: dict, n_qu
     sinks' ``n_qfeatures``); ``n_features`` for the others."""
     if kind == BASELINE or not hasattr(estimator_class(kind), "circuit_qubits"):
         return int(n_features)
+    return max(estimator.circuit_qubits(int(n_features))
+               for estimator in _grid_estimators(kind, params, grid, n_qubits, reduction, scaling))
+
+
+def _grid_estimators(kind: str, params: dict, grid: dict, n_qubits, reduction, scaling):
+    """The kind's estimator at each of the grid's first :data:`WIDTH_CHECK_POINTS` points (or its one point), built
+    with the suite's parameters and the data set's preprocessing."""
     from sklearn.model_selection import ParameterGrid
 
     cls = estimator_class(kind)
-    return max(cls(**params, **point, n_qubits=n_qubits, reduction=reduction, scaling=scaling).circuit_qubits(
-        int(n_features)) for point in (itertools.islice(ParameterGrid(grid), WIDTH_CHECK_POINTS) if grid else [{}]))
+    for point in (itertools.islice(ParameterGrid(grid), WIDTH_CHECK_POINTS) if grid else [{}]):
+        yield cls(**params, **point, n_qubits=n_qubits, reduction=reduction, scaling=scaling)

@@ -104,8 +104,8 @@ def evaluate(job: Job) -> dict:
         return _skipped(skip, t_start)
     t_data = time.perf_counter()
     X, y = load_job_data(job)
-    n_qubits = job.preprocess.get("n_qubits") or X.shape[1]
     pre = job.preprocess
+    n_qubits = pre.get("n_qubits") or X.shape[1]
     circuit = circuit_qubits(job.kind, n_qubits, params=job.model_params, grid=job.grid, n_qubits=pre.get("n_qubits"),
                              reduction=pre.get("reduction"), scaling=pre.get("scaling"))
     if skip := unsupported(job, circuit):
